@@ -1,0 +1,228 @@
+// OPEN capabilities (RFC 5492), one descriptor per code. Unknown ones keep their bytes.
+import { CapabilityCode } from './constants.js';
+import { ByteWriter } from './writer.js';
+
+export interface AfiSafi {
+  afi: number;
+  safi: number;
+}
+
+/** RFC 7911 §4: 1 receive, 2 send, 3 both. */
+export type AddPathMode = 1 | 2 | 3;
+
+export type Capability =
+  | { name: 'MULTIPROTOCOL'; code: 1; afi: number; safi: number }
+  | { name: 'ROUTE_REFRESH'; code: 2 }
+  | { name: 'EXTENDED_NEXT_HOP'; code: 5; entries: Array<AfiSafi & { nextHopAfi: number }> }
+  | { name: 'EXTENDED_MESSAGE'; code: 6 }
+  | {
+      name: 'GRACEFUL_RESTART';
+      code: 64;
+      /** R bit: the sender has restarted (RFC 4724 §3) */
+      restarting: boolean;
+      /** N bit: the sender supports NOTIFICATION handling in GR (RFC 8538 §2) */
+      notification: boolean;
+      restartTime: number;
+      families: Array<AfiSafi & { forwarding: boolean }>;
+    }
+  | { name: 'FOUR_OCTET_AS'; code: 65; asn: number }
+  | { name: 'ADD_PATH'; code: 69; entries: Array<AfiSafi & { mode: AddPathMode }> }
+  | { name: 'ENHANCED_ROUTE_REFRESH'; code: 70 }
+  | { name: 'LONG_LIVED_GRACEFUL_RESTART'; code: 71; families: Array<AfiSafi & { forwarding: boolean; staleTime: number }> }
+  | { name: 'FQDN'; code: 73; hostname: string; domain: string }
+  | { name: 'ROUTE_REFRESH_CISCO'; code: 128 }
+  | { name: 'UNKNOWN'; code: number; value: Uint8Array };
+
+export type CapabilityName = Capability['name'];
+
+/** A capability value that does not parse; the OPEN is answered with 2/0 (RFC 5492 §3 leaves it open). */
+export class CapabilityFault extends Error {}
+
+interface CapabilityDescriptor {
+  code: number;
+  name: CapabilityName;
+  decode(b: Uint8Array, s: number, e: number): Capability;
+  encode(c: Capability, w: ByteWriter): void;
+  toJSON(c: Capability): Record<string, unknown>;
+}
+
+function need(s: number, e: number, ok: boolean, what: string): void {
+  if (!ok) throw new CapabilityFault(`${what} capability with length ${e - s}`);
+}
+
+const u16 = (b: Uint8Array, p: number) => (b[p] << 8) | b[p + 1];
+const u32 = (b: Uint8Array, p: number) => ((b[p] << 24) >>> 0) + (b[p + 1] << 16) + (b[p + 2] << 8) + b[p + 3];
+
+function empty<N extends 'ROUTE_REFRESH' | 'EXTENDED_MESSAGE' | 'ENHANCED_ROUTE_REFRESH' | 'ROUTE_REFRESH_CISCO'>(
+  name: N,
+  code: 2 | 6 | 70 | 128,
+): CapabilityDescriptor {
+  return {
+    code,
+    name,
+    decode(_b, s, e) {
+      need(s, e, e === s, name);
+      return { name, code } as Capability;
+    },
+    encode() {},
+    toJSON: () => ({}),
+  };
+}
+
+const DESCRIPTORS: CapabilityDescriptor[] = [
+  {
+    code: CapabilityCode.MULTIPROTOCOL,
+    name: 'MULTIPROTOCOL',
+    decode(b, s, e) {
+      need(s, e, e - s === 4, 'multiprotocol');
+      return { name: 'MULTIPROTOCOL', code: 1, afi: u16(b, s), safi: b[s + 3] };
+    },
+    encode(c, w) {
+      if (c.name === 'MULTIPROTOCOL') w.u16(c.afi).u8(0).u8(c.safi);
+    },
+    toJSON: (c) => (c.name === 'MULTIPROTOCOL' ? { afi: c.afi, safi: c.safi } : {}),
+  },
+  empty('ROUTE_REFRESH', 2),
+  {
+    code: CapabilityCode.EXTENDED_NEXT_HOP,
+    name: 'EXTENDED_NEXT_HOP',
+    decode(b, s, e) {
+      need(s, e, (e - s) % 6 === 0, 'extended next hop');
+      const entries = [];
+      for (let p = s; p < e; p += 6) entries.push({ afi: u16(b, p), safi: u16(b, p + 2), nextHopAfi: u16(b, p + 4) });
+      return { name: 'EXTENDED_NEXT_HOP', code: 5, entries };
+    },
+    encode(c, w) {
+      if (c.name === 'EXTENDED_NEXT_HOP') for (const x of c.entries) w.u16(x.afi).u16(x.safi).u16(x.nextHopAfi);
+    },
+    toJSON: (c) => (c.name === 'EXTENDED_NEXT_HOP' ? { entries: c.entries.map((x) => ({ afi: x.afi, safi: x.safi, next_hop_afi: x.nextHopAfi })) } : {}),
+  },
+  empty('EXTENDED_MESSAGE', 6),
+  {
+    code: CapabilityCode.GRACEFUL_RESTART,
+    name: 'GRACEFUL_RESTART',
+    decode(b, s, e) {
+      need(s, e, e - s >= 2 && (e - s - 2) % 4 === 0, 'graceful restart');
+      const head = u16(b, s);
+      const families = [];
+      for (let p = s + 2; p < e; p += 4) families.push({ afi: u16(b, p), safi: b[p + 2], forwarding: (b[p + 3] & 0x80) !== 0 });
+      return {
+        name: 'GRACEFUL_RESTART',
+        code: 64,
+        restarting: (head & 0x8000) !== 0,
+        notification: (head & 0x4000) !== 0,
+        restartTime: head & 0x0fff,
+        families,
+      };
+    },
+    encode(c, w) {
+      if (c.name !== 'GRACEFUL_RESTART') return;
+      w.u16((c.restarting ? 0x8000 : 0) | (c.notification ? 0x4000 : 0) | (c.restartTime & 0x0fff));
+      for (const f of c.families) w.u16(f.afi).u8(f.safi).u8(f.forwarding ? 0x80 : 0);
+    },
+    toJSON: (c) =>
+      c.name === 'GRACEFUL_RESTART'
+        ? { restarting: c.restarting, notification: c.notification, restart_time: c.restartTime, families: c.families }
+        : {},
+  },
+  {
+    code: CapabilityCode.FOUR_OCTET_AS,
+    name: 'FOUR_OCTET_AS',
+    decode(b, s, e) {
+      need(s, e, e - s === 4, '4-octet AS');
+      return { name: 'FOUR_OCTET_AS', code: 65, asn: u32(b, s) };
+    },
+    encode(c, w) {
+      if (c.name === 'FOUR_OCTET_AS') w.u32(c.asn);
+    },
+    toJSON: (c) => (c.name === 'FOUR_OCTET_AS' ? { asn: c.asn } : {}),
+  },
+  {
+    code: CapabilityCode.ADD_PATH,
+    name: 'ADD_PATH',
+    decode(b, s, e) {
+      need(s, e, e > s && (e - s) % 4 === 0, 'ADD-PATH');
+      const entries = [];
+      for (let p = s; p < e; p += 4) {
+        const mode = b[p + 3];
+        if (mode < 1 || mode > 3) throw new CapabilityFault(`ADD-PATH send/receive value ${mode}`);
+        entries.push({ afi: u16(b, p), safi: b[p + 2], mode: mode as AddPathMode });
+      }
+      return { name: 'ADD_PATH', code: 69, entries };
+    },
+    encode(c, w) {
+      if (c.name === 'ADD_PATH') for (const x of c.entries) w.u16(x.afi).u8(x.safi).u8(x.mode);
+    },
+    toJSON: (c) =>
+      c.name === 'ADD_PATH'
+        ? { entries: c.entries.map((x) => ({ afi: x.afi, safi: x.safi, send_receive: x.mode === 1 ? 'receive' : x.mode === 2 ? 'send' : 'both' })) }
+        : {},
+  },
+  empty('ENHANCED_ROUTE_REFRESH', 70),
+  {
+    code: CapabilityCode.LONG_LIVED_GRACEFUL_RESTART,
+    name: 'LONG_LIVED_GRACEFUL_RESTART',
+    decode(b, s, e) {
+      need(s, e, (e - s) % 7 === 0, 'long-lived graceful restart');
+      const families = [];
+      for (let p = s; p < e; p += 7) {
+        families.push({ afi: u16(b, p), safi: b[p + 2], forwarding: (b[p + 3] & 0x80) !== 0, staleTime: (b[p + 4] << 16) | (b[p + 5] << 8) | b[p + 6] });
+      }
+      return { name: 'LONG_LIVED_GRACEFUL_RESTART', code: 71, families };
+    },
+    encode(c, w) {
+      if (c.name === 'LONG_LIVED_GRACEFUL_RESTART') for (const f of c.families) w.u16(f.afi).u8(f.safi).u8(f.forwarding ? 0x80 : 0).u24(f.staleTime);
+    },
+    toJSON: (c) =>
+      c.name === 'LONG_LIVED_GRACEFUL_RESTART'
+        ? { families: c.families.map((f) => ({ afi: f.afi, safi: f.safi, forwarding: f.forwarding, stale_time: f.staleTime })) }
+        : {},
+  },
+  {
+    code: CapabilityCode.FQDN,
+    name: 'FQDN',
+    decode(b, s, e) {
+      need(s, e, e - s >= 1, 'FQDN');
+      const hl = b[s];
+      need(s, e, s + 1 + hl + 1 <= e, 'FQDN');
+      const dl = b[s + 1 + hl];
+      need(s, e, s + 2 + hl + dl <= e, 'FQDN');
+      const text = (from: number, n: number) => Buffer.from(b.subarray(from, from + n)).toString('utf8');
+      return { name: 'FQDN', code: 73, hostname: text(s + 1, hl), domain: text(s + 2 + hl, dl) };
+    },
+    encode(c, w) {
+      if (c.name !== 'FQDN') return;
+      const h = Buffer.from(c.hostname, 'utf8').subarray(0, 255);
+      const d = Buffer.from(c.domain, 'utf8').subarray(0, 255);
+      w.u8(h.length).bytes(h).u8(d.length).bytes(d);
+    },
+    toJSON: (c) => (c.name === 'FQDN' ? { hostname: c.hostname, domain: c.domain } : {}),
+  },
+  empty('ROUTE_REFRESH_CISCO', 128),
+];
+
+const BY_CODE = new Map(DESCRIPTORS.map((d) => [d.code, d]));
+
+export function decodeCapability(code: number, b: Uint8Array, s: number, e: number): Capability {
+  const d = BY_CODE.get(code);
+  if (!d) return { name: 'UNKNOWN', code, value: b.slice(s, e) };
+  return d.decode(b, s, e);
+}
+
+/** Writes code, length and value. */
+export function encodeCapability(c: Capability, w: ByteWriter): void {
+  w.u8(c.code);
+  const lenAt = w.skip(1);
+  const start = w.length;
+  if (c.name === 'UNKNOWN') w.bytes(c.value);
+  else BY_CODE.get(c.code)?.encode(c, w);
+  const len = w.length - start;
+  if (len > 255) throw new RangeError(`capability ${c.code} value is ${len} bytes`);
+  w.setU8(lenAt, len);
+}
+
+export function capabilityToJSON(c: Capability): Record<string, unknown> {
+  if (c.name === 'UNKNOWN') return { code: c.code, name: 'UNKNOWN', value: Buffer.from(c.value).toString('hex') };
+  const d = BY_CODE.get(c.code);
+  return { code: c.code, name: c.name, ...(d ? d.toJSON(c) : {}) };
+}

@@ -1,0 +1,160 @@
+// OPEN messages (RFC 4271 §4.2) with capabilities (RFC 5492) and the RFC 9072 extended
+// optional parameters length.
+import { formatIpv4, readIpv4 } from './address.js';
+import { CapabilityFault, capabilityToJSON, decodeCapability, encodeCapability, type Capability } from './capabilities.js';
+import { AS_TRANS, HEADER_LENGTH, HeaderSubcode, MessageType, OpenSubcode } from './constants.js';
+import { WireError, u16 } from './errors.js';
+import { ByteWriter } from './writer.js';
+
+export interface OpenMessage {
+  type: 'OPEN';
+  version: number;
+  /** The 2-octet My Autonomous System field (AS_TRANS when the real ASN needs 4 octets). */
+  myAs: number;
+  holdTime: number;
+  /** BGP Identifier as an unsigned 32-bit number. */
+  bgpId: number;
+  capabilities: Capability[];
+  /**
+   * How many capabilities each Capabilities optional parameter held, in order. Some speakers
+   * put all in one parameter, others one per parameter; kept so re-encoding is faithful.
+   */
+  capabilityGroups?: number[];
+  /** RFC 9072 extended optional parameters encoding was (or is to be) used. */
+  extendedParameters?: boolean;
+}
+
+const OPT_PARAM_CAPABILITIES = 2;
+/** RFC 9072 §2: Non-Ext OP Type that flags the extended encoding. */
+const OPT_PARAM_EXTENDED = 255;
+
+/** Decodes the body buf[start, end) of an OPEN (header already checked). */
+export function decodeOpenBody(buf: Uint8Array, start: number, end: number): OpenMessage {
+  const version = buf[start];
+  if (version !== 4) {
+    // RFC 4271 §6.2: data is the largest locally supported version.
+    throw new WireError(2, OpenSubcode.UNSUPPORTED_VERSION, u16(4), `unsupported BGP version ${version}`);
+  }
+  const myAs = (buf[start + 1] << 8) | buf[start + 2];
+  const holdTime = (buf[start + 3] << 8) | buf[start + 4];
+  const bgpId = readIpv4(buf, start + 5);
+  let optLen = buf[start + 9];
+  let pos = start + 10;
+  let extended = false;
+  // RFC 9072 §2: a length of 255 followed by type 255 announces a 2-octet length.
+  if (optLen === 255 && pos < end && buf[pos] === OPT_PARAM_EXTENDED) {
+    if (pos + 3 > end) throw malformedOpen('extended optional parameters length truncated');
+    optLen = (buf[pos + 1] << 8) | buf[pos + 2];
+    pos += 3;
+    extended = true;
+  }
+  if (pos + optLen !== end) {
+    // RFC 4271 §6.1: the message length must match what the OPEN says it holds.
+    throw new WireError(1, HeaderSubcode.BAD_MESSAGE_LENGTH, u16(end - start + HEADER_LENGTH), `optional parameters length ${optLen} does not match the message`);
+  }
+  const capabilities: Capability[] = [];
+  const capabilityGroups: number[] = [];
+  const paramHeader = extended ? 3 : 2;
+  while (pos < end) {
+    if (pos + paramHeader > end) throw malformedOpen('optional parameter header truncated');
+    const type = buf[pos];
+    const len = extended ? (buf[pos + 1] << 8) | buf[pos + 2] : buf[pos + 1];
+    const vStart = pos + paramHeader;
+    const vEnd = vStart + len;
+    if (vEnd > end) throw malformedOpen(`optional parameter ${type} overruns the message`);
+    if (type !== OPT_PARAM_CAPABILITIES) {
+      throw new WireError(2, OpenSubcode.UNSUPPORTED_OPTIONAL_PARAMETER, new Uint8Array(0), `unsupported optional parameter ${type}`);
+    }
+    let p = vStart;
+    let inGroup = 0;
+    while (p < vEnd) {
+      if (p + 2 > vEnd) throw malformedOpen('capability header truncated');
+      const code = buf[p];
+      const clen = buf[p + 1];
+      if (p + 2 + clen > vEnd) throw malformedOpen(`capability ${code} overruns its parameter`);
+      try {
+        capabilities.push(decodeCapability(code, buf, p + 2, p + 2 + clen));
+      } catch (err) {
+        if (err instanceof CapabilityFault) throw malformedOpen(err.message);
+        throw err;
+      }
+      inGroup++;
+      p += 2 + clen;
+    }
+    capabilityGroups.push(inGroup);
+    pos = vEnd;
+  }
+  const open: OpenMessage = { type: 'OPEN', version, myAs, holdTime, bgpId, capabilities, capabilityGroups };
+  if (extended) open.extendedParameters = true;
+  return open;
+}
+
+function malformedOpen(reason: string): WireError {
+  return new WireError(2, 0, new Uint8Array(0), `malformed OPEN: ${reason}`);
+}
+
+/**
+ * Checks an OPEN needs no configuration for: hold time 1 or 2 (RFC 4271 §6.2) and a zero
+ * BGP Identifier (RFC 6286 §2.2). Returns the error to send, or null.
+ */
+export function checkOpen(open: OpenMessage): WireError | null {
+  if (open.holdTime === 1 || open.holdTime === 2) {
+    return new WireError(2, OpenSubcode.UNACCEPTABLE_HOLD_TIME, new Uint8Array(0), `hold time ${open.holdTime} is neither 0 nor at least 3`);
+  }
+  if (open.bgpId === 0) {
+    return new WireError(2, OpenSubcode.BAD_BGP_IDENTIFIER, new Uint8Array(0), 'BGP Identifier 0.0.0.0');
+  }
+  return null;
+}
+
+/** The sender's ASN: from the 4-octet AS capability when present (RFC 6793 §4.1). */
+export function openAsn(open: OpenMessage): number {
+  for (const c of open.capabilities) if (c.name === 'FOUR_OCTET_AS') return c.asn;
+  return open.myAs;
+}
+
+export function encodeOpen(open: Omit<OpenMessage, 'type' | 'version'> & { version?: number }): Uint8Array {
+  const params = new ByteWriter(128);
+  const groups = open.capabilityGroups && open.capabilityGroups.reduce((a, b) => a + b, 0) === open.capabilities.length
+    ? open.capabilityGroups
+    : open.capabilities.length ? [open.capabilities.length] : [];
+  let next = 0;
+  const extended = open.extendedParameters === true;
+  for (const n of groups) {
+    params.u8(OPT_PARAM_CAPABILITIES);
+    const lenAt = params.skip(extended ? 2 : 1);
+    const start = params.length;
+    for (let i = 0; i < n; i++) encodeCapability(open.capabilities[next++], params);
+    const len = params.length - start;
+    if (extended) params.setU16(lenAt, len);
+    else if (len > 255) throw new RangeError('capabilities need the extended optional parameters length (RFC 9072)');
+    else params.setU8(lenAt, len);
+  }
+  const w = new ByteWriter(64 + params.length);
+  w.skip(HEADER_LENGTH);
+  w.u8(open.version ?? 4).u16(open.myAs > 0xffff ? AS_TRANS : open.myAs).u16(open.holdTime).u32(open.bgpId);
+  if (extended) w.u8(255).u8(OPT_PARAM_EXTENDED).u16(params.length);
+  else {
+    if (params.length > 255) throw new RangeError('optional parameters exceed 255 bytes');
+    w.u8(params.length);
+  }
+  w.bytes(params.view());
+  const out = w.finish();
+  out.fill(0xff, 0, 16);
+  out[16] = out.length >>> 8;
+  out[17] = out.length & 0xff;
+  out[18] = MessageType.OPEN;
+  return out;
+}
+
+export function openToJSON(open: OpenMessage): Record<string, unknown> {
+  return {
+    version: open.version,
+    my_as: open.myAs,
+    asn: openAsn(open),
+    hold_time: open.holdTime,
+    bgp_id: formatIpv4(open.bgpId),
+    capabilities: open.capabilities.map(capabilityToJSON),
+    ...(open.extendedParameters ? { extended_parameters: true } : {}),
+  };
+}

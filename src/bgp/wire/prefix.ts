@@ -1,0 +1,271 @@
+// NLRI as compact lists. An IPv4 prefix is one number: address × 64 + length, which a
+// double holds exactly (2^38 < 2^53); a list of them is one Float64Array, so a full table
+// decodes without a per-prefix object. IPv6 prefixes are 16 bytes each in one Uint8Array.
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
+import { Afi } from './constants.js';
+
+export interface Ipv4PrefixList {
+  afi: 1;
+  count: number;
+  /** address × 64 + length, host bits cleared */
+  keys: Float64Array;
+  /** RFC 7911 path identifiers, when ADD-PATH is in use for this direction */
+  pathIds: Uint32Array | null;
+}
+
+export interface Ipv6PrefixList {
+  afi: 2;
+  count: number;
+  /** 16 bytes per prefix, host bits cleared */
+  addrs: Uint8Array;
+  lengths: Uint8Array;
+  pathIds: Uint32Array | null;
+}
+
+export type PrefixList = Ipv4PrefixList | Ipv6PrefixList;
+
+export const EMPTY_IPV4: Ipv4PrefixList = Object.freeze({
+  afi: 1,
+  count: 0,
+  keys: new Float64Array(0),
+  pathIds: null,
+}) as Ipv4PrefixList;
+
+export function emptyPrefixList(afi: number): PrefixList {
+  if (afi === Afi.IPV6) return { afi: 2, count: 0, addrs: new Uint8Array(0), lengths: new Uint8Array(0), pathIds: null };
+  return { afi: 1, count: 0, keys: new Float64Array(0), pathIds: null };
+}
+
+export function ipv4Key(address: number, length: number): number {
+  const masked = length === 0 ? 0 : (address & (0xffffffff << (32 - length))) >>> 0;
+  return masked * 64 + length;
+}
+export function ipv4KeyAddress(key: number): number {
+  return Math.floor(key / 64);
+}
+export function ipv4KeyLength(key: number): number {
+  return key % 64;
+}
+
+/** Thrown (and caught by the caller) when NLRI bytes cannot be parsed; the caller picks the NOTIFICATION. */
+export class NlriSyntaxError extends Error {}
+
+// Scratch space reused across calls; results are copied out at exact size.
+let scratchKeys = new Float64Array(4096);
+let scratchIds = new Uint32Array(4096);
+let scratchV6 = new Uint8Array(4096 * 16);
+let scratchLens = new Uint8Array(4096);
+
+function ensureScratch(n: number): void {
+  if (scratchKeys.length >= n) return;
+  const size = Math.max(n, scratchKeys.length * 2);
+  scratchKeys = new Float64Array(size);
+  scratchIds = new Uint32Array(size);
+  scratchV6 = new Uint8Array(size * 16);
+  scratchLens = new Uint8Array(size);
+}
+
+/** RFC 4271 §4.3 prefix encoding (with an RFC 7911 path id first when addPath). */
+export function decodeIpv4Prefixes(buf: Uint8Array, start: number, end: number, addPath: boolean): Ipv4PrefixList {
+  if (start >= end) return { afi: 1, count: 0, keys: new Float64Array(0), pathIds: addPath ? new Uint32Array(0) : null };
+  ensureScratch(end - start);
+  const keys = scratchKeys;
+  const ids = scratchIds;
+  let pos = start;
+  let n = 0;
+  while (pos < end) {
+    if (addPath) {
+      if (pos + 4 > end) throw new NlriSyntaxError('path identifier truncated');
+      ids[n] = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+      pos += 4;
+      if (pos >= end) throw new NlriSyntaxError('prefix length missing after path identifier');
+    }
+    const len = buf[pos++];
+    if (len > 32) throw new NlriSyntaxError(`prefix length ${len} > 32`);
+    const bytes = (len + 7) >> 3;
+    if (pos + bytes > end) throw new NlriSyntaxError(`prefix of length ${len} truncated`);
+    let addr = 0;
+    switch (bytes) {
+      case 4:
+        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+        break;
+      case 3:
+        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8);
+        break;
+      case 2:
+        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16);
+        break;
+      case 1:
+        addr = (buf[pos] << 24) >>> 0;
+        break;
+    }
+    pos += bytes;
+    // Trailing bits past the length are irrelevant (RFC 4271 §4.3); clear them so keys are canonical.
+    if (len < 32) addr = len === 0 ? 0 : (addr & (0xffffffff << (32 - len))) >>> 0;
+    keys[n++] = addr * 64 + len;
+  }
+  return { afi: 1, count: n, keys: keys.slice(0, n), pathIds: addPath ? ids.slice(0, n) : null };
+}
+
+export function decodeIpv6Prefixes(buf: Uint8Array, start: number, end: number, addPath: boolean): Ipv6PrefixList {
+  ensureScratch(end - start);
+  const ids = scratchIds;
+  const lens = scratchLens;
+  const out = scratchV6;
+  let pos = start;
+  let n = 0;
+  while (pos < end) {
+    if (addPath) {
+      if (pos + 4 > end) throw new NlriSyntaxError('path identifier truncated');
+      ids[n] = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+      pos += 4;
+      if (pos >= end) throw new NlriSyntaxError('prefix length missing after path identifier');
+    }
+    const len = buf[pos++];
+    if (len > 128) throw new NlriSyntaxError(`prefix length ${len} > 128`);
+    const bytes = (len + 7) >> 3;
+    if (pos + bytes > end) throw new NlriSyntaxError(`prefix of length ${len} truncated`);
+    const base = n * 16;
+    for (let i = 0; i < 16; i++) out[base + i] = i < bytes ? buf[pos + i] : 0;
+    if (len & 7) out[base + bytes - 1] &= 0xff << (8 - (len & 7));
+    pos += bytes;
+    lens[n++] = len;
+  }
+  return {
+    afi: 2,
+    count: n,
+    addrs: out.slice(0, n * 16),
+    lengths: lens.slice(0, n),
+    pathIds: addPath ? ids.slice(0, n) : null,
+  };
+}
+
+export function decodePrefixes(afi: number, buf: Uint8Array, start: number, end: number, addPath: boolean): PrefixList {
+  return afi === Afi.IPV6 ? decodeIpv6Prefixes(buf, start, end, addPath) : decodeIpv4Prefixes(buf, start, end, addPath);
+}
+
+/** Bytes prefix i takes on the wire. */
+export function prefixWireSize(list: PrefixList, i: number, addPath: boolean): number {
+  const len = list.afi === 1 ? list.keys[i] % 64 : list.lengths[i];
+  return (addPath ? 4 : 0) + 1 + ((len + 7) >> 3);
+}
+
+/** Writes prefix i at `at`; returns the new offset. */
+export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: Uint8Array, at: number): number {
+  let pos = at;
+  if (addPath) {
+    const id = list.pathIds ? list.pathIds[i] : 0;
+    out[pos] = id >>> 24;
+    out[pos + 1] = (id >>> 16) & 0xff;
+    out[pos + 2] = (id >>> 8) & 0xff;
+    out[pos + 3] = id & 0xff;
+    pos += 4;
+  }
+  if (list.afi === 1) {
+    const key = list.keys[i];
+    const len = key % 64;
+    const addr = (key - len) / 64;
+    out[pos++] = len;
+    const bytes = (len + 7) >> 3;
+    if (bytes > 0) out[pos++] = addr >>> 24;
+    if (bytes > 1) out[pos++] = (addr >>> 16) & 0xff;
+    if (bytes > 2) out[pos++] = (addr >>> 8) & 0xff;
+    if (bytes > 3) out[pos++] = addr & 0xff;
+  } else {
+    const len = list.lengths[i];
+    out[pos++] = len;
+    const bytes = (len + 7) >> 3;
+    out.set(list.addrs.subarray(i * 16, i * 16 + bytes), pos);
+    pos += bytes;
+  }
+  return pos;
+}
+
+export function formatPrefix(list: PrefixList, i: number): string {
+  if (list.afi === 1) {
+    const key = list.keys[i];
+    const len = key % 64;
+    return `${formatIpv4((key - len) / 64)}/${len}`;
+  }
+  return `${formatIpv6(list.addrs, i * 16)}/${list.lengths[i]}`;
+}
+
+export function formatPrefixes(list: PrefixList): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < list.count; i++) out.push(formatPrefix(list, i));
+  return out;
+}
+
+export interface ParsedPrefix {
+  afi: 1 | 2;
+  /** IPv4: address as a number; IPv6: 16 bytes */
+  v4: number;
+  v6: Uint8Array | null;
+  length: number;
+}
+
+/** Parses "10.0.0.0/24" or "2001:db8::/32"; host bits are cleared. */
+export function parsePrefix(s: string): ParsedPrefix | null {
+  const slash = s.indexOf('/');
+  if (slash < 0) return null;
+  const addr = s.slice(0, slash);
+  const lenText = s.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(lenText)) return null;
+  const length = Number(lenText);
+  const v4 = parseIpv4(addr);
+  if (v4 !== null) {
+    if (length > 32) return null;
+    return { afi: 1, v4: (ipv4Key(v4, length) - length) / 64, v6: null, length };
+  }
+  const v6 = parseIpv6(addr);
+  if (v6 === null || length > 128) return null;
+  for (let bit = length; bit < 128; bit++) v6[bit >> 3] &= ~(0x80 >> (bit & 7));
+  return { afi: 2, v4: 0, v6, length };
+}
+
+export interface PrefixWithPathId {
+  prefix: string;
+  pathId?: number;
+}
+
+/** Builds a list from strings (all of one family); used by the CLI, tests and origination. */
+export function prefixListFrom(afi: 1 | 2, prefixes: ReadonlyArray<string | PrefixWithPathId>): PrefixList {
+  const withIds = prefixes.some((p) => typeof p !== 'string' && p.pathId !== undefined);
+  const ids = withIds ? new Uint32Array(prefixes.length) : null;
+  if (afi === 1) {
+    const keys = new Float64Array(prefixes.length);
+    prefixes.forEach((p, i) => {
+      const text = typeof p === 'string' ? p : p.prefix;
+      const parsed = parsePrefix(text);
+      if (!parsed || parsed.afi !== 1) throw new RangeError(`not an IPv4 prefix: ${text}`);
+      keys[i] = parsed.v4 * 64 + parsed.length;
+      if (ids && typeof p !== 'string') ids[i] = p.pathId ?? 0;
+    });
+    return { afi: 1, count: prefixes.length, keys, pathIds: ids };
+  }
+  const addrs = new Uint8Array(prefixes.length * 16);
+  const lengths = new Uint8Array(prefixes.length);
+  prefixes.forEach((p, i) => {
+    const text = typeof p === 'string' ? p : p.prefix;
+    const parsed = parsePrefix(text);
+    if (!parsed || parsed.afi !== 2 || !parsed.v6) throw new RangeError(`not an IPv6 prefix: ${text}`);
+    addrs.set(parsed.v6, i * 16);
+    lengths[i] = parsed.length;
+    if (ids && typeof p !== 'string') ids[i] = p.pathId ?? 0;
+  });
+  return { afi: 2, count: prefixes.length, addrs, lengths, pathIds: ids };
+}
+
+/** A contiguous part of a list, sharing its memory. */
+export function slicePrefixList(list: PrefixList, from: number, to: number): PrefixList {
+  if (list.afi === 1) {
+    return { afi: 1, count: to - from, keys: list.keys.subarray(from, to), pathIds: list.pathIds ? list.pathIds.subarray(from, to) : null };
+  }
+  return {
+    afi: 2,
+    count: to - from,
+    addrs: list.addrs.subarray(from * 16, to * 16),
+    lengths: list.lengths.subarray(from, to),
+    pathIds: list.pathIds ? list.pathIds.subarray(from, to) : null,
+  };
+}
