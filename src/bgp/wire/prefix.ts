@@ -175,7 +175,9 @@ export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: 
     const len = list.lengths[i];
     out[pos++] = len;
     const bytes = (len + 7) >> 3;
-    out.set(list.addrs.subarray(i * 16, i * 16 + bytes), pos);
+    // A byte loop, not subarray(): a view object per prefix would dominate the allocation.
+    const base = i * 16;
+    for (let k = 0; k < bytes; k++) out[pos + k] = list.addrs[base + k];
     pos += bytes;
   }
   return pos;
