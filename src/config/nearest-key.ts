@@ -1,0 +1,73 @@
+/**
+ * Finds the known key an unknown one was probably meant to be: a typo, `_` for `-`, a missing
+ * word, or the name BIRD or FRR give the same setting.
+ */
+
+/** Names from bird.conf and frr.conf, and the necod key for each. */
+const OTHER_NAMES: Record<string, string> = {
+  'local-as': 'asn',
+  as: 'asn',
+  'neighbor-as': 'remote-as',
+  'peer-as': 'remote-as',
+  neighbor: 'address',
+  peer: 'address',
+  'source-address': 'local-address',
+  'update-source': 'local-address',
+  'ebgp-multihop': 'multihop',
+  'connect-retry': 'connect-retry-time',
+  'connect-delay-time': 'delay-open-time',
+  'receive-limit': 'max-prefixes',
+  'maximum-prefix': 'max-prefixes',
+  disabled: 'shutdown',
+  'enable-as4': 'four-octet-as',
+  'enable-route-refresh': 'route-refresh',
+  'enable-extended-messages': 'extended-message',
+  'extended-messages': 'extended-message',
+  'long-lived-graceful-restart': 'graceful-restart',
+};
+
+export function nearestKey(unknown: string, known: readonly string[]): string | null {
+  const wanted = normalize(unknown);
+  const otherName = OTHER_NAMES[wanted];
+  if (otherName !== undefined && known.includes(otherName)) return otherName;
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const key of known) {
+    const distance = editDistance(wanted, normalize(key));
+    if (distance < bestDistance) {
+      best = key;
+      bestDistance = distance;
+    }
+  }
+  // Short keys allow one edit, or every short word would look like every other one.
+  const allowed = wanted.length <= 6 ? 1 : wanted.length <= 12 ? 2 : 3;
+  if (best !== null && bestDistance <= allowed) return best;
+  // A shortened name such as `keepalive` for `keepalive-time`.
+  if (wanted.length >= 4) return known.find((key) => normalize(key).startsWith(wanted)) ?? null;
+  return null;
+}
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/[_ ]/g, '-');
+}
+
+/** Edit distance where swapping two neighboring letters counts as one edit (optimal string alignment). */
+export function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        rows[0].push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let distance = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        distance = Math.min(distance, rows[i - 2][j - 2] + 1);
+      }
+      rows[i].push(distance);
+    }
+  }
+  return rows[a.length][b.length];
+}

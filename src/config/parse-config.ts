@@ -1,0 +1,106 @@
+/** Turns the text of necod.yaml into a validated NecodConfig, or into every error it contains. */
+import { ConfigReader, type MappingReader } from './mapping-reader.js';
+import { checkNeighborSet } from './neighbor-set-checks.js';
+import { parseNeighbor, type NeighborEntry } from './parse-neighbor.js';
+import type {
+  ApiConfig,
+  ConfigError,
+  ListenConfig,
+  LogConfig,
+  LogLevel,
+  NecodConfig,
+  ParseConfigResult,
+} from './types.js';
+import { anyAddress, asNumber, integerIn, oneOf, routerId, socketPath } from './value-checks.js';
+import { YamlFile } from './yaml-file.js';
+import { BGP_PORT, DEFAULT_API_SOCKET, DEFAULT_LISTEN_ADDRESS, DEFAULT_LOG_LEVEL } from './defaults.js';
+
+export const TOP_LEVEL_KEYS = ['router-id', 'asn', 'listen', 'api', 'log', 'neighbors'] as const;
+export const LISTEN_KEYS = ['address', 'port'] as const;
+export const API_KEYS = ['socket'] as const;
+export const LOG_KEYS = ['level'] as const;
+export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+/** `fileName` only names the file in messages about the file as a whole. */
+export function parseConfig(text: string, fileName: string): ParseConfigResult {
+  const parsed = YamlFile.parse(text);
+  if (!parsed.ok) return parsed;
+  const file = parsed.file;
+  if (file.root === null) {
+    const message = `${fileName} holds no settings; it needs at least router-id and asn`;
+    return failed([{ path: '', line: 1, message }]);
+  }
+  const reader = new ConfigReader(file);
+  const top = reader.mapping({ node: file.root, path: '', line: file.lineOf(file.root, 1) }, TOP_LEVEL_KEYS);
+  if (top === null) return failed(reader.errors);
+
+  const id = top.required('router-id', routerId);
+  const asn = top.required('asn', asNumber);
+  const listen = readListen(top);
+  const api = readApi(top);
+  const log = readLog(top);
+  const entries = readNeighbors(reader, top, asn);
+  if (entries !== undefined) checkNeighborSet(reader, entries, listen !== null);
+
+  if (
+    reader.errors.length > 0 ||
+    id === undefined ||
+    asn === undefined ||
+    listen === undefined ||
+    api === undefined ||
+    log === undefined ||
+    entries === undefined
+  ) {
+    return failed(reader.errors);
+  }
+  const neighbors = entries.map((entry) => entry.config).filter((config) => config !== undefined);
+  return { ok: true, config: { routerId: id, asn, listen, api, log, neighbors } };
+}
+
+function failed(errors: readonly ConfigError[]): ParseConfigResult {
+  // A mistake inside a mapping that `<<: *anchor` merges into several neighbors is reported once,
+  // for the first of them.
+  const seen = new Set<string>();
+  const unique = errors.filter((error) => {
+    const key = `${error.line}\n${error.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  // Reading order is not always file order (a missing key is noticed after its siblings).
+  return { ok: false, errors: unique.sort((a, b) => a.line - b.line) };
+}
+
+function readListen(top: MappingReader): ListenConfig | null | undefined {
+  const block = top.mapping('listen', LISTEN_KEYS);
+  if (block === null || block === undefined) return block;
+  const address = block.optional('address', anyAddress, null);
+  const port = block.optional('port', integerIn(1, 65535), BGP_PORT);
+  if (address === undefined || port === undefined) return undefined;
+  return { address: address?.text ?? DEFAULT_LISTEN_ADDRESS, port };
+}
+
+function readApi(top: MappingReader): ApiConfig | undefined {
+  const block = top.mapping('api', API_KEYS);
+  if (block === undefined) return undefined;
+  const socket = block === null ? DEFAULT_API_SOCKET : block.optional('socket', socketPath, DEFAULT_API_SOCKET);
+  return socket === undefined ? undefined : { socket };
+}
+
+function readLog(top: MappingReader): LogConfig | undefined {
+  const block = top.mapping('log', LOG_KEYS);
+  if (block === undefined) return undefined;
+  const level = block === null ? DEFAULT_LOG_LEVEL : block.optional('level', oneOf(LOG_LEVELS), DEFAULT_LOG_LEVEL);
+  return level === undefined ? undefined : { level };
+}
+
+function readNeighbors(reader: ConfigReader, top: MappingReader, asn: number | undefined): NeighborEntry[] | undefined {
+  const items = top.list('neighbors', 'neighbors');
+  if (items === undefined) return undefined;
+  const entries: NeighborEntry[] = [];
+  for (const item of items ?? []) {
+    const entry = parseNeighbor(reader, item, asn);
+    if (entry !== undefined) entries.push(entry);
+  }
+  return entries;
+}
