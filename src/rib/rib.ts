@@ -7,7 +7,7 @@ import { AttrStore } from './attr-store.js';
 import { DEFAULT_DECISION, selectPair, selectPaths, type Candidate, type DecisionOptions, type LossReason } from './decision.js';
 import { PrefixTable } from './prefix-table.js';
 import type { RouteAttrs } from './route-attrs.js';
-import { RouteKeys, familyOfKey } from './route-key.js';
+import { IPV6_BASE, RouteKeys, familyOfKey } from './route-key.js';
 import type { RouteSource } from './route-source.js';
 import { SelectionStore, type StoredSelection } from './selection-store.js';
 
@@ -39,6 +39,8 @@ export class Rib {
   /** Indices of sources whose Adj-RIB-In is not empty: the only ones a lookup visits. */
   private active: number[] = [];
   private readonly loc = new PrefixTable();
+  /** Prefixes per source: [IPv4, IPv6], kept as routes come and go (max-prefix checks read it per UPDATE). */
+  private readonly counts: (Int32Array | undefined)[] = [];
   private changed = new Float64Array(1024);
   private changedCount = 0;
   private candSources = new Int32Array(16);
@@ -50,6 +52,7 @@ export class Rib {
     if (this.sources[source.index]) throw new RangeError(`source ${source.index} exists`);
     this.sources[source.index] = source;
     this.adjIn[source.index] = new PrefixTable();
+    this.counts[source.index] = new Int32Array(2);
   }
 
   source(index: number): RouteSource | undefined {
@@ -65,6 +68,7 @@ export class Rib {
     this.withdrawAll(index);
     this.sources[index] = undefined;
     this.adjIn[index] = undefined;
+    this.counts[index] = undefined;
     this.selections.forgetSource(index);
   }
 
@@ -97,7 +101,10 @@ export class Rib {
     if (old === attrId) return; // same route again: nothing changes
     this.attrs.ref(attrId);
     if (old >= 0) this.attrs.unref(old & ATTR_MASK);
-    if (old === -1 && this.active.indexOf(sourceIndex) < 0) this.active.push(sourceIndex);
+    if (old === -1) {
+      (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]++;
+      if (this.active.indexOf(sourceIndex) < 0) this.active.push(sourceIndex);
+    }
     this.recompute(key);
   }
 
@@ -105,20 +112,21 @@ export class Rib {
     const table = this.tableOf(sourceIndex);
     for (let i = 0; i < list.count; i++) {
       const key = list.afi === 1 ? list.keys[i] : this.keys.v6.findKey(list, i);
-      if (key >= 0) this.withdrawKey(table, key);
+      if (key >= 0) this.withdrawKey(sourceIndex, table, key);
     }
     if (table.size === 0) this.refreshActive();
   }
 
   withdrawKeys(sourceIndex: number, keys: ArrayLike<number>): void {
     const table = this.tableOf(sourceIndex);
-    for (let i = 0; i < keys.length; i++) this.withdrawKey(table, keys[i]);
+    for (let i = 0; i < keys.length; i++) this.withdrawKey(sourceIndex, table, keys[i]);
     if (table.size === 0) this.refreshActive();
   }
 
-  private withdrawKey(table: PrefixTable, key: number): void {
+  private withdrawKey(sourceIndex: number, table: PrefixTable, key: number): void {
     const old = table.delete(key);
     if (old < 0) return;
+    (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]--;
     this.attrs.unref(old & ATTR_MASK);
     this.recompute(key);
   }
@@ -137,13 +145,13 @@ export class Rib {
     return keys.length;
   }
 
-  /** Removes the routes still stale (End-of-RIB received, or the restart timer ran out). */
-  sweepStale(sourceIndex: number): number {
+  /** Removes the routes still stale (End-of-RIB received, or the restart timer ran out), of one family or all. */
+  sweepStale(sourceIndex: number, family?: 'ipv4' | 'ipv6'): number {
     const table = this.adjIn[sourceIndex];
     if (!table) return 0;
     const stale: number[] = [];
     table.forEach((key, value) => {
-      if (value & STALE) stale.push(key);
+      if (value & STALE && (family === undefined || familyOfKey(key) === family)) stale.push(key);
     });
     this.withdrawKeys(sourceIndex, stale);
     return stale.length;
@@ -274,11 +282,16 @@ export class Rib {
     return this.adjIn[sourceIndex]?.size ?? 0;
   }
 
-  /** Counts a source's prefixes of one family. */
+  /** A source's prefixes of one family. */
   adjRibInCount(sourceIndex: number, family: 'ipv4' | 'ipv6'): number {
+    return this.counts[sourceIndex]?.[family === 'ipv4' ? 0 : 1] ?? 0;
+  }
+
+  /** Stale routes a source still holds. */
+  staleCount(sourceIndex: number): number {
     let n = 0;
-    this.adjIn[sourceIndex]?.forEach((key) => {
-      if (familyOfKey(key) === family) n++;
+    this.adjIn[sourceIndex]?.forEach((_key, value) => {
+      if (value & STALE) n++;
     });
     return n;
   }
