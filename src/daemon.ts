@@ -1,13 +1,18 @@
 /**
  * The running daemon: wires the rooms together and owns the process lifecycle (logging, API
- * socket, signals). It holds no protocol logic; the BGP session layer plugs in through
- * DaemonOptions.neighbors.
+ * socket, signals). It holds no protocol logic of its own.
  */
 import { destination as fileDestination, pino, type DestinationStream, type Logger } from 'pino';
 import { createApiServer } from './api/server.js';
 import { listenApi } from './api/listen.js';
 import type { NeighborProvider } from './api/types.js';
+import { Peer } from './bgp/peer.js';
+import { Speaker } from './bgp/speaker.js';
+import { CeaseSubcode } from './bgp/wire/index.js';
 import type { NecodConfig } from './config/types.js';
+import { neighborView } from './routing/neighbor-view.js';
+import { peerOptions } from './routing/neighbor-settings.js';
+import { RouteEngine } from './routing/route-engine.js';
 
 export interface DaemonOptions {
   /** Neighbor state served by the API; the BGP session layer supplies it. Empty until it does. */
@@ -20,27 +25,59 @@ export interface DaemonOptions {
 
 export interface Daemon {
   readonly logger: Logger;
-  /** Closes the API socket (and, later, every session). Safe to call more than once. */
+  readonly engine: RouteEngine;
+  readonly peers: ReadonlyMap<string, Peer>;
+  /** The port the BGP listener got (useful when the configuration asked for port 0). */
+  readonly bgpPort: number | null;
+  /** Sends Cease/Administrative Shutdown to every neighbor, closes the API socket. Safe to call more than once. */
   stop(): Promise<void>;
 }
-
-const noNeighbors: NeighborProvider = { listNeighbors: () => [] };
 
 export async function startDaemon(config: NecodConfig, options: DaemonOptions = {}): Promise<Daemon> {
   const logStream = options.logDestination ?? fileDestination({ dest: 1, sync: true });
   const logger = pino({ name: 'necod', level: config.log.level }, logStream);
-  const api = createApiServer({ neighbors: options.neighbors ?? noNeighbors, logger });
+  const engine = new RouteEngine(config, logger);
+  const peers = new Map<string, Peer>();
+  const speaker = config.listen ? new Speaker({ address: config.listen.address, port: config.listen.port, logger }) : null;
+  for (const n of config.neighbors) {
+    let sourceIndex = -1;
+    const peer = new Peer({
+      ...peerOptions(config, n, { restarting: false, forwardingPreserved: [], logger }),
+      // The RIB holds the true count after import policy and withdrawals (RFC 4486 §4).
+      currentPrefixCount: (family) => engine.rib.adjRibInCount(sourceIndex, family),
+    });
+    sourceIndex = engine.addNeighbor(n, peer).index;
+    peers.set(n.name, peer);
+    speaker?.addPeer(peer);
+  }
+  const neighbors: NeighborProvider = options.neighbors ?? {
+    listNeighbors: () =>
+      config.neighbors.map((n) => {
+        const peer = peers.get(n.name) as Peer;
+        const src = engine.sourceByName(n.name);
+        const held = src ? engine.rib.adjRibInCount(src.index, 'ipv4') + engine.rib.adjRibInCount(src.index, 'ipv6') : 0;
+        return neighborView(peer.status(), n.remoteAs, config.asn, held);
+      }),
+  };
+  const api = createApiServer({ neighbors, logger });
   try {
     await listenApi(api, config.api.socket);
+    if (speaker) await speaker.listen();
   } catch (error) {
     await api.close();
+    await speaker?.close();
     throw error;
   }
+  for (const n of config.neighbors) if (!n.shutdown) peers.get(n.name)?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       removeSignalHandlers();
+      // RFC 4486 §4 / RFC 9003: tell every neighbor why the session ends.
+      await Promise.all([...peers.values()].map((p) => p.stop({ subcode: CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, text: 'necod stopping' })));
+      await speaker?.close();
+      engine.close();
       await api.close();
       logger.info('necod stopped');
     })();
@@ -74,5 +111,5 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     { routerId: config.routerId, asn: config.asn, neighbors: config.neighbors.length, apiSocket: config.api.socket },
     'necod started',
   );
-  return { logger, stop };
+  return { logger, engine, peers, bgpPort: speaker?.address()?.port ?? null, stop };
 }

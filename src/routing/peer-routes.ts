@@ -1,0 +1,167 @@
+// Connects one BGP neighbor's session to the RIB: UPDATEs are imported into its
+// Adj-RIB-In, the Loc-RIB goes out through the exporter while the session is up, and
+// graceful restart keeps or sweeps its routes. The only place sessions and RIB meet.
+import type { Logger } from 'pino';
+import type { Peer } from '../bgp/peer.js';
+import type { NegotiatedSession } from '../bgp/negotiate.js';
+import { endOfRibFamily, familyOf, type Family } from '../bgp/wire/index.js';
+import type { ExportTarget } from '../rib/export.js';
+import type { Exporter } from '../rib/exporter.js';
+import { importUpdate, type ImportContext } from '../rib/import.js';
+import type { Rib } from '../rib/rib.js';
+import type { RouteSource } from '../rib/route-source.js';
+import { restartWaitMs, retainRoutesOnDown } from './graceful-restart.js';
+
+export interface PeerRoutesOptions {
+  peer: Peer;
+  rib: Rib;
+  exporter: Exporter;
+  source: RouteSource;
+  /** Import settings that only the live session can complete (local address, as4). */
+  importContext(negotiated: NegotiatedSession, localAddress: string | null): ImportContext;
+  /** Export settings for this session. */
+  exportTarget(negotiated: NegotiatedSession, localAddress: string | null): ExportTarget;
+  /** Called after the Loc-RIB may have changed. */
+  onRibChanged(): void;
+  /** Whether necod sent the N bit in its graceful restart capability. */
+  ourNotificationBit: boolean;
+  /** Upper bound on how long a restarting neighbor's routes stay (seconds). */
+  staleTimeSeconds: number;
+  logger: Logger;
+}
+
+export interface PeerRouteState {
+  /** Families whose End-of-RIB arrived in the current session. */
+  endOfRib: Family[];
+  /** Routes kept from a restarting neighbor, until End-of-RIB or the timer. */
+  stale: number;
+  staleUntil: number | null;
+  updatesRejected: Record<string, number>;
+}
+
+export class PeerRoutes {
+  private importCtx: ImportContext | null = null;
+  private readonly eor = new Set<Family>();
+  private staleTimer: NodeJS.Timeout | null = null;
+  private staleUntil: number | null = null;
+  private readonly rejected: Record<string, number> = {};
+  private readonly log: Logger;
+
+  constructor(private readonly o: PeerRoutesOptions) {
+    this.log = o.logger.child({ neighbor: o.source.name });
+    o.peer.on('established', (n) => this.onEstablished(n));
+    o.peer.on('update', (msg, outcome) => this.onUpdate(msg, outcome));
+    o.peer.on('routeRefresh', (afi, safi, subtype) => void this.onRouteRefresh(afi, safi, subtype));
+    o.peer.on('down', (d) => this.onDown(d));
+  }
+
+  state(): PeerRouteState {
+    return { endOfRib: [...this.eor], stale: this.o.rib.staleCount(this.o.source.index), staleUntil: this.staleUntil, updatesRejected: { ...this.rejected } };
+  }
+
+  /** End-of-RIB seen for every negotiated family (first convergence). */
+  converged(): boolean {
+    const n = this.o.peer.negotiated;
+    return n !== null && n.families.every((f) => this.eor.has(f));
+  }
+
+  private onEstablished(n: NegotiatedSession): void {
+    const local = this.o.peer.status().local?.address ?? null;
+    this.o.source.routerId = n.peerRouterId;
+    this.o.source.peerAs = n.peerAs;
+    this.importCtx = this.o.importContext(n, local);
+    this.eor.clear();
+    // RFC 4724 §4.2: a neighbor that comes back without graceful restart, or without the
+    // forwarding bit for a family, loses its stale routes at once.
+    if (this.o.rib.staleCount(this.o.source.index) > 0) {
+      const gr = n.gracefulRestart;
+      for (const f of ['ipv4', 'ipv6'] as const) {
+        if (!gr || !gr.forwarding.includes(f) || !n.families.includes(f)) this.sweep(f, 'restarted without preserved forwarding');
+      }
+    }
+    const peer = this.o.peer;
+    void this.o.exporter.attach({
+      target: this.o.exportTarget(n, local),
+      ctx: n.tx,
+      families: n.families,
+      send: async (messages) => {
+        for (const m of messages) if (!peer.send(m)) await peer.writable();
+      },
+    });
+  }
+
+  private onUpdate(msg: Parameters<typeof importUpdate>[0], outcome: Parameters<typeof importUpdate>[1]): void {
+    const ctx = this.importCtx;
+    if (!ctx) return;
+    const eor = endOfRibFamily(msg);
+    if (eor) {
+      this.eor.add(eor);
+      this.sweep(eor, 'End-of-RIB');
+      this.o.onRibChanged();
+      return;
+    }
+    const r = importUpdate(msg, outcome, ctx);
+    const src = this.o.source.index;
+    for (const w of r.withdrawals) this.o.rib.withdraw(src, w);
+    for (const a of r.announcements) this.o.rib.announce(src, a.list, this.o.rib.attrs.intern(a.attrs));
+    if (r.rejected) this.rejected[r.rejected] = (this.rejected[r.rejected] ?? 0) + 1;
+    if (r.policyRejected) this.rejected.policy = (this.rejected.policy ?? 0) + r.policyRejected;
+    this.o.onRibChanged();
+  }
+
+  private async onRouteRefresh(afi: number, safi: number, subtype: number): Promise<void> {
+    const family = familyOf(afi, safi);
+    if (!family) return;
+    const src = this.o.source.index;
+    if (subtype === 1) {
+      // RFC 7313 §4: BoRR — what the neighbor does not re-send before EoRR is gone.
+      this.o.rib.markStale(src, family);
+      return;
+    }
+    if (subtype === 2) {
+      this.sweep(family, 'EoRR');
+      this.o.onRibChanged();
+      return;
+    }
+    await this.o.peer.sendRefreshAnswer(family, this.o.exporter.refreshMessages(this.o.source.name, family));
+  }
+
+  private onDown(d: Parameters<typeof retainRoutesOnDown>[2]): void {
+    const n = this.o.peer.status().negotiated;
+    this.o.exporter.detach(this.o.source.name);
+    this.importCtx = null;
+    this.eor.clear();
+    const src = this.o.source.index;
+    if (n && retainRoutesOnDown(n, this.o.ourNotificationBit, d)) {
+      const kept = this.o.rib.markStale(src);
+      const wait = restartWaitMs(n, this.o.staleTimeSeconds);
+      this.log.info({ kept, waitMs: wait }, 'neighbor down, keeping its routes for graceful restart');
+      if (this.staleTimer) clearTimeout(this.staleTimer);
+      this.staleUntil = Date.now() + wait;
+      this.staleTimer = setTimeout(() => {
+        this.staleTimer = null;
+        this.sweep(undefined, 'graceful restart time ran out');
+        this.o.onRibChanged();
+      }, wait);
+      this.staleTimer.unref();
+      return;
+    }
+    this.o.rib.withdrawAll(src);
+    this.o.onRibChanged();
+  }
+
+  private sweep(family: Family | undefined, why: string): void {
+    const n = this.o.rib.sweepStale(this.o.source.index, family);
+    if (n) this.log.info({ removed: n, family: family ?? 'all', why }, 'stale routes removed');
+    if (this.o.rib.staleCount(this.o.source.index) === 0) {
+      if (this.staleTimer) clearTimeout(this.staleTimer);
+      this.staleTimer = null;
+      this.staleUntil = null;
+    }
+  }
+
+  close(): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = null;
+  }
+}
