@@ -13,6 +13,7 @@ import type { NecodConfig } from './config/types.js';
 import { neighborView } from './routing/neighbor-view.js';
 import { peerOptions } from './routing/neighbor-settings.js';
 import { RouteEngine } from './routing/route-engine.js';
+import { routeProvider } from './routing/route-view.js';
 
 export interface DaemonOptions {
   /** Neighbor state served by the API; the BGP session layer supplies it. Empty until it does. */
@@ -59,7 +60,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
         return neighborView(peer.status(), n.remoteAs, config.asn, held);
       }),
   };
-  const api = createApiServer({ neighbors, logger });
+  const api = createApiServer({ neighbors, routes: routeProvider(engine.rib), logger });
   try {
     await listenApi(api, config.api.socket);
     if (speaker) await speaker.listen();

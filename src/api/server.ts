@@ -1,10 +1,13 @@
 /** The control API: a fastify instance with necod's routes, not yet listening. */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerNeighborRoutes } from './routes/neighbors.js';
+import { registerRouteRoutes } from './routes/routes.js';
+import type { RouteProvider } from './route-types.js';
 import type { NeighborProvider } from './types.js';
 
 export interface ApiDeps {
   neighbors: NeighborProvider;
+  routes?: RouteProvider;
   /** The daemon's logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
 }
@@ -36,5 +39,6 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   });
 
   registerNeighborRoutes(server, deps.neighbors);
+  if (deps.routes) registerRouteRoutes(server, deps.routes);
   return server;
 }

@@ -6,9 +6,11 @@ import { CliError } from './cli-error.js';
 import { processOutput, type CliOutput } from './cli-output.js';
 import { formatProtocolDetails, formatProtocolsTable } from './format-protocols.js';
 import { socketPathOf } from './socket-option.js';
+import { registerShowRoutes } from './show-routes-command.js';
 
 export function registerShowCommands(program: Command, output: CliOutput = processOutput): void {
   const show = program.command('show').description("show necod's state");
+  registerShowRoutes(show, output);
 
   show
     .command('protocols')
