@@ -14,6 +14,8 @@ import { neighborView } from './routing/neighbor-view.js';
 import { peerOptions } from './routing/neighbor-settings.js';
 import { RouteEngine } from './routing/route-engine.js';
 import { routeProvider } from './routing/route-view.js';
+import { LocalRoutes, type LocalRoute } from './routing/local-routes.js';
+import type { AnnouncementStore } from './api/routes/announcements.js';
 
 export interface DaemonOptions {
   /** Neighbor state served by the API; the BGP session layer supplies it. Empty until it does. */
@@ -60,7 +62,23 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
         return neighborView(peer.status(), n.remoteAs, config.asn, held);
       }),
   };
-  const api = createApiServer({ neighbors, routes: routeProvider(engine.rib), logger });
+  const apiRoutes = new LocalRoutes(engine.rib, engine.addLocalSource('api', 'api'), () => engine.changed());
+  const announced = new Map<string, LocalRoute>();
+  const announcements: AnnouncementStore = {
+    list: () => [...announced.values()],
+    announce: (route) => {
+      announced.set(route.prefix, route);
+      apiRoutes.apply([route], []);
+      logger.info({ prefix: route.prefix }, 'route announced through the API');
+    },
+    withdraw: (prefix) => {
+      if (!announced.delete(prefix)) return false;
+      apiRoutes.apply([], [prefix]);
+      logger.info({ prefix }, 'route withdrawn through the API');
+      return true;
+    },
+  };
+  const api = createApiServer({ neighbors, routes: routeProvider(engine.rib), announcements, logger });
   try {
     await listenApi(api, config.api.socket);
     if (speaker) await speaker.listen();

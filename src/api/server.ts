@@ -2,12 +2,14 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerNeighborRoutes } from './routes/neighbors.js';
 import { registerRouteRoutes } from './routes/routes.js';
+import { registerAnnouncementRoutes, type AnnouncementStore } from './routes/announcements.js';
 import type { RouteProvider } from './route-types.js';
 import type { NeighborProvider } from './types.js';
 
 export interface ApiDeps {
   neighbors: NeighborProvider;
   routes?: RouteProvider;
+  announcements?: AnnouncementStore;
   /** The daemon's logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
 }
@@ -40,5 +42,6 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
 
   registerNeighborRoutes(server, deps.neighbors);
   if (deps.routes) registerRouteRoutes(server, deps.routes);
+  if (deps.announcements) registerAnnouncementRoutes(server, deps.announcements);
   return server;
 }

@@ -14,21 +14,37 @@ export interface ApiClient {
   readonly socketPath: string;
   /** GETs `path`; connection failures and answers that are not JSON become CliErrors. */
   get(path: string): Promise<ApiResponse>;
+  /** Sends a JSON body (POST) or none (DELETE). */
+  send(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<ApiResponse>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 export function createApiClient(socketPath: string, timeoutMs = DEFAULT_TIMEOUT_MS): ApiClient {
-  return { socketPath, get: (path) => get(socketPath, path, timeoutMs) };
+  return {
+    socketPath,
+    get: (path) => call(socketPath, 'GET', path, undefined, timeoutMs),
+    send: (method, path, body) => call(socketPath, method, path, body, timeoutMs),
+  };
 }
 
-function get(socketPath: string, path: string, timeoutMs: number): Promise<ApiResponse> {
+function call(socketPath: string, method: string, path: string, body: unknown, timeoutMs: number): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method: 'GET', headers: { accept: 'application/json' } }, (res) => {
+    const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string | number> = { accept: 'application/json' };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
+    const req = request({ socketPath, path, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
+        if (text === '') {
+          resolve({ status: res.statusCode ?? 0, body: null, text });
+          return;
+        }
         try {
           resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), text });
         } catch {
@@ -41,7 +57,7 @@ function get(socketPath: string, path: string, timeoutMs: number): Promise<ApiRe
       req.destroy(new CliError(`necod at ${socketPath} did not answer within ${timeoutMs / 1000} s`));
     });
     req.on('error', (error) => reject(connectionError(socketPath, error)));
-    req.end();
+    req.end(payload ?? undefined);
   });
 }
 

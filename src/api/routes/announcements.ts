@@ -1,0 +1,104 @@
+/**
+ * Routes announced through the API (load-balancer addresses and the like):
+ * GET /v1/announcements, POST /v1/announcements, DELETE /v1/announcements?prefix=P.
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseCommunity, parsePrefix, parseIpv4, parseIpv6, type LargeCommunity } from '../../bgp/wire/index.js';
+import type { LocalRoute } from '../../routing/local-routes.js';
+import { errorSchema } from '../schemas.js';
+
+export interface AnnouncementStore {
+  list(): LocalRoute[];
+  announce(route: LocalRoute): void;
+  /** False when nothing was announced for the prefix. */
+  withdraw(prefix: string): boolean;
+}
+
+interface Body {
+  prefix: string;
+  'next-hop'?: string;
+  blackhole?: boolean;
+  communities?: string[];
+  'large-communities'?: string[];
+  'local-pref'?: number;
+  med?: number;
+}
+
+const bodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['prefix'],
+  properties: {
+    prefix: { type: 'string', maxLength: 64 },
+    'next-hop': { type: 'string', maxLength: 64 },
+    blackhole: { type: 'boolean' },
+    communities: { type: 'array', maxItems: 256, items: { type: 'string', maxLength: 32 } },
+    'large-communities': { type: 'array', maxItems: 256, items: { type: 'string', maxLength: 40 } },
+    'local-pref': { type: 'integer', minimum: 0, maximum: 4294967295 },
+    med: { type: 'integer', minimum: 0, maximum: 4294967295 },
+  },
+} as const;
+
+function parseLarge(s: string): LargeCommunity | null {
+  const m = /^(\d{1,10}):(\d{1,10}):(\d{1,10})$/.exec(s);
+  if (!m) return null;
+  const parts = [Number(m[1]), Number(m[2]), Number(m[3])] as const;
+  return parts.every((n) => n <= 0xffffffff) ? parts : null;
+}
+
+/** Checks and converts a request body; returns the reason when it is not acceptable. */
+export function announcementFromBody(b: Body): LocalRoute | string {
+  const p = parsePrefix(b.prefix);
+  if (!p) return `prefix: not a prefix: ${JSON.stringify(b.prefix)}`;
+  const canonical = p.afi === 1 ? `${[p.v4 >>> 24, (p.v4 >>> 16) & 255, (p.v4 >>> 8) & 255, p.v4 & 255].join('.')}/${p.length}` : null;
+  if (canonical && canonical !== b.prefix) return `prefix: ${b.prefix} has host bits set; did you mean ${canonical}?`;
+  const nh = b['next-hop'];
+  if (nh !== undefined) {
+    const family = parseIpv4(nh) !== null ? 1 : parseIpv6(nh) ? 2 : 0;
+    if (family === 0) return `next-hop: not an address: ${JSON.stringify(nh)}`;
+    if (family !== p.afi) return `next-hop: ${nh} is not of the prefix's family`;
+    if (b.blackhole) return 'blackhole and next-hop exclude each other';
+  }
+  const communities: number[] = [];
+  for (const c of b.communities ?? []) {
+    const v = parseCommunity(c);
+    if (v === null) return `communities: not a community: ${JSON.stringify(c)} (expected a:b with 16-bit parts, or a name such as NO_EXPORT)`;
+    communities.push(v);
+  }
+  const large: LargeCommunity[] = [];
+  for (const c of b['large-communities'] ?? []) {
+    const v = parseLarge(c);
+    if (!v) return `large-communities: not a large community: ${JSON.stringify(c)} (expected a:b:c with 32-bit parts)`;
+    large.push(v);
+  }
+  return {
+    prefix: b.prefix,
+    kind: b.blackhole ? 'blackhole' : 'unicast',
+    nextHop: nh ?? null,
+    device: null,
+    communities,
+    largeCommunities: large,
+    ...(b['local-pref'] !== undefined ? { localPref: b['local-pref'] } : {}),
+    ...(b.med !== undefined ? { med: b.med } : {}),
+  };
+}
+
+export function registerAnnouncementRoutes(server: FastifyInstance, store: AnnouncementStore): void {
+  server.get('/v1/announcements', async () => store.list());
+
+  server.post<{ Body: Body }>('/v1/announcements', { schema: { body: bodySchema, response: { 400: errorSchema } }, attachValidation: true }, async (request, reply) => {
+    if (request.validationError) return reply.code(400).send({ error: `bad announcement: ${request.validationError.message.replace(/^body\/?/, '')}` });
+    const route = announcementFromBody(request.body);
+    if (typeof route === 'string') return reply.code(400).send({ error: route });
+    store.announce(route);
+    return reply.code(201).send(route);
+  });
+
+  server.delete<{ Querystring: { prefix?: string } }>('/v1/announcements', async (request, reply) => {
+    const prefix = request.query.prefix;
+    if (!prefix) return reply.code(400).send({ error: 'prefix: missing (DELETE /v1/announcements?prefix=10.0.0.1/32)' });
+    if (!parsePrefix(prefix)) return reply.code(400).send({ error: `prefix: not a prefix: ${JSON.stringify(prefix)}` });
+    if (!store.withdraw(prefix)) return reply.code(404).send({ error: `nothing announced for ${prefix}` });
+    return reply.code(204).send();
+  });
+}
