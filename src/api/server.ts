@@ -20,6 +20,8 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     // necod-cli polls; a log line per request would drown the protocol events. Requests are
     // logged at debug level below instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // An unknown key in a request is a mistake worth a 400, not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   server.addHook('onResponse', async (request, reply) => {
