@@ -78,7 +78,13 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
       return true;
     },
   };
-  const api = createApiServer({ neighbors, routes: routeProvider(engine.rib), announcements, logger });
+  const api = createApiServer({
+    neighbors,
+    routes: routeProvider(engine.rib),
+    announcements,
+    ribSummary: () => ({ ...engine.rib.stats(), pendingChanges: engine.rib.pendingChanges }),
+    logger,
+  });
   try {
     await listenApi(api, config.api.socket);
     if (speaker) await speaker.listen();

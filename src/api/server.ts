@@ -4,12 +4,14 @@ import { registerNeighborRoutes } from './routes/neighbors.js';
 import { registerRouteRoutes } from './routes/routes.js';
 import { registerAnnouncementRoutes, type AnnouncementStore } from './routes/announcements.js';
 import type { RouteProvider } from './route-types.js';
+import { registerRibSummary, type RibSummary } from './routes/rib-summary.js';
 import type { NeighborProvider } from './types.js';
 
 export interface ApiDeps {
   neighbors: NeighborProvider;
   routes?: RouteProvider;
   announcements?: AnnouncementStore;
+  ribSummary?: () => Omit<RibSummary, 'memory'>;
   /** The daemon's logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
 }
@@ -45,5 +47,6 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   registerNeighborRoutes(server, deps.neighbors);
   if (deps.routes) registerRouteRoutes(server, deps.routes);
   if (deps.announcements) registerAnnouncementRoutes(server, deps.announcements);
+  if (deps.ribSummary) registerRibSummary(server, deps.ribSummary);
   return server;
 }
