@@ -138,11 +138,15 @@ export class Rib {
   }
 
   /** RFC 4724 §4.2: keep a restarting neighbor's routes, marked stale. */
-  markStale(sourceIndex: number): number {
+  markStale(sourceIndex: number, family?: 'ipv4' | 'ipv6'): number {
     const table = this.tableOf(sourceIndex);
-    const keys = table.keyList();
-    for (const key of keys) table.set(key, table.get(key) | STALE);
-    return keys.length;
+    let n = 0;
+    for (const key of table.keyList()) {
+      if (family !== undefined && familyOfKey(key) !== family) continue;
+      table.set(key, table.get(key) | STALE);
+      n++;
+    }
+    return n;
   }
 
   /** Removes the routes still stale (End-of-RIB received, or the restart timer ran out), of one family or all. */
