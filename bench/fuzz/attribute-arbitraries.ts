@@ -79,7 +79,9 @@ export function knownAttributeArbs(ctx: CodecContext): fc.Arbitrary<PathAttribut
     fc.array(u32, { minLength: 1, maxLength: 6 }).map((v) => makeAttribute('CLUSTER_LIST', v)),
     mpReachArb(ctx).map((v) => makeAttribute('MP_REACH_NLRI', v)),
     mpUnreachArb(ctx).map((v) => makeAttribute('MP_UNREACH_NLRI', v)),
-    fc.array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 5 }).map((cs) => makeAttribute('EXTENDED_COMMUNITIES', Uint8Array.from(cs.flatMap((c) => [...c])))),
+    fc
+      .array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 5 })
+      .map((cs) => makeAttribute('EXTENDED_COMMUNITIES', Uint8Array.from(cs.flatMap((c) => [...c])))),
     segmentsArb(u32, 1).map((v) => makeAttribute('AS4_PATH', v)),
     fc.record({ asn: u32, address: u32 }).map((v) => makeAttribute('AS4_AGGREGATOR', v)),
     fc.array(fc.tuple(u32, u32, u32), { minLength: 1, maxLength: 5 }).map((v) => makeAttribute('LARGE_COMMUNITY', v)),

@@ -33,9 +33,13 @@ function canonicalAttribute(a: PathAttribute): unknown {
   return { name: a.name, code: a.code, flags: a.flags & 0xf0 & ~AttrFlag.EXTENDED_LENGTH, value: plain(value) };
 }
 
+export function canonicalAttributes(attrs: readonly PathAttribute[]): unknown[] {
+  return attrs.map(canonicalAttribute);
+}
+
 export function canonicalMessage(m: BgpMessage): unknown {
   if (m.type === 'UPDATE') {
-    return { type: m.type, withdrawn: plain(m.withdrawn), attributes: m.attributes.map(canonicalAttribute), nlri: plain(m.nlri) };
+    return { type: m.type, withdrawn: plain(m.withdrawn), attributes: canonicalAttributes(m.attributes), nlri: plain(m.nlri) };
   }
   return plain(m);
 }

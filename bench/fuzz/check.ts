@@ -56,8 +56,8 @@ function shapeProblem(r: DecodeResult, bytes: Uint8Array): string | null {
       if (r.outcome === 'attribute-discard' && (r.discarded.length === 0 || r.issues.some((i) => i.action !== 'attribute-discard'))) {
         return 'attribute-discard without a discarded attribute, or with a stronger issue';
       }
-      for (const i of r.issues) {
-        if (i.notification.code !== 3 || !isByte(i.notification.subcode) || !(i.notification.data instanceof Uint8Array)) return `issue with notification ${i.notification.code}/${i.notification.subcode}`;
+      for (const { notification: n } of r.issues) {
+        if (n.code !== 3 || !isByte(n.subcode) || !(n.data instanceof Uint8Array)) return `issue with notification ${n.code}/${n.subcode}`;
       }
       return null;
     }

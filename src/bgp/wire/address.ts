@@ -43,7 +43,7 @@ export function formatIpv6(b: Uint8Array, at = 0): string {
     i = j;
   }
   if (bestStart < 0) {
-    // RFC 5952 §5: IPv4-mapped addresses keep their dotted tail.
+    // No run of two or more zero groups: nothing to compress (RFC 5952 §4.2.2).
     return groups.map((g) => g.toString(16)).join(':');
   }
   const head = groups.slice(0, bestStart).map((g) => g.toString(16)).join(':');

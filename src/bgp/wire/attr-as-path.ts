@@ -63,7 +63,11 @@ export const AS4_PATH = defineAttribute({
   name: 'AS4_PATH',
   flags: AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE,
   onError: 'attribute-discard', // RFC 6793 §6
-  decode: (b, s, e) => decodeAsPathSegments(b, s, e, 4, 'AS4_PATH'),
+  decode(b, s, e) {
+    // RFC 6793 §6: an AS4_PATH too short to hold one AS number (less than 6 octets) is malformed.
+    if (e - s < 6) throw new AttributeFault(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `AS4_PATH length ${e - s}, less than 6`);
+    return decodeAsPathSegments(b, s, e, 4, 'AS4_PATH');
+  },
   encode: (v, w) => encodeAsPathSegments(v, w, 4),
   toJSON: segmentsJSON,
 });
@@ -92,20 +96,17 @@ export function mergeAs4Path(asPath: readonly AsPathSegment[], as4Path: readonly
   if (lenPath < len4) return asPath.map((s) => ({ type: s.type, asns: [...s.asns] }));
   let keep = lenPath - len4;
   const out: AsPathSegment[] = [];
+  // Confederation segments count 0, so they are taken whenever they lie before the cut: a leading
+  // one is kept even when nothing else is (RFC 6793 §4.2.3: "if it is either the leading path
+  // segment or is adjacent to a path segment that is prepended").
   for (const seg of asPath) {
-    if (keep <= 0) break;
-    if (seg.type === SegmentType.AS_SET || seg.type === SegmentType.AS_CONFED_SET) {
-      out.push({ type: seg.type, asns: [...seg.asns] });
-      if (seg.type === SegmentType.AS_SET) keep -= 1;
-      continue;
+    const count = seg.type === SegmentType.AS_SEQUENCE ? seg.asns.length : seg.type === SegmentType.AS_SET ? 1 : 0;
+    if (keep < count) {
+      if (seg.type === SegmentType.AS_SEQUENCE && keep > 0) out.push({ type: seg.type, asns: seg.asns.slice(0, keep) });
+      break;
     }
-    if (seg.type === SegmentType.AS_CONFED_SEQUENCE) {
-      out.push({ type: seg.type, asns: [...seg.asns] });
-      continue;
-    }
-    const take = Math.min(keep, seg.asns.length);
-    out.push({ type: seg.type, asns: seg.asns.slice(0, take) });
-    keep -= take;
+    out.push({ type: seg.type, asns: [...seg.asns] });
+    keep -= count;
   }
   for (const seg of as4) {
     const last = out[out.length - 1];

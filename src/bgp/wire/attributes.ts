@@ -146,11 +146,15 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
     }
 
     try {
-      // RFC 7606 §3(c): Optional/Transitive bits that conflict with the type make it malformed.
+      // RFC 7606 §3(c): Optional/Transitive bits that conflict with the type make it malformed,
+      // handled by treat-as-withdraw whatever the attribute's own approach for bad values (the
+      // attribute-discard of §7.6/§7.7 and RFC 6793 §6 covers bad lengths and contents only).
+      // MP_REACH_NLRI/MP_UNREACH_NLRI stay a session reset: their NLRI cannot be trusted (§7.11).
       if ((flags ^ d.flags) & (AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE)) {
         throw new AttributeFault(
           UpdateSubcode.ATTRIBUTE_FLAGS_ERROR,
           `${d.name} flags 0x${flags.toString(16)}, expected 0x${d.flags.toString(16)}`,
+          d.onError === 'session-reset' ? 'session-reset' : 'treat-as-withdraw',
         );
       }
       const value = d.decode(buf, valueStart, valueEnd, ctx);

@@ -2,7 +2,7 @@
 // optional parameters length.
 import { formatIpv4, readIpv4 } from './address.js';
 import { CapabilityFault, capabilityToJSON, decodeCapability, encodeCapability, type Capability } from './capabilities.js';
-import { AS_TRANS, HEADER_LENGTH, HeaderSubcode, MessageType, OpenSubcode } from './constants.js';
+import { AS_TRANS, HEADER_LENGTH, HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType, OpenSubcode } from './constants.js';
 import { WireError, u16 } from './errors.js';
 import { ByteWriter } from './writer.js';
 
@@ -140,6 +140,8 @@ export function encodeOpen(open: Omit<OpenMessage, 'type' | 'version'> & { versi
   }
   w.bytes(params.view());
   const out = w.finish();
+  // RFC 8654 §4: an OPEN stays within 4096 bytes even where extended messages are negotiated.
+  if (out.length > MAX_MESSAGE_LENGTH) throw new RangeError(`OPEN of ${out.length} bytes exceeds ${MAX_MESSAGE_LENGTH}`);
   out.fill(0xff, 0, 16);
   out[16] = out.length >>> 8;
   out[17] = out.length & 0xff;

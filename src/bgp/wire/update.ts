@@ -93,9 +93,11 @@ export function decodeUpdateBody(buf: Uint8Array, start: number, end: number, ct
     }
   } else if (action === 'treat-as-withdraw') {
     // RFC 7606 §5.2: with no reachable NLRI in sight, a malformed attribute may have hidden
-    // an MP_REACH_NLRI; nothing can be withdrawn safely, so the session is reset.
+    // an MP_REACH_NLRI; nothing can be withdrawn safely, so the session is reset. The
+    // NOTIFICATION is the one RFC 4271 §6.3 names for that error (3/1 for a framing error).
     const first = issues.find((i) => i.action === 'treat-as-withdraw') as AttributeIssue;
-    throw new WireError(3, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, new Uint8Array(0), `${first.reason}, and the UPDATE carries no NLRI to withdraw`);
+    const { code, subcode, data } = first.notification;
+    throw new WireError(code, subcode, data, `${first.reason}, and the UPDATE carries no NLRI to withdraw`);
   }
   // Session resets were thrown above, so only the two softer approaches remain here.
   return { message, outcome: (action ?? 'ok') as UpdateDecodeResult['outcome'], issues, discarded: decoded.discarded };
@@ -250,18 +252,16 @@ export function packAnnouncements(attributes: readonly PathAttribute[], nlri: Pr
 
   const template = mpIndex >= 0 ? attributes[mpIndex] : undefined;
   if (!template || template.name !== 'MP_REACH_NLRI') throw new RangeError('IPv6 announcements need an MP_REACH_NLRI with next hops');
-  const before = new ByteWriter(256);
-  const after = new ByteWriter(64);
-  attributes.forEach((a, idx) => {
-    if (a.name === 'MP_REACH_NLRI' || a.name === 'MP_UNREACH_NLRI') return;
-    encodeAttribute(a, idx < mpIndex ? before : after, ctx);
-  });
+  // RFC 7606 §5.1: MP_REACH_NLRI goes first, so a receiver that finds a later attribute
+  // malformed has already located the NLRI and can treat them as withdrawn.
+  const others = new ByteWriter(256);
+  for (const a of attributes) if (a.name !== 'MP_REACH_NLRI' && a.name !== 'MP_UNREACH_NLRI') encodeAttribute(a, others, ctx);
   // MP_REACH_NLRI header (always extended length) + AFI/SAFI/next hop/reserved.
   const nhWriter = new ByteWriter(64);
   const empty: PathAttribute = { ...template, flags: AttrFlag.OPTIONAL | AttrFlag.EXTENDED_LENGTH, value: { ...template.value, afi: nlri.afi, safi: 1, nlri: slicePrefixList(nlri, 0, 0), rawNlri: null } };
   encodeAttribute(empty, nhWriter, ctx);
   const mpHead = nhWriter.finish();
-  const fixedLen = before.length + after.length + mpHead.length;
+  const fixedLen = others.length + mpHead.length;
   const room = max - HEADER_LENGTH - 4 - fixedLen;
   if (room <= 0) throw new RangeError('path attributes leave no room for NLRI');
   for (let i = 0; i < nlri.count; ) {
@@ -276,8 +276,6 @@ export function packAnnouncements(attributes: readonly PathAttribute[], nlri: Pr
     let pos = HEADER_LENGTH + 2;
     msg[pos++] = attrLen >>> 8;
     msg[pos++] = attrLen & 0xff;
-    msg.set(before.view(), pos);
-    pos += before.length;
     const mpAt = pos;
     msg.set(mpHead, pos);
     pos += mpHead.length;
@@ -285,7 +283,7 @@ export function packAnnouncements(attributes: readonly PathAttribute[], nlri: Pr
     msg[mpAt + 2] = mpLen >>> 8;
     msg[mpAt + 3] = mpLen & 0xff;
     for (let k = i; k < i + n; k++) pos = writePrefix(nlri, k, addPath, msg, pos);
-    msg.set(after.view(), pos);
+    msg.set(others.view(), pos);
     out.push(msg);
     i += n;
   }
