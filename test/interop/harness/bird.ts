@@ -1,0 +1,120 @@
+// BIRD 2 as a peer: `bird -f` in a namespace, queried and steered through its own control socket.
+import { birdConfig, birdProtoName, parseBirdProtocol, parseBirdRoutes, stripBanner } from './bird-text.js';
+import { run } from './exec.js';
+import type { Lab } from './netns.js';
+import type { LabProcess } from './process.js';
+import type { BgpPeer, Family, LastError, Route, RouteAttrs, RouteSpec, SessionState, SpeakerSpec } from './types.js';
+import { waitFor } from './wait.js';
+
+export { birdConfig } from './bird-text.js';
+
+export class BirdPeer implements BgpPeer {
+  readonly kind = 'bird';
+  readonly name: string;
+  private proc: LabProcess | null = null;
+  private readonly routeSpecs = new Map<string, RouteSpec>();
+
+  constructor(
+    private readonly lab: Lab,
+    readonly ns: string,
+    readonly spec: SpeakerSpec,
+    opts: { name?: string } = {},
+  ) {
+    this.name = opts.name ?? 'bird';
+    for (const r of spec.routes ?? []) this.routeSpecs.set(r.prefix, r);
+  }
+
+  get configPath(): string {
+    return this.lab.path(`${this.name}.conf`);
+  }
+
+  get socketPath(): string {
+    return this.lab.path(`${this.name}.ctl`);
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? -1;
+  }
+
+  private writeConfig(): void {
+    this.lab.writeFile(`${this.name}.conf`, birdConfig({ ...this.spec, routes: [...this.routeSpecs.values()] }));
+  }
+
+  async start(): Promise<void> {
+    this.writeConfig();
+    // Parse-only run first: a config error is reported at once and not as a startup timeout.
+    await run(['bird', '-p', '-c', this.configPath]);
+    this.proc = this.lab.spawnIn(
+      this.ns,
+      ['bird', '-f', '-c', this.configPath, '-s', this.socketPath, '-P', this.lab.path(`${this.name}.pid`)],
+      { name: this.name },
+    );
+    await waitFor(
+      async () => {
+        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
+        return (await this.birdc(['show', 'status'])).includes('Daemon is up and running');
+      },
+      { timeoutMs: 10_000, what: `${this.name} control socket` },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.proc?.stop();
+  }
+
+  /** One birdc command; returns its output without the banner. */
+  async birdc(args: readonly string[]): Promise<string> {
+    const { stdout } = await run(['birdc', '-s', this.socketPath, ...args], { timeoutMs: 10_000 });
+    return stripBanner(stdout);
+  }
+
+  private protoName(neighbor: string): string {
+    return birdProtoName(neighbor);
+  }
+
+  async sessionState(neighbor: string): Promise<SessionState> {
+    return parseBirdProtocol(await this.birdc(['show', 'protocols', 'all', this.protoName(neighbor)])).state;
+  }
+
+  async lastError(neighbor: string): Promise<LastError | null> {
+    return parseBirdProtocol(await this.birdc(['show', 'protocols', 'all', this.protoName(neighbor)])).lastError;
+  }
+
+  async routes(family: Family): Promise<Route[]> {
+    const table = family === 'ipv4' ? 'master4' : 'master6';
+    const text = await this.birdc(['show', 'route', 'all', 'table', table]);
+    const peers = new Map(this.spec.neighbors.map((n) => [birdProtoName(n.address), n.address]));
+    return parseBirdRoutes(text, (proto) => peers.get(proto) ?? null);
+  }
+
+  /** Adds the route to the static protocol in the config and reloads it (`birdc configure`). */
+  async announce(prefix: string, attrs: RouteAttrs = {}): Promise<void> {
+    this.routeSpecs.set(prefix, { prefix, ...attrs });
+    await this.reconfigure();
+  }
+
+  async withdraw(prefix: string): Promise<void> {
+    this.routeSpecs.delete(prefix);
+    await this.reconfigure();
+  }
+
+  private async reconfigure(): Promise<void> {
+    this.writeConfig();
+    const out = await this.birdc(['configure']);
+    if (!/Reconfigured|Reconfiguration in progress/.test(out)) {
+      throw new Error(`${this.name}: birdc configure failed: ${out}`);
+    }
+  }
+
+  /** `disable NAME "message"`: Cease/Administrative Shutdown with an RFC 8203 message. */
+  async disableNeighbor(neighbor: string, message?: string): Promise<void> {
+    if (message?.includes('"')) throw new Error('BIRD shutdown messages cannot contain double quotes');
+    const args = ['disable', this.protoName(neighbor)];
+    if (message !== undefined) args.push(`"${message}"`);
+    await this.birdc(args);
+  }
+
+  async enableNeighbor(neighbor: string): Promise<void> {
+    await this.birdc(['enable', this.protoName(neighbor)]);
+  }
+}

@@ -1,0 +1,242 @@
+// FRR as a peer: zebra + bgpd in a namespace (bgpd never installs routes), steered through vtysh.
+import { chmodSync, chownSync, existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { run } from './exec.js';
+import { afiOf, familyAfi, frrConfig, frrLastError, frrNeighbor, frrSessionState, parseFrrRoutes, routeMapSets } from './frr-conf.js';
+import type { Lab } from './netns.js';
+import type { LabProcess } from './process.js';
+import {
+  parseJson,
+  type BgpPeer,
+  type Family,
+  type LastError,
+  type Route,
+  type RouteAttrs,
+  type RouteSpec,
+  type SessionState,
+  type SpeakerSpec,
+} from './types.js';
+import { waitFor } from './wait.js';
+
+export { frrConfig } from './frr-conf.js';
+
+export const FRR_DIR = '/usr/lib/frr';
+
+export interface FrrOptions {
+  name?: string;
+  /**
+   * Run zebra beside bgpd (default true). Without zebra bgpd knows no interfaces and treats
+   * every IPv6 route with a link-local next hop as withdrawn; with `false` bgpd runs with -Z and
+   * all next hops count as reachable.
+   */
+  zebra?: boolean;
+}
+
+/** Removes `dir` if it exists and is empty. */
+function rmEmptyDir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // absent, or not empty (crash logs): keep
+  }
+}
+
+async function frrIds(): Promise<{ uid: number; gid: number }> {
+  const uid = Number((await run(['id', '-u', 'frr'])).stdout.trim());
+  const gid = Number((await run(['id', '-g', 'frr'])).stdout.trim());
+  return { uid, gid };
+}
+
+export class FrrPeer implements BgpPeer {
+  readonly kind = 'frr';
+  readonly name: string;
+  /** Holds the configs, pid files, zserv.api and the vty sockets (bgpd.vty) of this instance. */
+  readonly dir: string;
+  private readonly useZebra: boolean;
+  private proc: LabProcess | null = null;
+  private zebra: LabProcess | null = null;
+  private readonly routeSpecs = new Map<string, RouteSpec>();
+  private readonly routeMaps = new Map<string, string>();
+  private nextMap = 1;
+
+  constructor(
+    private readonly lab: Lab,
+    readonly ns: string,
+    readonly spec: SpeakerSpec,
+    opts: FrrOptions = {},
+  ) {
+    this.name = opts.name ?? 'frr';
+    this.useZebra = opts.zebra ?? true;
+    this.dir = lab.path(this.name);
+    for (const r of spec.routes ?? []) this.addRouteSpec(r);
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? -1;
+  }
+
+  private addRouteSpec(r: RouteSpec): string | undefined {
+    this.routeSpecs.set(r.prefix, r);
+    if (routeMapSets(r).length === 0) return undefined;
+    const rm = `NT_${this.nextMap++}`;
+    this.routeMaps.set(r.prefix, rm);
+    return rm;
+  }
+
+  async start(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    const conf = this.lab.writeFile(
+      `${this.name}/bgpd.conf`,
+      frrConfig({ ...this.spec, hostname: this.name, routes: [...this.routeSpecs.values()], routeMaps: this.routeMaps }),
+    );
+    const argv = [
+      `${FRR_DIR}/bgpd`,
+      '-n', // never install routes (into zebra or the kernel)
+      '-S', // stay root: no frr user, no capability juggling
+      '-f', conf,
+      '-i', `${this.dir}/bgpd.pid`,
+      '--vty_socket', this.dir,
+      '-P', '0', // no telnet vty port
+      ...(this.useZebra ? ['-z', `${this.dir}/zserv.api`] : ['-Z']),
+    ];
+    if (this.spec.listenPort !== undefined) argv.push('-p', String(this.spec.listenPort));
+    // Dry run first so a config error is reported as such, not as a startup timeout. It exits 0
+    // even then; the rejected lines are logged as "... on config line N: ...".
+    const dry = await run([...argv, '-C'], { timeoutMs: 15_000 });
+    rmEmptyDir(`/var/tmp/frr/bgpd.${dry.pid}`);
+    const rejected = `${dry.stdout}\n${dry.stderr}`.split('\n').filter((l) => / on config line \d+:/.test(l));
+    if (rejected.length > 0) throw new Error(`${this.name}: bgpd rejects its config:\n${rejected.join('\n')}`);
+    if (this.useZebra) await this.startZebra();
+    this.proc = this.lab.spawnIn(this.ns, [...argv, '--log', 'stdout'], { name: this.name });
+    this.removeTmpDirAfter(this.proc, 'bgpd');
+    await waitFor(
+      async () => {
+        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
+        await this.vtysh(['show bgp summary json']);
+        return true;
+      },
+      { timeoutMs: 10_000, what: `${this.name} vty socket` },
+    );
+  }
+
+  /**
+   * zebra refuses to run as root ("root is not part of vty group frrvty") and has no -S, so it
+   * runs as the frr user: the lab dir must be traversable and the instance dir owned by frr.
+   */
+  private async startZebra(): Promise<void> {
+    const { uid, gid } = await frrIds();
+    chmodSync(this.lab.dir, 0o711);
+    chownSync(this.dir, uid, gid);
+    const conf = this.lab.writeFile(`${this.name}/zebra.conf`, `hostname ${this.name}-zebra\n`);
+    const api = `${this.dir}/zserv.api`;
+    this.zebra = this.lab.spawnIn(
+      this.ns,
+      [
+        `${FRR_DIR}/zebra`,
+        '-f', conf,
+        '-i', `${this.dir}/zebra.pid`,
+        '-z', api,
+        '--vty_socket', this.dir,
+        '-u', 'frr',
+        '-g', 'frr',
+        '-P', '0',
+        '--log', 'stdout',
+      ],
+      { name: `${this.name}-zebra` },
+    );
+    this.removeTmpDirAfter(this.zebra, 'zebra');
+    await waitFor(
+      () => {
+        if (this.zebra !== null && !this.zebra.running) throw new Error(`${this.name}-zebra exited`);
+        return existsSync(api);
+      },
+      { timeoutMs: 10_000, what: `${this.name}-zebra socket` },
+    );
+  }
+
+  /**
+   * Every FRR daemon makes /var/tmp/frr/<daemon>.<pid> for crash logs; bgpd running as root
+   * (and its -C dry run) leaves it behind even on a clean exit. Empty ones are removed.
+   */
+  private removeTmpDirAfter(proc: LabProcess, daemon: string): void {
+    const remove = (): void => rmEmptyDir(`/var/tmp/frr/${daemon}.${proc.pid}`);
+    void proc.exited.then(remove);
+    this.lab.addCleanup(remove);
+  }
+
+  async stop(): Promise<void> {
+    await this.proc?.stop();
+    await this.zebra?.stop();
+  }
+
+  /** Runs vtysh commands in order (one `-c` each) against this bgpd only. */
+  async vtysh(commands: readonly string[]): Promise<string> {
+    const args = ['vtysh', '--vty_socket', this.dir, '-d', 'bgpd'];
+    for (const c of commands) args.push('-c', c);
+    const { stdout } = await run(args, { timeoutMs: 10_000 });
+    // vtysh reports a rejected command on stdout with a leading '%' and may still exit 0.
+    const bad = stdout.split('\n').find((l) => l.startsWith('%'));
+    if (bad !== undefined) throw new Error(`${this.name}: vtysh ${commands.join(' | ')}: ${bad}`);
+    return stdout;
+  }
+
+  async vtyshJson(command: string): Promise<unknown> {
+    return parseJson(await this.vtysh([command]), `${this.name}: ${command}`);
+  }
+
+  private async neighbor(address: string): Promise<Record<string, unknown>> {
+    return frrNeighbor(await this.vtyshJson(`show bgp neighbors ${address} json`), address);
+  }
+
+  async sessionState(neighbor: string): Promise<SessionState> {
+    return frrSessionState(await this.neighbor(neighbor));
+  }
+
+  async lastError(neighbor: string): Promise<LastError | null> {
+    return frrLastError(await this.neighbor(neighbor));
+  }
+
+  async routes(family: Family): Promise<Route[]> {
+    return parseFrrRoutes(await this.vtyshJson(`show bgp ${familyAfi(family)} json detail`));
+  }
+
+  private configure(commands: readonly string[]): Promise<string> {
+    return this.vtysh(['configure terminal', `router bgp ${this.spec.asn}`, ...commands]);
+  }
+
+  /** A `network` statement, with a route-map carrying the attributes. */
+  async announce(prefix: string, attrs: RouteAttrs = {}): Promise<void> {
+    await this.withdrawIfPresent(prefix);
+    const r: RouteSpec = { prefix, ...attrs };
+    const rm = this.addRouteSpec(r);
+    if (rm !== undefined) {
+      await this.vtysh(['configure terminal', `route-map ${rm} permit 10`, ...routeMapSets(r)]);
+    }
+    await this.configure([
+      `address-family ${afiOf(prefix)}`,
+      `network ${prefix}${rm !== undefined ? ` route-map ${rm}` : ''}`,
+    ]);
+  }
+
+  async withdraw(prefix: string): Promise<void> {
+    if (!this.routeSpecs.has(prefix)) throw new Error(`${this.name}: ${prefix} was not announced`);
+    await this.withdrawIfPresent(prefix);
+  }
+
+  private async withdrawIfPresent(prefix: string): Promise<void> {
+    if (!this.routeSpecs.has(prefix)) return;
+    await this.configure([`address-family ${afiOf(prefix)}`, `no network ${prefix}`]);
+    const rm = this.routeMaps.get(prefix);
+    if (rm !== undefined) await this.vtysh(['configure terminal', `no route-map ${rm}`]);
+    this.routeSpecs.delete(prefix);
+    this.routeMaps.delete(prefix);
+  }
+
+  /** `neighbor A shutdown message TEXT`: Cease/Administrative Shutdown with the message. */
+  async disableNeighbor(neighbor: string, message?: string): Promise<void> {
+    await this.configure([`neighbor ${neighbor} shutdown${message !== undefined ? ` message ${message}` : ''}`]);
+  }
+
+  async enableNeighbor(neighbor: string): Promise<void> {
+    await this.configure([`no neighbor ${neighbor} shutdown`]);
+  }
+}

@@ -1,0 +1,56 @@
+// Entry point of the interop harness: namespaces (Lab), peer runners and waiting helpers.
+import type { BgpPeer, Family, Route, SessionState } from './types.js';
+import { waitFor } from './wait.js';
+
+export * from './netns.js';
+export * from './types.js';
+export { BirdPeer, birdConfig } from './bird.js';
+export { FrrPeer, frrConfig, FRR_DIR } from './frr.js';
+export { GobgpPeer, gobgpConfig } from './gobgp.js';
+export { ExabgpPeer, exabgpConfig } from './exabgp.js';
+
+/** Waits until `peer` reports `state` (default Established) for `neighbor`. */
+export function waitForState(
+  peer: BgpPeer,
+  neighbor: string,
+  state: SessionState = 'Established',
+  timeoutMs = 20_000,
+): Promise<SessionState> {
+  return waitFor(async () => ((await peer.sessionState(neighbor)) === state ? state : null), {
+    timeoutMs,
+    what: `${peer.kind} session to ${neighbor} ${state}`,
+  });
+}
+
+/** Waits until `peer` reports any state other than Established for `neighbor`. */
+export function waitForNotEstablished(peer: BgpPeer, neighbor: string, timeoutMs = 20_000): Promise<SessionState> {
+  return waitFor(
+    async () => {
+      const s = await peer.sessionState(neighbor);
+      return s === 'Established' ? null : s;
+    },
+    { timeoutMs, what: `${peer.kind} session to ${neighbor} leaving Established` },
+  );
+}
+
+/** Waits until `peer` has a route for `prefix` for which `match` holds; returns it. */
+export function waitForRoute(
+  peer: BgpPeer,
+  family: Family,
+  prefix: string,
+  match: (r: Route) => boolean = () => true,
+  timeoutMs = 15_000,
+): Promise<Route> {
+  return waitFor(async () => (await peer.routes(family)).find((r) => r.prefix === prefix && match(r)) ?? null, {
+    timeoutMs,
+    what: `${peer.kind} route ${prefix}`,
+  });
+}
+
+/** Waits until `peer` has no route for `prefix` learned from a neighbor. */
+export function waitForNoRoute(peer: BgpPeer, family: Family, prefix: string, timeoutMs = 15_000): Promise<true> {
+  return waitFor(
+    async () => !(await peer.routes(family)).some((r) => r.prefix === prefix && r.peer !== null),
+    { timeoutMs, what: `${peer.kind} route ${prefix} withdrawn` },
+  );
+}
