@@ -24,3 +24,41 @@ export const IBGP_DEFAULT_TTL = 64;
 
 /** sockaddr_un.sun_path holds 108 bytes including the terminating NUL. */
 export const MAX_SOCKET_PATH_BYTES = 107;
+/** IFNAMSIZ is 16 including the terminating NUL. */
+export const MAX_INTERFACE_NAME_BYTES = 15;
+
+/** Two ToRs need two paths; more leaves room for wider fabrics without a config change. */
+export const DEFAULT_MAX_PATHS = 8;
+export const MAX_MAX_PATHS = 64;
+/**
+ * Seconds: long enough for a restarting ToR to come back and send End-of-RIB, short enough not to
+ * route into a dead one for long.
+ */
+export const DEFAULT_STALE_TIME = 300;
+
+/** BGP's default LOCAL_PREF (RFC 4271 recommends 100; every implementation uses it). */
+export const DEFAULT_LOCAL_PREF = 100;
+export const MAX_UINT32 = 4294967295;
+
+/** Linux fixed routing table ids (RT_TABLE_*), the names iproute2 gives them. */
+export const RT_TABLE_DEFAULT = 253;
+export const RT_TABLE_MAIN = 254;
+export const RT_TABLE_LOCAL = 255;
+
+export const DEFAULT_KERNEL_TABLE = RT_TABLE_MAIN;
+/** BIRD's default metric for kernel routes, so that tools and habits carry over. */
+export const DEFAULT_KERNEL_METRIC = 32;
+/** Resolved by `ip` through /etc/iproute2/rt_protos.d/, like any protocol name. */
+export const DEFAULT_KERNEL_PROTOCOL = 'necod';
+export const DEFAULT_COALESCE_MS = 5;
+export const MAX_COALESCE_MS = 1000;
+/** The kernel allows many more next hops per route; hardware and sanity do not. */
+export const MAX_ECMP = 256;
+
+/** Routes the kernel makes itself for addresses and interfaces are not a table's content. */
+export const DEFAULT_IGNORE_PROTOCOLS = ['kernel'];
+/** Seconds; the tables are followed live, the full read only repairs what might have been missed. */
+export const DEFAULT_SCAN_TIME = 60;
+export const MAX_SCAN_TIME = 86400;
+/** Interface patterns are matched against names of at most 15 bytes; longer ones are surely a mistake. */
+export const MAX_INTERFACE_PATTERN_BYTES = 64;

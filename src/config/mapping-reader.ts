@@ -10,10 +10,21 @@ import type { ConfigError } from './types.js';
 import type { ValueCheck } from './value-checks.js';
 import type { Located, YamlFile } from './yaml-file.js';
 
-interface Entry {
+export interface Entry {
   key: string;
   keyLine: number;
   value: Located;
+}
+
+export interface ValueListOptions<T> {
+  /** What the items are, for "expected a list of ...". */
+  expected: string;
+  /** Text that identifies an item, for telling duplicates apart and naming them. */
+  show: (value: T) => string;
+  /** Refuse an empty list with this message; undefined accepts it. */
+  emptyMessage?: string;
+  /** Called for each accepted item, with where it is written. */
+  each?: (value: T, at: Located) => void;
 }
 
 export class ConfigReader {
@@ -34,15 +45,32 @@ export class ConfigReader {
     }
     const entries = new Map<string, Entry>();
     this.collectEntries(node, at, entries, new Set());
+    let unknownKeys = 0;
     for (const entry of entries.values()) {
       if (!known.includes(entry.key)) {
+        unknownKeys++;
         const suggestion = nearestKey(entry.key, known);
         const hint = suggestion === null ? `known keys: ${known.join(', ')}` : `did you mean "${suggestion}"?`;
         this.error(entry.value.path, entry.keyLine, `unknown key "${entry.key}" (${hint})`);
         entries.delete(entry.key);
       }
     }
-    return new MappingReader(this, at, entries);
+    return new MappingReader(this, at, entries, unknownKeys);
+  }
+
+  /**
+   * A mapping whose keys are names the file chooses (such as policy names), in file order; null
+   * (error recorded) when `at` is not a mapping.
+   */
+  namedEntries(at: Located, expected: string): Entry[] | null {
+    const node = this.file.resolve(at.node);
+    if (!isMap(node)) {
+      this.error(at.path, at.line, `expected a mapping of ${expected}, got ${describeNode(node)}`);
+      return null;
+    }
+    const entries = new Map<string, Entry>();
+    this.collectEntries(node, at, entries, new Set());
+    return [...entries.values()];
   }
 
   /** The items of a list, or null (error recorded) when `at` is not one. */
@@ -116,6 +144,8 @@ export class MappingReader {
     private readonly reader: ConfigReader,
     readonly at: Located,
     private readonly entries: ReadonlyMap<string, Entry>,
+    /** How many keys were refused as unknown (and reported). */
+    readonly unknownKeys = 0,
   ) {}
 
   has(key: string): boolean {
@@ -170,6 +200,21 @@ export class MappingReader {
     return nested;
   }
 
+  /**
+   * A nested mapping of chosen names (see ConfigReader.namedEntries): null when absent, undefined
+   * (error recorded) when not a mapping.
+   */
+  namedEntries(key: string, expected: string): Entry[] | null | undefined {
+    const at = this.get(key);
+    if (at === undefined) return null;
+    const entries = this.reader.namedEntries(at, expected);
+    if (entries === null) {
+      this.invalid.add(key);
+      return undefined;
+    }
+    return entries;
+  }
+
   /** A nested list: null when absent, undefined (error recorded) when not a list. */
   list(key: string, expected: string): Located[] | null | undefined {
     const at = this.get(key);
@@ -180,6 +225,46 @@ export class MappingReader {
       return undefined;
     }
     return items;
+  }
+
+  /**
+   * A list of single values: null when absent, undefined (errors recorded) when it is not a list,
+   * an item is invalid, or an item is listed twice.
+   */
+  valueList<T>(key: string, check: ValueCheck<T>, options: ValueListOptions<T>): T[] | null | undefined {
+    const items = this.list(key, options.expected);
+    if (items === null || items === undefined) return items;
+    if (items.length === 0 && options.emptyMessage !== undefined) {
+      this.reject(key, options.emptyMessage);
+      return undefined;
+    }
+    const values: T[] = [];
+    const seen = new Map<string, number>();
+    let valid = true;
+    for (const item of items) {
+      const value = this.reader.value(item, check);
+      if (value === undefined) {
+        valid = false;
+        continue;
+      }
+      const shown = options.show(value);
+      const earlier = seen.get(shown);
+      if (earlier !== undefined) {
+        this.reader.error(item.path, item.line, `${shown} is listed twice (first at line ${earlier})`);
+        valid = false;
+        continue;
+      }
+      seen.set(shown, item.line);
+      values.push(value);
+      options.each?.(value, item);
+    }
+    if (!valid) this.invalid.add(key);
+    return valid ? values : undefined;
+  }
+
+  /** Records an error about the mapping as a whole, on its own path and line. */
+  fail(message: string): void {
+    this.reader.error(this.at.path, this.at.line, message);
   }
 
   /** Records an error on `key`'s line and marks it invalid. */
@@ -195,7 +280,7 @@ export class MappingReader {
   }
 }
 
-function describeNode(node: ParsedNode | null): string {
+export function describeNode(node: ParsedNode | null): string {
   if (isMap(node)) return 'a mapping';
   if (isSeq(node)) return 'a list';
   return describeValue(isScalar(node) ? node.value : null);

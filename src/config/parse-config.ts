@@ -1,21 +1,39 @@
 /** Turns the text of necod.yaml into a validated NecodConfig, or into every error it contains. */
 import { ConfigReader, type MappingReader } from './mapping-reader.js';
 import { checkNeighborSet } from './neighbor-set-checks.js';
-import { parseNeighbor, type NeighborEntry } from './parse-neighbor.js';
+import { parseNeighbor, type NeighborContext, type NeighborEntry } from './parse-neighbor.js';
+import { readKernel } from './parse-kernel.js';
+import { readOriginate } from './parse-originate.js';
+import { readPolicies } from './parse-policies.js';
+import { checkBfd, readDecision, readGracefulRestart } from './parse-routing.js';
+import { checkNeighborReferences, checkPolicyReferences, type Reference } from './references.js';
 import type {
   ApiConfig,
   ConfigError,
   ListenConfig,
   LogConfig,
   LogLevel,
-  NecodConfig,
   ParseConfigResult,
 } from './types.js';
 import { anyAddress, asNumber, integerIn, oneOf, routerId, socketPath } from './value-checks.js';
 import { YamlFile } from './yaml-file.js';
 import { BGP_PORT, DEFAULT_API_SOCKET, DEFAULT_LISTEN_ADDRESS, DEFAULT_LOG_LEVEL } from './defaults.js';
 
-export const TOP_LEVEL_KEYS = ['router-id', 'asn', 'listen', 'api', 'log', 'neighbors'] as const;
+export const TOP_LEVEL_KEYS = [
+  'router-id',
+  'asn',
+  'cluster-id',
+  'listen',
+  'api',
+  'log',
+  'decision',
+  'graceful-restart',
+  'neighbors',
+  'policies',
+  'originate',
+  'kernel',
+  'bfd',
+] as const;
 export const LISTEN_KEYS = ['address', 'port'] as const;
 export const API_KEYS = ['socket'] as const;
 export const LOG_KEYS = ['level'] as const;
@@ -36,25 +54,62 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
 
   const id = top.required('router-id', routerId);
   const asn = top.required('asn', asNumber);
+  // RFC 4456: without a configured cluster id a reflector uses its router id.
+  const clusterId = top.optional('cluster-id', routerId, id);
   const listen = readListen(top);
   const api = readApi(top);
   const log = readLog(top);
-  const entries = readNeighbors(reader, top, asn);
+  const decision = readDecision(top);
+  const gracefulRestart = readGracefulRestart(top);
+  const kernel = readKernel(top, decision?.maxPaths);
+  const originate = readOriginate(reader, top, kernel?.table);
+  const policies = readPolicies(reader, top);
+  const policyRefs: Reference[] = [];
+  const context = { localAsn: asn, gracefulRestartTime: gracefulRestart?.restartTime, policyRefs };
+  const entries = readNeighbors(reader, top, context);
   if (entries !== undefined) checkNeighborSet(reader, entries, listen !== null);
+  checkPolicyReferences(reader, policyRefs, policies.names);
+  if (entries !== undefined) {
+    const names = entries.map((entry) => entry.name).filter((name) => name !== undefined);
+    checkNeighborReferences(reader, policies.neighborRefs, names);
+  }
+  checkBfd(reader, top);
 
   if (
     reader.errors.length > 0 ||
     id === undefined ||
     asn === undefined ||
+    clusterId === undefined ||
     listen === undefined ||
     api === undefined ||
     log === undefined ||
+    decision === undefined ||
+    gracefulRestart === undefined ||
+    kernel === undefined ||
+    originate === undefined ||
+    policies.policies === undefined ||
     entries === undefined
   ) {
     return failed(reader.errors);
   }
   const neighbors = entries.map((entry) => entry.config).filter((config) => config !== undefined);
-  return { ok: true, config: { routerId: id, asn, listen, api, log, neighbors } };
+  return {
+    ok: true,
+    config: {
+      routerId: id,
+      asn,
+      clusterId,
+      listen,
+      api,
+      log,
+      decision,
+      gracefulRestart,
+      neighbors,
+      policies: policies.policies,
+      originate,
+      kernel,
+    },
+  };
 }
 
 function failed(errors: readonly ConfigError[]): ParseConfigResult {
@@ -94,12 +149,16 @@ function readLog(top: MappingReader): LogConfig | undefined {
   return level === undefined ? undefined : { level };
 }
 
-function readNeighbors(reader: ConfigReader, top: MappingReader, asn: number | undefined): NeighborEntry[] | undefined {
+function readNeighbors(
+  reader: ConfigReader,
+  top: MappingReader,
+  context: NeighborContext,
+): NeighborEntry[] | undefined {
   const items = top.list('neighbors', 'neighbors');
   if (items === undefined) return undefined;
   const entries: NeighborEntry[] = [];
   for (const item of items ?? []) {
-    const entry = parseNeighbor(reader, item, asn);
+    const entry = parseNeighbor(reader, item, context);
     if (entry !== undefined) entries.push(entry);
   }
   return entries;

@@ -1,7 +1,10 @@
 /** Reads one entry of `neighbors:` and checks the fields of that entry against each other. */
 import type { ConfigReader, MappingReader } from './mapping-reader.js';
-import type { AddressFamily, CapabilitiesConfig, MaxPrefixesConfig, NeighborConfig } from './types.js';
+import type { CapabilitiesConfig, MaxPrefixesConfig, NeighborConfig } from './types.js';
 import type { Located } from './yaml-file.js';
+import { readFamilies } from './read-families.js';
+import { NEIGHBOR_ROUTING_KEYS, readNeighborRouting } from './parse-neighbor-routing.js';
+import type { Reference } from './references.js';
 import type { IpText } from './ip-text.js';
 import {
   asNumber,
@@ -16,7 +19,6 @@ import {
   BGP_PORT,
   DEFAULT_CONNECT_RETRY_TIME,
   DEFAULT_DELAY_OPEN_TIME,
-  DEFAULT_GRACEFUL_RESTART_TIME,
   DEFAULT_HOLD_TIME,
   EBGP_DEFAULT_TTL,
   IBGP_DEFAULT_TTL,
@@ -41,6 +43,7 @@ export const NEIGHBOR_KEYS = [
   'max-prefixes',
   'capabilities',
   'graceful-restart-time',
+  ...NEIGHBOR_ROUTING_KEYS,
 ] as const;
 
 export const CAPABILITY_KEYS = [
@@ -54,11 +57,20 @@ export const CAPABILITY_KEYS = [
 
 export const MAX_PREFIXES_KEYS = ['limit', 'restart-time'] as const;
 
-const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
 const ADD_PATH_MODES = ['none', 'receive', 'send', 'both'] as const;
 const MAX_TWO_OCTET_AS = 65535;
 const seconds = integerIn(1, 65535);
 const secondsOrZero = integerIn(0, 65535);
+
+/** What a neighbor takes from the rest of the file. */
+export interface NeighborContext {
+  /** The global `asn`, undefined when it is itself invalid; decides iBGP or eBGP. */
+  localAsn: number | undefined;
+  /** graceful-restart.restart-time, the default of graceful-restart-time; undefined when invalid. */
+  gracefulRestartTime: number | undefined;
+  /** Collects the policy names used, checked once every policy is known. */
+  policyRefs: Reference[];
+}
 
 /** A neighbor entry as read: the fields checks across neighbors need, even when others are wrong. */
 export interface NeighborEntry {
@@ -70,15 +82,9 @@ export interface NeighborEntry {
   config: NeighborConfig | undefined;
 }
 
-/**
- * `localAsn` is the global `asn` (undefined when it is itself invalid) and decides iBGP or eBGP.
- * Returns undefined when the entry is not even a mapping.
- */
-export function parseNeighbor(
-  reader: ConfigReader,
-  at: Located,
-  localAsn: number | undefined,
-): NeighborEntry | undefined {
+/** Returns undefined when the entry is not even a mapping. */
+export function parseNeighbor(reader: ConfigReader, at: Located, context: NeighborContext): NeighborEntry | undefined {
+  const { localAsn } = context;
   const errorsBefore = reader.errors.length;
   const entry = reader.mapping(at, NEIGHBOR_KEYS);
   if (entry === null) return undefined;
@@ -101,8 +107,9 @@ export function parseNeighbor(
   const gracefulRestartTime = entry.optional(
     'graceful-restart-time',
     integerIn(1, MAX_GRACEFUL_RESTART_TIME),
-    DEFAULT_GRACEFUL_RESTART_TIME,
+    context.gracefulRestartTime,
   );
+  const routing = readNeighborRouting(entry, { address, families, remoteAs, localAsn }, context.policyRefs);
 
   if (address !== undefined && localAddress !== undefined && localAddress !== null) {
     checkSameFamily(entry, address, localAddress);
@@ -129,7 +136,8 @@ export function parseNeighbor(
     shutdown === undefined ||
     maxPrefixes === undefined ||
     capabilities === undefined ||
-    gracefulRestartTime === undefined
+    gracefulRestartTime === undefined ||
+    routing === undefined
   ) {
     return partial(undefined);
   }
@@ -150,31 +158,8 @@ export function parseNeighbor(
     maxPrefixes,
     capabilities,
     gracefulRestartTime,
+    ...routing,
   });
-}
-
-/** null when absent (the default depends on the address), undefined when invalid. */
-function readFamilies(reader: ConfigReader, entry: MappingReader): AddressFamily[] | null | undefined {
-  const items = entry.list('families', 'families (ipv4, ipv6)');
-  if (items === null || items === undefined) return items;
-  if (items.length === 0) {
-    entry.reject('families', 'expected at least one of ipv4, ipv6');
-    return undefined;
-  }
-  const chosen = new Set<AddressFamily>();
-  let valid = true;
-  for (const item of items) {
-    const family = reader.value(item, oneOf(FAMILIES));
-    if (family === undefined) {
-      valid = false;
-    } else if (chosen.has(family)) {
-      reader.error(item.path, item.line, `${family} is listed twice`);
-      valid = false;
-    } else {
-      chosen.add(family);
-    }
-  }
-  return valid ? FAMILIES.filter((family) => chosen.has(family)) : undefined;
 }
 
 function readMaxPrefixes(entry: MappingReader): MaxPrefixesConfig | null | undefined {

@@ -4,7 +4,7 @@
  */
 import { booleanHint, describeValue, numberHint } from './describe-value.js';
 import { parseIpText, type IpText } from './ip-text.js';
-import { AS_TRANS, MAX_ASN, MAX_SOCKET_PATH_BYTES } from './defaults.js';
+import { AS_TRANS, MAX_ASN, MAX_INTERFACE_NAME_BYTES, MAX_SOCKET_PATH_BYTES, MAX_UINT32 } from './defaults.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -132,3 +132,21 @@ export const hostAddress: ValueCheck<IpText> = {
     return accept(address);
   },
 };
+
+/** The kernel's rule for interface names (dev_valid_name): 1..15 bytes, no "/", ":" or space. */
+export const interfaceName: ValueCheck<string> = {
+  expected: 'an interface name such as eth0',
+  check: (value) => {
+    if (typeof value !== 'string' || value === '' || value === '.' || value === '..' || /[/:\s]/.test(value)) {
+      return mismatch(interfaceName.expected, value);
+    }
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_INTERFACE_NAME_BYTES) {
+      return reject(`"${value}" is ${bytes} bytes long; an interface name has at most ${MAX_INTERFACE_NAME_BYTES}`);
+    }
+    return accept(value);
+  },
+};
+
+/** Any value of a 32-bit unsigned field such as LOCAL_PREF or MED. */
+export const uint32 = integerIn(0, MAX_UINT32);

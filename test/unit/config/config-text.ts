@@ -44,3 +44,18 @@ export function onlyError(text: string): ConfigError {
   expect(errors, JSON.stringify(errors, null, 2)).toHaveLength(1);
   return errors[0];
 }
+
+/**
+ * A one-neighbor file with `key: written` (replacing a required key in place), and the line of
+ * that key. It listens, because a passive neighbor needs that; `after` lines follow at the end.
+ */
+export function withKey(key: string, written: string, ...after: string[]): { text: string; line: number } {
+  const lines = oneNeighbor().trimEnd().split('\n');
+  let index = lines.findIndex((line) => line.replace('- ', '  ').trimStart().startsWith(`${key}:`));
+  if (index < 0) {
+    lines.push(`    ${key}:`);
+    index = lines.length - 1;
+  }
+  lines[index] = lines[index].replace(/:.*/, `: ${written}`.trimEnd());
+  return { text: yaml(...lines, 'listen: {}', ...after), line: index + 1 };
+}

@@ -41,7 +41,25 @@ describe('nearestKey', () => {
     expect(nearestKey(unknown, NEIGHBOR_KEYS)).toBe(expected);
   });
 
-  it.each(['import', 'export', 'bfd', 'x', 'protocols'])('suggests nothing for %s', (unknown) => {
+  it.each([
+    ['rr-client', 'route-reflector-client'],
+    ['import-filter', 'import'],
+    ['export-policy', 'export'],
+    ['next-hop-rewite', 'next-hop-rewrite'],
+  ])('neighbor routing: %s → %s', (unknown, expected) => {
+    expect(nearestKey(unknown, NEIGHBOR_KEYS)).toBe(expected);
+  });
+
+  it.each([
+    ['rr-cluster-id', 'cluster-id'],
+    ['policy', 'policies'],
+    ['filter', 'policies'],
+    ['originate-static', null],
+  ])('top level: %s → %s', (unknown, expected) => {
+    expect(nearestKey(unknown, TOP_LEVEL_KEYS)).toBe(expected);
+  });
+
+  it.each(['zebra', 'x', 'protocols'])('suggests nothing for %s', (unknown) => {
     expect(nearestKey(unknown, [...TOP_LEVEL_KEYS, ...NEIGHBOR_KEYS])).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/index.js';
+import { parseConfig, type NecodConfig } from '../../../src/config/index.js';
 import { configErrors, FILE, GLOBAL, onlyError, parsedConfig, yaml } from './config-text.js';
 
 describe('parseConfig: the smallest file', () => {
@@ -7,11 +7,26 @@ describe('parseConfig: the smallest file', () => {
     expect(parsedConfig(yaml(...GLOBAL))).toEqual({
       routerId: '10.0.0.1',
       asn: 64600,
+      clusterId: '10.0.0.1',
       listen: null,
       api: { socket: '/run/necod/necod.sock' },
       log: { level: 'info' },
+      decision: { maxPaths: 8, alwaysCompareMed: false },
+      gracefulRestart: { restartTime: 120, staleTime: 300 },
       neighbors: [],
-    });
+      policies: [],
+      originate: { interfaces: [], static: [], kernelTables: [] },
+      kernel: {
+        table: 254,
+        metric: 32,
+        protocol: 'necod',
+        nexthopGroups: 'auto',
+        ecmpMax: 8,
+        keepOnStop: false,
+        coalesceMs: 5,
+        export: true,
+      },
+    } satisfies NecodConfig);
   });
 
   it('accepts an empty neighbor list', () => {
@@ -39,7 +54,9 @@ describe('parseConfig: the smallest file', () => {
     expect(onlyError(yaml('- router-id: 10.0.0.1'))).toEqual({
       path: '',
       line: 1,
-      message: 'expected a mapping of router-id, asn, listen, api, log, neighbors, got a list',
+      message:
+        'expected a mapping of router-id, asn, cluster-id, listen, api, log, decision, graceful-restart, ' +
+        'neighbors, policies, originate, kernel, bfd, got a list',
     });
   });
 });
@@ -163,7 +180,9 @@ describe('parseConfig: unknown and duplicate keys', () => {
     expect(onlyError(yaml(...GLOBAL, 'protocols: []'))).toEqual({
       path: 'protocols',
       line: 3,
-      message: 'unknown key "protocols" (known keys: router-id, asn, listen, api, log, neighbors)',
+      message:
+        'unknown key "protocols" (known keys: router-id, asn, cluster-id, listen, api, log, decision, ' +
+        'graceful-restart, neighbors, policies, originate, kernel, bfd)',
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NeighborConfig } from '../../../src/config/index.js';
-import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedConfig, parsedNeighbor, yaml } from './config-text.js';
+import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedConfig, parsedNeighbor, withKey, yaml } from './config-text.js';
 
 describe('parseConfig: a neighbor with only the required keys', () => {
   it('gets every default', () => {
@@ -28,6 +28,13 @@ describe('parseConfig: a neighbor with only the required keys', () => {
         extendedMessage: false,
       },
       gracefulRestartTime: 120,
+      routeReflectorClient: false,
+      import: 'all',
+      export: 'local',
+      nextHopRewrite: true,
+      nextHopSubnetLength: null,
+      interface: null,
+      ipv6NextHop: null,
     } satisfies NeighborConfig);
   });
 
@@ -269,21 +276,6 @@ const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[
   },
 ];
 
-/**
- * A one-neighbor file with `key: written` (replacing a required key in place), and the line of
- * that key. It listens, because a passive neighbor needs that.
- */
-function withKey(key: string, written: string): { text: string; line: number } {
-  const lines = oneNeighbor().trimEnd().split('\n');
-  let index = lines.findIndex((line) => line.replace('- ', '  ').trimStart().startsWith(`${key}:`));
-  if (index < 0) {
-    lines.push(`    ${key}:`);
-    index = lines.length - 1;
-  }
-  lines[index] = lines[index].replace(/:.*/, `: ${written}`.trimEnd());
-  return { text: yaml(...lines, 'listen: {}'), line: index + 1 };
-}
-
 describe.each(cases)('parseConfig: neighbor key $key', ({ key, field, good, bad }) => {
   it.each(good)(`accepts ${key}: %s`, (written, expected) => {
     expect(parsedNeighbor(withKey(key, written).text)[field]).toEqual(expected);
@@ -396,7 +388,7 @@ describe('parseConfig: neighbor unknown keys', () => {
   });
 
   it('gives the list of keys when nothing is close', () => {
-    expect(onlyError(oneNeighbor('    import: all')).message).toMatch(/^unknown key "import" \(known keys: name, address, remote-as, /);
+    expect(onlyError(oneNeighbor('    zebra: 1')).message).toMatch(/^unknown key "zebra" \(known keys: name, address, remote-as, /);
   });
 });
 
