@@ -15,6 +15,7 @@ import { peerOptions } from './routing/neighbor-settings.js';
 import { RouteEngine } from './routing/route-engine.js';
 import { routeProvider } from './routing/route-view.js';
 import { LocalRoutes, type LocalRoute } from './routing/local-routes.js';
+import { Origins } from './routing/origins.js';
 import type { AnnouncementStore } from './api/routes/announcements.js';
 
 export interface DaemonOptions {
@@ -93,6 +94,16 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     await speaker?.close();
     throw error;
   }
+  const origins = new Origins(config, engine, logger);
+  try {
+    await origins.start();
+  } catch (error) {
+    logger.error({ err: error }, 'an origin could not start');
+    await origins.stop();
+    await api.close();
+    await speaker?.close();
+    throw error;
+  }
   for (const n of config.neighbors) if (!n.shutdown) peers.get(n.name)?.start();
 
   let stopping: Promise<void> | undefined;
@@ -102,6 +113,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
       // RFC 4486 §4 / RFC 9003: tell every neighbor why the session ends.
       await Promise.all([...peers.values()].map((p) => p.stop({ subcode: CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, text: 'necod stopping' })));
       await speaker?.close();
+      await origins.stop();
       engine.close();
       await api.close();
       logger.info('necod stopped');

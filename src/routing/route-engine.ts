@@ -6,7 +6,7 @@ import type { Peer } from '../bgp/peer.js';
 import type { NegotiatedSession } from '../bgp/negotiate.js';
 import { parseIpv4 } from '../bgp/wire/index.js';
 import type { NecodConfig, NeighborConfig } from '../config/types.js';
-import { DEFAULT_DECISION } from '../rib/decision.js';
+import { compilePolicy, type CompiledPolicy, type Policy } from '../rib/policy.js';
 import type { ExportTarget } from '../rib/export.js';
 import { Exporter } from '../rib/exporter.js';
 import type { ImportContext } from '../rib/import.js';
@@ -28,15 +28,19 @@ export class RouteEngine {
   private nextSource = 0;
   private readonly routerId: number;
   private readonly clusterId: number;
+  private readonly policies = new Map<string, CompiledPolicy>();
+  private readonly clients = new Set<number>();
+  private static readonly REJECT_ALL = compilePolicy({ name: 'none', rules: [], defaultAction: 'reject' });
 
   constructor(
     private readonly config: NecodConfig,
     private readonly logger: Logger,
   ) {
-    this.rib = new Rib(DEFAULT_DECISION);
+    this.rib = new Rib({ maxPaths: config.decision.maxPaths, alwaysCompareMed: config.decision.alwaysCompareMed });
     this.routerId = parseIpv4(config.routerId) ?? 0;
-    this.clusterId = this.routerId;
-    this.exporter = new Exporter(this.rib, { isClient: () => false });
+    this.clusterId = parseIpv4(config.clusterId) ?? this.routerId;
+    for (const p of config.policies) this.policies.set(p.name, compilePolicy(p as Policy));
+    this.exporter = new Exporter(this.rib, { isClient: (index) => this.clients.has(index) });
   }
 
   /** A local origin (static, direct, kernel, api) gets a source of its own. */
@@ -82,6 +86,7 @@ export class RouteEngine {
     };
     this.rib.addSource(source);
     this.sources.set(n.name, source);
+    if (n.routeReflectorClient) this.clients.add(source.index);
     const routes = new PeerRoutes({
       peer,
       rib: this.rib,
@@ -91,7 +96,7 @@ export class RouteEngine {
       exportTarget: (neg, local) => this.exportTarget(n, source, neg, local),
       onRibChanged: () => this.changed(),
       ourNotificationBit: false,
-      staleTimeSeconds: 300,
+      staleTimeSeconds: this.config.gracefulRestart.staleTime,
       logger: this.logger,
     });
     this.peerRoutes.set(n.name, routes);
@@ -105,8 +110,10 @@ export class RouteEngine {
   private importContext(n: NeighborConfig, neg: NegotiatedSession, local: string | null): ImportContext {
     const info = describeLocalAddress(local ?? n.localAddress);
     const localAddr = local ?? n.localAddress;
-    const length = info?.prefixLength ?? null;
-    const sub = localAddr && length !== null ? subnetOf(localAddr.replace(/^::ffff:/, ''), length) : null;
+    // The subnet whose next hops are kept: configured length, else the connected subnet.
+    const length = n.nextHopSubnetLength ?? info?.prefixLength ?? null;
+    const sub = n.nextHopRewrite && localAddr && length !== null ? subnetOf(localAddr.replace(/^::ffff:/, ''), length) : null;
+    const rewrite = n.nextHopRewrite;
     return {
       neighborName: n.name,
       localAs: this.config.asn,
@@ -115,17 +122,24 @@ export class RouteEngine {
       ibgp: n.remoteAs === this.config.asn,
       as4: neg.as4,
       peerAddress: n.address,
-      rewriteSubnet: { ipv4: sub?.family === 'ipv4' ? sub : null, ipv6: sub?.family === 'ipv6' ? sub : null },
-      interfaceName: info?.interfaceName ?? null,
-      policy: null,
+      rewriteSubnet: { ipv4: rewrite && sub?.family === 'ipv4' ? sub : null, ipv6: rewrite && sub?.family === 'ipv6' ? sub : null },
+      interfaceName: n.interface ?? info?.interfaceName ?? null,
+      policy: this.importPolicy(n),
     };
+  }
+
+  private importPolicy(n: NeighborConfig): CompiledPolicy | null {
+    if (n.import === 'all') return null;
+    if (n.import === 'none') return RouteEngine.REJECT_ALL;
+    return this.policies.get(n.import.policy) ?? RouteEngine.REJECT_ALL;
   }
 
   private exportTarget(n: NeighborConfig, source: RouteSource, neg: NegotiatedSession, local: string | null): ExportTarget {
     const addr = (local ?? n.localAddress ?? '').replace(/^::ffff:/, '');
     const info = describeLocalAddress(addr);
     const v4 = addr && !addr.includes(':') ? addr : info?.ipv4 ?? null;
-    const v6 = addr.includes(':') && !addr.startsWith('fe80') ? addr : info?.ipv6Global ?? null;
+    const v6 = n.ipv6NextHop ?? (addr.includes(':') && !addr.startsWith('fe80') ? addr : info?.ipv6Global ?? null);
+    const ex = n.export;
     return {
       name: n.name,
       sourceIndex: source.index,
@@ -133,11 +147,11 @@ export class RouteEngine {
       localAs: this.config.asn,
       routerId: this.routerId,
       clusterId: this.clusterId,
-      routeReflectorClient: false,
+      routeReflectorClient: n.routeReflectorClient,
       as4: neg.as4,
       selfNextHop: { ipv4: v4, ipv6: v6, ipv6LinkLocal: info?.ipv6LinkLocal ?? null },
-      mode: 'local',
-      policy: null,
+      mode: ex === 'local' ? 'local' : 'all',
+      policy: ex === 'none' ? RouteEngine.REJECT_ALL : typeof ex === 'object' ? this.policies.get(ex.policy) ?? RouteEngine.REJECT_ALL : null,
     };
   }
 

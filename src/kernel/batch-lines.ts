@@ -1,0 +1,103 @@
+// Kernel changes as `ip -batch` lines, and `ip -batch -force` error output back to line numbers.
+// Pure text in, text out.
+import { isV6 } from './prefix.js';
+import type { Change, InstalledRoute, Leg, RouteTag } from './types.js';
+
+function legText(leg: Leg, routeV6: boolean): string {
+  // An IPv6 next hop on an IPv4 route (RFC 5549) needs its family spelled out.
+  const family = !routeV6 && isV6(leg.via) ? 'inet6 ' : '';
+  return `via ${family}${leg.via} dev ${leg.dev}${leg.onlink ? ' onlink' : ''}`;
+}
+
+function routeBody(prefix: string, route: InstalledRoute, tag: RouteTag): string {
+  const head = `${prefix} proto ${tag.protocol} metric ${tag.metric} table ${tag.table}`;
+  switch (route.type) {
+    case 'blackhole':
+    case 'unreachable':
+      return `${route.type} ${head}`;
+    case 'nhid':
+      return `${head} nhid ${route.nhid}`;
+    case 'inline': {
+      const v6 = isV6(prefix);
+      const legs = route.set.legs;
+      // A single path without the multipath form: the kernel then reports it the same way back.
+      if (legs.length === 1) return `${head} ${legText(legs[0], v6)}`;
+      let s = head;
+      for (const l of legs) s += ` nexthop ${legText(l, v6)} weight 1`;
+      return s;
+    }
+    case 'other':
+      throw new Error(`cannot write route ${prefix} of unmanaged form "${route.text}"`);
+  }
+}
+
+export function renderChange(change: Change, tag: RouteTag): string {
+  switch (change.op) {
+    case 'route-replace':
+      return `route replace ${routeBody(change.prefix, change.route, tag)}`;
+    case 'route-delete':
+      return `route delete ${change.prefix} proto ${tag.protocol} metric ${tag.metric} table ${tag.table}`;
+    case 'nexthop-replace': {
+      const o = change.obj;
+      if (o.type === 'leg') {
+        const l = o.leg;
+        return `nexthop replace id ${o.id} via ${l.via} dev ${l.dev}${l.onlink ? ' onlink' : ''} proto ${tag.protocol}`;
+      }
+      return `nexthop replace id ${o.id} group ${o.members.join('/')} proto ${tag.protocol}`;
+    }
+    case 'nexthop-delete':
+      return `nexthop delete id ${change.id}`;
+  }
+}
+
+/**
+ * Whether an error on this change means the thing is already as wanted: deleting a route or an
+ * object that is not there (ESRCH for routes, ENOENT for nexthop objects).
+ */
+export function isHarmlessError(change: Change, message: string): boolean {
+  if (change.op === 'route-delete') return /No such process/.test(message);
+  if (change.op === 'nexthop-delete') return /No such file or directory|does not exist/.test(message);
+  return false;
+}
+
+const FAILED = /^Command failed (.*):(\d+)$/;
+
+/**
+ * Incremental reader of `ip -batch -force` stderr. iproute2 prints the reason (one or more lines:
+ * "Error: …", "RTNETLINK answers: …", "Cannot find device …") and then "Command failed FILE:N";
+ * each failure is reported as (N, reason). Text after the last "Command failed" is kept as
+ * `pending`: if ip then exits abnormally, that is why.
+ */
+export class BatchErrorReader {
+  private partial = '';
+  private reason: string[] = [];
+  /** Highest line number ip reported as failed. */
+  lastFailedLine = 0;
+
+  constructor(private readonly onFailure: (line: number, reason: string) => void) {}
+
+  feed(chunk: string): void {
+    const text = this.partial + chunk;
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+  }
+
+  /** The text since the last reported failure (including an unterminated last line). */
+  get pending(): string {
+    return [...this.reason, this.partial].filter((s) => s.length > 0).join('\n');
+  }
+
+  private line(line: string): void {
+    const m = FAILED.exec(line);
+    if (!m) {
+      if (line.length > 0) this.reason.push(line);
+      return;
+    }
+    const n = Number(m[2]);
+    this.lastFailedLine = Math.max(this.lastFailedLine, n);
+    const reason = this.reason.join('; ') || 'command failed';
+    this.reason = [];
+    this.onFailure(n, reason);
+  }
+}

@@ -1,0 +1,914 @@
+// The FIB manager: the RIB says what each prefix should be, the manager makes the kernel match,
+// in coalesced `ip -batch` runs, touching nothing that does not carry necod's protocol number.
+//
+// Flow: set() records the wish and marks the prefix dirty; after `coalesceMs` (or `batchMax`
+// prefixes) the dirty prefixes get their next hops resolved, the differ turns them into kernel
+// changes against the model, the writer runs them, and the changes the kernel accepted go into
+// the model. Refused ones leave the prefix failed, visible in the API, and retried.
+import { EventEmitter } from 'node:events';
+import pino, { type Logger } from 'pino';
+import { isHarmlessError, renderChange } from './batch-lines.js';
+import { BatchWriter } from './batch-writer.js';
+import { diffRoutes, downChanges, gcChanges } from './fib-diff.js';
+import { FibModel, ModelError } from './fib-model.js';
+import { readNexthops, runIp, streamRoutes, type IpContext } from './kernel-reader.js';
+import { LegTable } from './leg-set.js';
+import type { MonitorEvent } from './monitor-lines.js';
+import { canonicalAddress, canonicalPrefix, isLinkLocal, isV6, parseAddress } from './prefix.js';
+import { deletionHits, installedFromKernel, loadObjects, readSnapshot, sameObject, sameRoute, splitNexthops } from './reconcile.js';
+import { NextHopResolver } from './resolver.js';
+import { RawSetTable, RouteEntry, type RawSet } from './route-entry.js';
+import { RouteMonitor } from './route-monitor.js';
+import { resolveProtocol, resolveTable, DEFAULT_DIRS } from './rt-names.js';
+import type { Change, DesiredRoute, FibCounters, IdRange, LegSet, NexthopMode, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
+
+export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
+
+export interface FibOptions {
+  /** Kernel table: number or rt_tables name. Default "main". */
+  table?: number | string;
+  /** Route metric (priority). Default 32, as BIRD's kernel protocol. */
+  metric?: number;
+  /** Protocol: number, or rt_protos name. Default "necod" (200 when not registered). */
+  protocol?: number | string;
+  /** Shared nexthop objects: auto (when the kernel has them), on (required), off (inline next hops). */
+  nexthopGroups?: NexthopGroupsSetting;
+  /** necod's nexthop object ids; objects outside it are never touched. */
+  nexthopIds?: IdRange;
+  /** Most next hops one route gets. Default 16. */
+  ecmpMax?: number;
+  /** What stop() does without an explicit `keep`. Default false: remove everything. */
+  keepOnStop?: boolean;
+  /** How long changes are gathered into one batch. Default 5 ms. */
+  coalesceMs?: number;
+  /** Most prefixes per batch; a full window is written at once. Default 50 000. */
+  batchMax?: number;
+  /** ip processes sharing the route lines of a large batch. Default 1. */
+  parallel?: number;
+  /** Read-back of necod's routes, in ms; 0 turns it off. Default 30 000. */
+  verifyIntervalMs?: number;
+  /** Backoff for retrying refused writes: first and longest wait. Default 1 s and 60 s. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Run every ip command in this network namespace (tests, benchmarks). */
+  netns?: string | null;
+  /** The ip binary. */
+  ip?: string;
+  /** Where rt_protos and rt_tables are looked up. */
+  iproute2Dirs?: readonly string[];
+  logger?: Logger;
+}
+
+export interface StopOptions {
+  /** Leave routes and nexthop objects in the kernel (graceful restart). */
+  keep?: boolean;
+}
+
+export interface BatchReport {
+  prefixes: number;
+  lines: number;
+  failures: number;
+  ms: number;
+}
+
+export interface FibStatus {
+  started: boolean;
+  converged: boolean;
+  mode: NexthopMode;
+  protocol: number;
+  table: number;
+  metric: number;
+  /** Prefixes waiting to be written (including those waiting for a next hop lookup). */
+  pending: number;
+  failed: number;
+  /** Routes kept from a previous run, removed at convergence unless the RIB wants them. */
+  stale: number;
+  down: string[];
+  counters: FibCounters;
+}
+
+interface TargetResult {
+  target: Target | null;
+  /** Why some or all next hops cannot be used. */
+  problem: string | null;
+  /** A next-hop lookup is under way: decide later. */
+  wait: boolean;
+}
+
+const DEFAULT_IDS: IdRange = { min: 200_000_000, max: 200_999_999 };
+
+export class Fib extends EventEmitter {
+  readonly tag: RouteTag;
+  private mode: NexthopMode = 'inline';
+  private readonly setting: NexthopGroupsSetting;
+  private readonly ctx: IpContext;
+  private readonly log: Logger;
+  private readonly ecmpMax: number;
+  private readonly keepOnStop: boolean;
+  private readonly coalesceMs: number;
+  private readonly batchMax: number;
+  private readonly retryMinMs: number;
+  private readonly retryMaxMs: number;
+
+  private readonly legs = new LegTable();
+  private readonly model: FibModel;
+  private readonly entries = new Map<string, RouteEntry>();
+  private dirty = new Map<string, RouteEntry>();
+  private readonly failed = new Set<RouteEntry>();
+  private readonly raws = new RawSetTable();
+  private readonly down = new Set<string>();
+  private readonly foreign = new Map<string, number>();
+  private readonly viaCanon = new Map<string, string | null>();
+  private strays: number[] = [];
+  private epoch = 0;
+
+  private readonly writer: BatchWriter;
+  private readonly resolver: NextHopResolver;
+  private readonly monitor: RouteMonitor;
+
+  private started = false;
+  private stopping = false;
+  private isConverged = false;
+  private loop: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private firstDirtyAt = 0;
+  private urgent = false;
+  /** settled() callers waiting: write without waiting out the coalescing window. */
+  private flushing = 0;
+  private batchNo = 0;
+  private lastObjectBatch = -1;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryRound = 0;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private readonly stats: FibCounters = {
+    writes: 0, failures: 0, batches: 0, routesInstalled: 0, nexthopObjects: 0, restored: 0, retries: 0, verifications: 0,
+  };
+
+  /** Throws a NameError for a protocol or table name that is not registered. */
+  constructor(opts: FibOptions = {}) {
+    super();
+    const dirs = opts.iproute2Dirs ?? DEFAULT_DIRS;
+    this.tag = {
+      protocol: resolveProtocol(opts.protocol ?? 'necod', dirs),
+      table: resolveTable(opts.table ?? 'main', dirs),
+      metric: opts.metric ?? 32,
+    };
+    if (!Number.isInteger(this.tag.metric) || this.tag.metric < 0 || this.tag.metric > 0xffffffff) throw new RangeError(`metric ${this.tag.metric} out of range`);
+    this.setting = opts.nexthopGroups ?? 'auto';
+    const ids = opts.nexthopIds ?? DEFAULT_IDS;
+    if (!(ids.min >= 1 && ids.max >= ids.min && ids.max <= 0xffffffff)) throw new RangeError(`nexthop id range ${ids.min}-${ids.max} invalid`);
+    this.ctx = { ip: opts.ip ?? 'ip', netns: opts.netns ?? null };
+    this.log = opts.logger ?? pino({ level: 'silent' });
+    this.ecmpMax = Math.max(1, opts.ecmpMax ?? 16);
+    this.keepOnStop = opts.keepOnStop ?? false;
+    this.coalesceMs = Math.max(0, opts.coalesceMs ?? 5);
+    this.batchMax = Math.max(1, opts.batchMax ?? 50_000);
+    this.retryMinMs = opts.retryMinMs ?? 1_000;
+    this.retryMaxMs = opts.retryMaxMs ?? 60_000;
+    this.model = new FibModel(ids, this.legs);
+    this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, parallel: opts.parallel ?? 1, logger: this.log });
+    this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
+    this.monitor = new RouteMonitor({
+      ctx: this.ctx,
+      verifyIntervalMs: opts.verifyIntervalMs ?? 30_000,
+      verify: () => this.verify(),
+      onEvent: (e) => this.onMonitorEvent(e),
+      logger: this.log,
+      interest: {
+        protocol: this.tag.protocol,
+        table: this.tag.table,
+        metric: this.tag.metric,
+        ids,
+        concernsPrefix: (p) => this.resolver.concerns(p),
+        usesDev: (dev) => this.resolver.usesDev(dev) || this.legDevs().has(dev),
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Probes nexthop object support, starts watching the kernel, and reads what a previous run
+   * left: those routes stay untouched until converged(), unless set() says otherwise first.
+   */
+  async start(): Promise<void> {
+    if (this.started || this.stopping) return;
+    const nexthops = await this.probeNexthops();
+    this.mode = nexthops ? 'groups' : 'inline';
+    this.monitor.start();
+    const snap = await readSnapshot(this.ctx, this.tag, { foreign: true });
+    if (snap.nexthops) {
+      const { own, reserved } = splitNexthops(snap.nexthops, this.model, this.tag.protocol);
+      for (const id of reserved) this.model.reserved.add(id);
+      this.strays = loadObjects(this.model, own, this.legs);
+    }
+    for (const [prefix, proto] of snap.foreign) this.foreign.set(prefix, proto);
+    for (const [prefix, kr] of snap.routes) {
+      this.model.setRoute(prefix, installedFromKernel(kr, this.model, this.legs));
+      let e = this.entries.get(prefix);
+      if (!e) {
+        e = new RouteEntry(prefix);
+        e.state = 'stale';
+        this.entries.set(prefix, e);
+      }
+    }
+    this.writer.warm();
+    this.started = true;
+    this.log.info(
+      { mode: this.mode, protocol: this.tag.protocol, table: this.tag.table, metric: this.tag.metric, kept: snap.routes.size, objects: this.model.objects.size, foreign: snap.foreign.size },
+      'kernel FIB started',
+    );
+    if (this.dirty.size > 0) this.schedule();
+  }
+
+  /**
+   * Every neighbor has sent End-of-RIB (or the wait timed out): routes from a previous run that
+   * the RIB did not ask for are removed now. Resolves when that batch is written.
+   */
+  async converged(): Promise<void> {
+    if (!this.isConverged) {
+      this.isConverged = true;
+      for (const e of this.entries.values()) if (e.state === 'stale') this.markDirty(e);
+    }
+    await this.settled();
+  }
+
+  /** Stops writing. Without `keep`, removes every route and nexthop object of necod first. */
+  async stop(opts: StopOptions = {}): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const keep = opts.keep ?? this.keepOnStop;
+    for (const t of [this.timer, this.retryTimer, this.refreshTimer]) if (t) clearTimeout(t);
+    this.timer = this.retryTimer = this.refreshTimer = null;
+    await this.loop;
+    await this.monitor.stop();
+    this.resolver.close();
+    if (!keep && this.started) await this.removeEverything();
+    await this.writer.close();
+    this.log.info({ keep, routes: this.model.routes.size }, 'kernel FIB stopped');
+  }
+
+  // ---------------------------------------------------------------- the RIB's side
+
+  /** The RIB's wish for one prefix; null removes it. Never throws for bad input: it is logged. */
+  set(prefix: string, route: DesiredRoute | null): void {
+    if (this.stopping) return;
+    const canon = canonicalPrefix(prefix);
+    if (canon === null) {
+      this.log.error({ prefix }, 'kernel FIB: not a prefix, ignored');
+      return;
+    }
+    let e = this.entries.get(canon);
+    if (route === null) {
+      if (!e) return;
+      this.raws.attach(e, null);
+      e.kind = null;
+      if (e.state === 'stale' && !this.isConverged) e.state = 'pending';
+      this.markDirty(e);
+      return;
+    }
+    let raw: RawSet | null = null;
+    if (route.kind === 'unicast') {
+      const hops = this.canonicalHops(canon, route);
+      if (hops === null) return;
+      raw = this.raws.intern(hops);
+    }
+    if (!e) {
+      e = new RouteEntry(canon);
+      this.entries.set(canon, e);
+    } else if (e.kind === route.kind && e.raw === raw && !this.dirty.has(canon) && e.state !== 'stale') {
+      return;
+    }
+    e.kind = route.kind;
+    this.raws.attach(e, raw);
+    if (e.state !== 'failed') e.state = 'pending';
+    this.markDirty(e);
+  }
+
+  /**
+   * A next hop is gone (its BFD session or BGP neighbor went down). Every nexthop group holding
+   * it drops it at once, in one batch ahead of everything else: one write per group, whatever
+   * the number of routes. Routes are re-examined afterwards as usual.
+   */
+  nextHopDown(via: string): void {
+    const v = canonicalAddress(via);
+    if (v === null || this.down.has(v) || this.stopping) return;
+    this.down.add(v);
+    this.epoch++;
+    if (this.mode === 'groups') {
+      this.urgent = true;
+      this.kick();
+    }
+    for (const e of this.raws.usersOfVia(v)) this.markDirty(e);
+  }
+
+  /** The next hop is usable again: routes asking for it get it back. */
+  nextHopUp(via: string): void {
+    const v = canonicalAddress(via);
+    if (v === null || !this.down.delete(v) || this.stopping) return;
+    this.epoch++;
+    for (const e of this.raws.usersOfVia(v)) this.markDirty(e);
+  }
+
+  /** Resolves when nothing is waiting to be written (tests, benchmarks, shutdown). */
+  async settled(): Promise<void> {
+    this.flushing++;
+    try {
+      for (let i = 0; i < 1000 && !this.stopping; i++) {
+        if (this.loop) {
+          await this.loop;
+          continue;
+        }
+        if (this.dirty.size > 0 || this.urgent) {
+          if (!this.started) return;
+          this.kick();
+          continue;
+        }
+        await this.resolver.idle();
+        if (this.dirty.size === 0 && !this.loop && !this.urgent) return;
+      }
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  // ---------------------------------------------------------------- the API's side
+
+  route(prefix: string): RouteStatus | undefined {
+    const canon = canonicalPrefix(prefix);
+    const e = canon === null ? undefined : this.entries.get(canon);
+    return e ? this.statusOf(e) : undefined;
+  }
+
+  /** Route states, optionally only one kind, at most `limit` of them. */
+  routes(opts: { state?: RouteStateName; limit?: number } = {}): RouteStatus[] {
+    const limit = opts.limit ?? 1000;
+    const out: RouteStatus[] = [];
+    const source = opts.state === 'failed' ? this.failed : this.entries.values();
+    for (const e of source) {
+      if (out.length >= limit) break;
+      if (opts.state === undefined || e.state === opts.state) out.push(this.statusOf(e));
+    }
+    return out;
+  }
+
+  counters(): FibCounters {
+    return { ...this.stats, routesInstalled: this.model.routes.size, nexthopObjects: this.model.objects.size };
+  }
+
+  status(): FibStatus {
+    let stale = 0;
+    if (!this.isConverged) for (const e of this.entries.values()) if (e.state === 'stale') stale++;
+    return {
+      started: this.started,
+      converged: this.isConverged,
+      mode: this.mode,
+      protocol: this.tag.protocol,
+      table: this.tag.table,
+      metric: this.tag.metric,
+      pending: this.dirty.size,
+      failed: this.failed.size,
+      stale,
+      down: [...this.down],
+      counters: this.counters(),
+    };
+  }
+
+  /** Runs a read-back of the kernel now (tests; the monitor runs it periodically). */
+  verifyNow(): Promise<void> {
+    return this.monitor.verifyNow();
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  private markDirty(e: RouteEntry): void {
+    if (this.dirty.size === 0) this.firstDirtyAt = Date.now();
+    if (!this.dirty.has(e.prefix)) this.dirty.set(e.prefix, e);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.started || this.stopping || this.loop) return;
+    if (this.urgent || this.dirty.size >= this.batchMax) {
+      this.kick();
+      return;
+    }
+    if (this.dirty.size === 0 || this.timer) return;
+    const wait = Math.max(0, this.coalesceMs - (Date.now() - this.firstDirtyAt));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, wait);
+  }
+
+  private kick(): void {
+    if (!this.started || this.stopping || this.loop) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.loop = this.run().finally(() => {
+      this.loop = null;
+      this.schedule();
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        if (this.urgent) {
+          this.urgent = false;
+          const changes = downChanges(this.model, this.down);
+          if (changes.length > 0) await this.write(changes, [], 'next hop down');
+          continue;
+        }
+        if (this.dirty.size === 0) break;
+        // Wait out the window unless it is full: more changes may still come.
+        if (this.flushing === 0 && this.dirty.size < this.batchMax && Date.now() - this.firstDirtyAt < this.coalesceMs) break;
+        const slice: RouteEntry[] = [];
+        for (const e of this.dirty.values()) {
+          slice.push(e);
+          if (slice.length >= this.batchMax) break;
+        }
+        for (const e of slice) this.dirty.delete(e.prefix);
+        if (this.dirty.size > 0) this.firstDirtyAt = Date.now() - this.coalesceMs;
+        try {
+          await this.writeSlice(slice);
+        } catch (err) {
+          for (const e of slice) this.setFailed(e, `internal error: ${String(err)}`);
+          this.scheduleRetry();
+          throw err;
+        }
+        const gc = [...gcChanges(this.model), ...this.strayChanges()];
+        if (gc.length > 0) await this.write(gc, [], 'unused nexthop objects');
+      } catch (err) {
+        // A bug here must not stop the FIB: log it, and let retries and verification catch up.
+        this.log.error({ err }, 'kernel FIB batch failed');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- one batch
+
+  private async writeSlice(slice: RouteEntry[]): Promise<void> {
+    const targets: Array<readonly [string, Target | null]> = [];
+    const problems = new Map<string, string>();
+    for (const e of slice) {
+      const holder = this.foreign.get(e.prefix);
+      if (holder !== undefined && e.kind !== null) {
+        this.setFailed(e, `a route of protocol ${holder} holds ${e.prefix} at metric ${this.tag.metric} in table ${this.tag.table}; necod leaves it alone`);
+        continue;
+      }
+      const t = this.targetOf(e);
+      if (t.wait) continue; // re-marked dirty when the lookup answers
+      if (t.problem) problems.set(e.prefix, t.problem);
+      targets.push([e.prefix, t.target]);
+    }
+    if (targets.length === 0) return;
+    const changes = diffRoutes(this.model, targets, { mode: this.mode });
+    const errors = await this.write(changes, slice, `${targets.length} prefixes`);
+
+    const objectErrors = new Map<number, string>();
+    const routeErrors = new Map<string, string>();
+    for (const [i, msg] of errors) {
+      const c = changes[i];
+      if (c.op === 'nexthop-replace') objectErrors.set(c.obj.id, msg);
+    }
+    for (const [i, msg] of errors) {
+      const c = changes[i];
+      if (c.op !== 'route-replace' && c.op !== 'route-delete') continue;
+      // "Nexthop id does not exist" says less than why the object could not be made.
+      const why = c.op === 'route-replace' && c.route.type === 'nhid' ? this.whyObjectFailed(c.route.nhid, changes, objectErrors) : null;
+      routeErrors.set(c.prefix, why ?? msg);
+    }
+    for (const [prefix, target] of targets) {
+      const e = this.entries.get(prefix);
+      if (!e) continue;
+      if (this.dirty.has(prefix)) continue; // changed again meanwhile; the next batch decides
+      const ok = this.model.satisfies(this.model.routes.get(prefix), target);
+      const problem = problems.get(prefix) ?? null;
+      if (ok && (target !== null || problem === null)) this.setInstalled(e, problem);
+      else this.setFailed(e, routeErrors.get(prefix) ?? this.objectError(prefix, target, objectErrors) ?? problem ?? 'not installed');
+    }
+    if (this.failed.size > 0) this.scheduleRetry();
+    else this.retryRound = 0;
+  }
+
+  /**
+   * Writes changes and puts the accepted ones into the model. Returns the refused ones (index →
+   * reason); an `ip` that cannot run at all refuses everything.
+   */
+  private async write(changes: readonly Change[], slice: readonly RouteEntry[], what: string): Promise<Map<number, string>> {
+    const failures = new Map<number, string>();
+    if (changes.length === 0) return failures;
+    const t0 = performance.now();
+    const no = ++this.batchNo;
+    for (const e of slice) e.gen = no;
+    const lines: string[] = new Array<string>(changes.length);
+    let barrier = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i];
+      if (c.op === 'nexthop-replace' || c.op === 'nexthop-delete') {
+        this.lastObjectBatch = no;
+        barrier = i + 1;
+      }
+      lines[i] = renderChange(c, this.tag);
+    }
+    let outcome;
+    try {
+      outcome = await this.writer.run({ lines, barrier });
+    } catch (err) {
+      outcome = { errors: new Map(changes.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
+    }
+    this.stats.batches++;
+    this.stats.writes += lines.length;
+    let logged = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i];
+      const err = outcome.errors.get(i);
+      if (err !== undefined && !isHarmlessError(c, err)) {
+        failures.set(i, err);
+        this.stats.failures++;
+        if (logged++ < 10) this.log.warn({ line: lines[i], error: err }, 'kernel refused a write');
+        continue;
+      }
+      try {
+        this.model.apply(c);
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        failures.set(i, e.message);
+        this.log.error({ line: lines[i], err: e }, 'kernel FIB model out of step; verification will repair it');
+        this.monitor.requestVerify(0);
+      }
+    }
+    if (failures.size > 10) this.log.warn({ refused: failures.size }, 'kernel refused writes');
+    const ms = performance.now() - t0;
+    const report: BatchReport = { prefixes: slice.length, lines: lines.length, failures: failures.size, ms };
+    this.log.debug({ ...report, what, crashes: outcome.crashes }, 'kernel batch');
+    this.emit('batch', report);
+    return failures;
+  }
+
+  private whyObjectFailed(id: number, changes: readonly Change[], errors: ReadonlyMap<number, string>): string | null {
+    if (errors.size === 0) return null;
+    const own = errors.get(id);
+    if (own !== undefined) return `nexthop object ${id}: ${own}`;
+    for (const c of changes) {
+      if (c.op !== 'nexthop-replace' || c.obj.id !== id || c.obj.type !== 'group') continue;
+      for (const m of c.obj.members) {
+        const e = errors.get(m);
+        if (e !== undefined) return `nexthop object ${m}: ${e}`;
+      }
+    }
+    return null;
+  }
+
+  /** The refusal of an object a unicast route needed (its group change, or one of its legs). */
+  private objectError(prefix: string, target: Target | null, errors: ReadonlyMap<number, string>): string | null {
+    if (errors.size === 0 || target?.kind !== 'unicast') return null;
+    const r = this.model.routes.get(prefix);
+    const mine = r?.type === 'nhid' ? errors.get(r.nhid) : undefined;
+    if (mine !== undefined) return `nexthop object ${r?.type === 'nhid' ? r.nhid : ''}: ${mine}`;
+    const [[id, msg]] = errors;
+    return `nexthop object ${id}: ${msg}`;
+  }
+
+  private setInstalled(e: RouteEntry, problem: string | null): void {
+    this.failed.delete(e);
+    e.failures = 0;
+    e.error = problem;
+    if (e.kind === null && !this.model.routes.has(e.prefix)) {
+      this.entries.delete(e.prefix);
+      this.raws.attach(e, null);
+      return;
+    }
+    e.state = e.kind === null ? 'stale' : 'installed';
+  }
+
+  private setFailed(e: RouteEntry, error: string): void {
+    if (e.kind === null && !this.model.routes.has(e.prefix)) {
+      this.failed.delete(e);
+      this.entries.delete(e.prefix);
+      return;
+    }
+    e.state = 'failed';
+    e.error = error;
+    e.failures++;
+    this.failed.add(e);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopping) return;
+    const delay = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** this.retryRound);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retryRound++;
+      this.retryFailed();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private retryFailed(): void {
+    if (this.failed.size === 0) return;
+    this.resolver.refresh();
+    this.stats.retries += this.failed.size;
+    for (const e of this.failed) this.markDirty(e);
+  }
+
+  private *strayChanges(): Generator<Change> {
+    if (!this.isConverged || this.strays.length === 0) return;
+    const ids = this.strays;
+    this.strays = [];
+    for (const id of ids) yield { op: 'nexthop-delete', id };
+  }
+
+  // ---------------------------------------------------------------- next hops
+
+  private canonicalHops(prefix: string, route: DesiredRoute): Array<{ via: string; dev: string | null; onlink: boolean }> | null {
+    const v6 = isV6(prefix);
+    const out: Array<{ via: string; dev: string | null; onlink: boolean }> = [];
+    for (const h of route.nextHops) {
+      let via = this.viaCanon.get(h.via);
+      if (via === undefined) {
+        via = canonicalAddress(h.via);
+        if (this.viaCanon.size > 10_000) this.viaCanon.clear();
+        this.viaCanon.set(h.via, via);
+      }
+      if (via === null || (v6 && !isV6(via))) {
+        this.log.error({ prefix, via: h.via }, 'kernel FIB: bad next hop, route ignored');
+        return null;
+      }
+      out.push({ via, dev: h.dev, onlink: h.onlink ?? false });
+    }
+    return out;
+  }
+
+  private targetOf(e: RouteEntry): TargetResult {
+    if (e.kind === null) return { target: null, problem: null, wait: false };
+    if (e.kind !== 'unicast') return { target: { kind: e.kind }, problem: null, wait: false };
+    const raw = e.raw;
+    if (raw === null || raw.hops.length === 0) return { target: null, problem: 'unicast route without next hops', wait: false };
+    if (raw.epoch !== this.epoch) {
+      const r = this.resolve(raw);
+      if (r === 'wait') return { target: null, problem: null, wait: true };
+      raw.epoch = this.epoch;
+      raw.resolved = r.set;
+      raw.problem = r.problem;
+    }
+    if (raw.resolved === null) return { target: null, problem: raw.problem ?? 'no usable next hop', wait: false };
+    return { target: { kind: 'unicast', set: raw.resolved }, problem: raw.problem, wait: false };
+  }
+
+  private resolve(raw: RawSet): { set: LegSet | null; problem: string | null } | 'wait' {
+    const legs = [];
+    const problems: string[] = [];
+    let wait = false;
+    for (const h of raw.hops) {
+      if (this.down.has(h.via)) {
+        problems.push(`next hop ${h.via} is down`);
+        continue;
+      }
+      if (h.dev !== null) {
+        legs.push(this.legs.leg(h.via, h.dev, h.onlink ?? false));
+        continue;
+      }
+      if (h.onlink) {
+        problems.push(`onlink next hop ${h.via} needs a device`);
+        continue;
+      }
+      const a = parseAddress(h.via);
+      if (a && isLinkLocal(a) && a.v6) {
+        problems.push(`link-local next hop ${h.via} needs a device`);
+        continue;
+      }
+      const r = this.resolver.get(h.via);
+      if (r === undefined) wait = true;
+      else if (r.ok) legs.push(this.legs.leg(h.via, r.dev, false));
+      else problems.push(r.error);
+    }
+    if (wait) return 'wait';
+    let set = this.legs.set(legs);
+    if (set && set.legs.length > this.ecmpMax) set = this.legs.set(set.legs.slice(0, this.ecmpMax));
+    const problem = problems.length === 0 ? null : set ? `not all next hops usable: ${problems.join('; ')}` : problems.join('; ');
+    return { set, problem };
+  }
+
+  private resolutionChanged(vias: string[]): void {
+    this.epoch++;
+    for (const via of vias) for (const e of this.raws.usersOfVia(via)) this.markDirty(e);
+  }
+
+  private legDevs(): Set<string> {
+    const devs = new Set<string>();
+    for (const o of this.model.objects.values()) if (o.type === 'leg') devs.add(o.leg.dev);
+    for (const raw of this.raws.all()) if (raw.resolved) for (const l of raw.resolved.legs) devs.add(l.dev);
+    return devs;
+  }
+
+  private refreshResolutionSoon(): void {
+    if (this.refreshTimer || this.stopping) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.resolver.retain((via) => this.raws.hasVia(via));
+      this.resolver.refresh();
+    }, 20);
+  }
+
+  // ---------------------------------------------------------------- the kernel's side
+
+  private onMonitorEvent(ev: MonitorEvent): void {
+    if (!this.started || this.stopping) return;
+    switch (ev.kind) {
+      case 'own-route-gone': {
+        const mine = this.model.routes.get(ev.prefix);
+        if (!mine || !deletionHits(mine, ev.route)) return;
+        const e = this.entries.get(ev.prefix);
+        if (e && e.gen >= this.batchNo && this.loop) return; // being written right now
+        this.model.setRoute(ev.prefix, undefined);
+        this.log.warn({ prefix: ev.prefix }, 'a route of necod was removed from the kernel; restoring it');
+        if (e) {
+          if (e.kind === null) this.setInstalled(e, null);
+          else {
+            this.stats.restored++;
+            this.markDirty(e);
+          }
+        }
+        return;
+      }
+      case 'foreign-route': {
+        if (ev.deleted) {
+          if (this.foreign.delete(ev.prefix)) {
+            const e = this.entries.get(ev.prefix);
+            if (e && e.kind !== null) this.markDirty(e);
+          }
+          return;
+        }
+        this.foreign.set(ev.prefix, ev.protocol);
+        const e = this.entries.get(ev.prefix);
+        if (this.model.routes.has(ev.prefix)) {
+          // The kernel replaced necod's route with theirs.
+          this.model.setRoute(ev.prefix, undefined);
+        }
+        if (e) this.setFailed(e, `a route of protocol ${ev.protocol} holds ${ev.prefix} at metric ${this.tag.metric} in table ${this.tag.table}; necod leaves it alone`);
+        return;
+      }
+      case 'own-nexthop-gone': {
+        if (!this.model.objects.has(ev.id) || this.loop) {
+          if (this.loop) this.monitor.requestVerify(50);
+          return;
+        }
+        for (const p of this.model.forgetObject(ev.id)) {
+          const e = this.entries.get(p);
+          if (e) this.markDirty(e);
+        }
+        return;
+      }
+      case 'device':
+        // The kernel drops routes and nexthop objects of a device going down without telling
+        // anyone: read back what is left, and look next hops up again.
+        this.refreshResolutionSoon();
+        this.monitor.requestVerify(100);
+        this.retryRound = 0;
+        if (this.failed.size > 0) this.retryFailed();
+        return;
+      case 'resolution':
+        this.refreshResolutionSoon();
+        return;
+    }
+  }
+
+  /**
+   * Reads necod's routes and objects back and repairs the model where the kernel differs;
+   * prefixes written while the read ran are skipped (the read may have missed their write).
+   */
+  private async verify(): Promise<void> {
+    if (!this.started || this.stopping) return;
+    this.stats.verifications++;
+    const g0 = this.batchNo + (this.loop ? 0 : 1);
+    const snap = await readSnapshot(this.ctx, this.tag, { foreign: false });
+    if (this.stopping) return;
+    const touched = new Set<string>();
+    if (snap.nexthops && this.lastObjectBatch < g0) {
+      const { own } = splitNexthops(snap.nexthops, this.model, this.tag.protocol);
+      const seen = new Set(own.map((n) => n.id));
+      for (const id of [...this.model.objects.keys()]) {
+        if (!seen.has(id)) for (const p of this.model.forgetObject(id)) touched.add(p);
+      }
+      const changed = own.filter((nh) => this.model.objects.has(nh.id) && !sameObject(this.model, nh));
+      const fresh = own.filter((nh) => !this.model.objects.has(nh.id));
+      for (const nh of changed) for (const p of this.model.forgetObject(nh.id)) touched.add(p);
+      this.strays.push(...loadObjects(this.model, [...changed, ...fresh], this.legs));
+    }
+    for (const [prefix, route] of this.model.routes) {
+      const e = this.entries.get(prefix);
+      if (e && e.gen >= g0) continue;
+      const k = snap.routes.get(prefix);
+      const inKernel = k ? installedFromKernel(k, this.model, this.legs) : undefined;
+      if (sameRoute(route, inKernel)) continue;
+      touched.add(prefix);
+      if (!inKernel) this.stats.restored++;
+      this.model.setRoute(prefix, inKernel);
+    }
+    for (const [prefix, k] of snap.routes) {
+      if (this.model.routes.has(prefix)) continue;
+      const e = this.entries.get(prefix);
+      if (e && e.gen >= g0) continue;
+      this.model.setRoute(prefix, installedFromKernel(k, this.model, this.legs));
+      touched.add(prefix);
+    }
+    for (const p of touched) {
+      let e = this.entries.get(p);
+      if (!e) {
+        if (!this.model.routes.has(p)) continue;
+        e = new RouteEntry(p);
+        e.state = 'stale';
+        this.entries.set(p, e);
+        if (!this.isConverged) continue;
+      }
+      if (e.kind === null && e.state === 'stale' && !this.isConverged) continue;
+      this.markDirty(e);
+    }
+    if (touched.size > 0) this.log.warn({ routes: touched.size }, 'kernel differed from necod; repairing');
+  }
+
+  private async probeNexthops(): Promise<boolean> {
+    if (this.setting === 'off') return false;
+    const r = await runIp(this.ctx, ['-N', '-json', 'nexthop', 'show']);
+    let ok = r.code === 0;
+    let why = r.stderr.trim();
+    if (ok) {
+      // Creating one object proves more than listing: some kernels list but cannot add.
+      let taken: Set<number>;
+      try {
+        taken = new Set((JSON.parse(r.stdout.trim() || '[]') as Array<{ id: number }>).map((n) => n.id));
+      } catch {
+        taken = new Set();
+      }
+      let id = this.model.range.max;
+      while (taken.has(id) && id > this.model.range.min) id--;
+      const add = await runIp(this.ctx, ['nexthop', 'add', 'id', String(id), 'blackhole', 'proto', String(this.tag.protocol)]);
+      ok = add.code === 0;
+      why = add.stderr.trim();
+      if (ok) await runIp(this.ctx, ['nexthop', 'del', 'id', String(id)]);
+      else this.log.info({ error: why }, 'kernel cannot create nexthop objects');
+    }
+    if (!ok && this.setting === 'on') throw new Error(`nexthop-groups is "on" but nexthop objects are not usable here: ${why}`);
+    return ok;
+  }
+
+  /**
+   * Removes every route of necod's protocol in its table, then its nexthop objects. Routes are
+   * deleted one by one from a fresh read: `ip route flush` cannot delete routes on nexthop objects
+   * while the kernel reports their next hops too (nexthop_compat_mode=1).
+   */
+  private async removeEverything(): Promise<void> {
+    const lines: string[] = [];
+    for (const v6 of [false, true]) {
+      try {
+        await streamRoutes(this.ctx, { v6, table: this.tag.table, protocol: this.tag.protocol }, (r) => {
+          lines.push(`route delete ${r.prefix} proto ${this.tag.protocol} metric ${r.metric} table ${this.tag.table}`);
+        });
+      } catch (err) {
+        this.log.error({ err }, 'cannot read necod routes to remove them');
+      }
+    }
+    const nexthops = await readNexthops(this.ctx);
+    if (nexthops) {
+      const { own } = splitNexthops(nexthops, this.model, this.tag.protocol);
+      for (const nh of own) if (nh.kind === 'group') lines.push(`nexthop delete id ${nh.id}`);
+      for (const nh of own) if (nh.kind !== 'group') lines.push(`nexthop delete id ${nh.id}`);
+    }
+    if (lines.length > 0) {
+      const out = await this.writer.run({ lines });
+      let refused = 0;
+      for (const [i, msg] of out.errors) if (!/No such process|No such file|does not exist/.test(msg) && refused++ < 10) this.log.warn({ line: lines[i], error: msg }, 'could not remove');
+    }
+    for (const p of [...this.model.routes.keys()]) this.model.setRoute(p, undefined);
+  }
+
+  private statusOf(e: RouteEntry): RouteStatus {
+    const installed = this.model.routes.get(e.prefix);
+    let kernel: string | null = null;
+    if (installed) {
+      switch (installed.type) {
+        case 'nhid': {
+          const set = this.model.objectSet(installed.nhid);
+          kernel = `nhid ${installed.nhid}${set ? ` (${set.legs.map((l) => `via ${l.via} dev ${l.dev}`).join(', ')})` : ''}`;
+          break;
+        }
+        case 'inline':
+          kernel = installed.set.legs.map((l) => `via ${l.via} dev ${l.dev}${l.onlink ? ' onlink' : ''}`).join(', ');
+          break;
+        case 'other':
+          kernel = installed.text;
+          break;
+        default:
+          kernel = installed.type;
+      }
+    }
+    const desired: DesiredRoute | null =
+      e.kind === null ? null : { prefix: e.prefix, kind: e.kind, nextHops: (e.raw?.hops ?? []).map((h) => ({ via: h.via, dev: h.dev, ...(h.onlink ? { onlink: true } : {}) })) };
+    return { prefix: e.prefix, desired, state: e.state, error: e.error, failures: e.failures, kernel };
+  }
+}
