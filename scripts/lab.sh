@@ -134,7 +134,7 @@ nsx lab-srv1 ping -c 2 -W 1 -I 10.70.0.1 10.70.0.2 || true
 step "tor1 fails (all its traffic dropped; the link stays up)"
 nsx lab-tor1 nft add table inet lab
 nsx lab-tor1 nft add chain inet lab in '{ type filter hook input priority 0; policy drop; }'
-nsx lab-tor1 nft add chain inet lab fwd '{ type filter hook forward priority 0; policy drop; }'
+nsx lab-tor1 nft add chain inet lab forwarding '{ type filter hook forward priority 0; policy drop; }'
 for _ in $(seq 1 50); do
   cli srv1 show protocols | grep -q 'tor1 .*Established' || break
   sleep 0.2

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(bird2 frr gobgpd exabgp tshark nftables iproute2)
+apt_packages=(bird2 frr gobgpd exabgp tshark nftables iproute2 iputils-ping)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
