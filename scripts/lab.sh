@@ -126,8 +126,9 @@ step "srv1: sessions"
 cli srv1 show protocols
 step "srv1: routes (default and 10.80/16 rewritten to each ToR; srv2's /32 keeps its in-rack next hop)"
 cli srv1 show routes
-step "srv1: kernel"
+step "srv1: kernel (ECMP routes on shared nexthop groups)"
 nsx lab-srv1 ip route show
+cli srv1 show kernel
 step "srv1 → srv2 management address"
 nsx lab-srv1 ping -c 2 -W 1 -I 10.70.0.1 10.70.0.2 || true
 

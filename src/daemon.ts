@@ -16,6 +16,7 @@ import { RouteEngine } from './routing/route-engine.js';
 import { routeProvider } from './routing/route-view.js';
 import { LocalRoutes, type LocalRoute } from './routing/local-routes.js';
 import { Origins } from './routing/origins.js';
+import { feedKernel, startKernel } from './routing/kernel-setup.js';
 import type { AnnouncementStore } from './api/routes/announcements.js';
 
 export interface DaemonOptions {
@@ -41,12 +42,17 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   const logStream = options.logDestination ?? fileDestination({ dest: 1, sync: true });
   const logger = pino({ name: 'necod', level: config.log.level }, logStream);
   const engine = new RouteEngine(config, logger);
+  // The FIB starts first: routes a previous run left in the kernel mean necod is restarting,
+  // which the OPENs announce (RFC 4724 §3) so the ToRs keep our routes meanwhile.
+  const kernel = await startKernel(config, logger);
+  const restarting = kernel !== null && kernel.preserved.length > 0;
+  if (restarting) logger.info({ families: kernel?.preserved }, 'routes of a previous run found: restarting gracefully');
   const peers = new Map<string, Peer>();
   const speaker = config.listen ? new Speaker({ address: config.listen.address, port: config.listen.port, logger }) : null;
   for (const n of config.neighbors) {
     let sourceIndex = -1;
     const peer = new Peer({
-      ...peerOptions(config, n, { restarting: false, forwardingPreserved: [], logger }),
+      ...peerOptions(config, n, { restarting, forwardingPreserved: kernel?.preserved ?? [], logger }),
       // The RIB holds the true count after import policy and withdrawals (RFC 4486 §4).
       currentPrefixCount: (family) => engine.rib.adjRibInCount(sourceIndex, family),
     });
@@ -81,9 +87,18 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   };
   const api = createApiServer({
     neighbors,
-    routes: routeProvider(engine.rib),
+    routes: routeProvider(engine.rib, (prefix) => {
+      if (!kernel) return undefined;
+      const r = kernel.fib.route(prefix);
+      if (!r) return { state: 'not-installed' };
+      return r.error ? { state: r.state === 'stale' ? 'pending' : r.state, error: r.error } : { state: r.state === 'stale' ? 'pending' : r.state };
+    }),
     announcements,
     ribSummary: () => ({ ...engine.rib.stats(), pendingChanges: engine.rib.pendingChanges }),
+    kernel: () =>
+      kernel
+        ? { enabled: true, status: kernel.fib.status(), pending: kernel.fib.routes({ state: 'pending', limit: 100 }), failed: kernel.fib.routes({ state: 'failed', limit: 100 }) }
+        : { enabled: false },
     logger,
   });
   try {
@@ -104,7 +119,9 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     await speaker?.close();
     throw error;
   }
-  for (const n of config.neighbors) if (!n.shutdown) peers.get(n.name)?.start();
+  const active = config.neighbors.filter((n) => !n.shutdown).map((n) => n.name);
+  const stopConvergenceTimer = kernel ? feedKernel(engine, kernel, active, 120_000) : () => undefined;
+  for (const name of active) peers.get(name)?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -115,6 +132,10 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
       await speaker?.close();
       await origins.stop();
       engine.close();
+      stopConvergenceTimer();
+      // With graceful restart our routes stay for the next start to reconcile (RFC 4724).
+      const keep = config.kernel.keepOnStop || config.neighbors.some((n) => n.capabilities.gracefulRestart);
+      await kernel?.stop(keep);
       await api.close();
       logger.info('necod stopped');
     })();

@@ -5,6 +5,7 @@ import { registerRouteRoutes } from './routes/routes.js';
 import { registerAnnouncementRoutes, type AnnouncementStore } from './routes/announcements.js';
 import type { RouteProvider } from './route-types.js';
 import { registerRibSummary, type RibSummary } from './routes/rib-summary.js';
+import { registerKernelRoutes, type KernelView } from './routes/kernel.js';
 import type { NeighborProvider } from './types.js';
 
 export interface ApiDeps {
@@ -12,6 +13,7 @@ export interface ApiDeps {
   routes?: RouteProvider;
   announcements?: AnnouncementStore;
   ribSummary?: () => Omit<RibSummary, 'memory'>;
+  kernel?: () => KernelView;
   /** The daemon's logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
 }
@@ -48,5 +50,6 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.routes) registerRouteRoutes(server, deps.routes);
   if (deps.announcements) registerAnnouncementRoutes(server, deps.announcements);
   if (deps.ribSummary) registerRibSummary(server, deps.ribSummary);
+  if (deps.kernel) registerKernelRoutes(server, deps.kernel);
   return server;
 }

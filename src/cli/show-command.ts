@@ -7,10 +7,12 @@ import { processOutput, type CliOutput } from './cli-output.js';
 import { formatProtocolDetails, formatProtocolsTable } from './format-protocols.js';
 import { socketPathOf } from './socket-option.js';
 import { registerShowRoutes } from './show-routes-command.js';
+import { registerShowKernel } from './show-kernel-command.js';
 
 export function registerShowCommands(program: Command, output: CliOutput = processOutput): void {
   const show = program.command('show').description("show necod's state");
   registerShowRoutes(show, output);
+  registerShowKernel(show, output);
 
   show
     .command('protocols')

@@ -1,0 +1,61 @@
+// The kernel side of a running necod: starts the FIB (which finds routes a previous run
+// left), feeds it Loc-RIB changes, and tells it when the first convergence is reached.
+import type { Logger } from 'pino';
+import type { Family } from '../bgp/wire/index.js';
+import type { NecodConfig } from '../config/types.js';
+import { Fib } from '../kernel/fib.js';
+import { FibFeed } from './fib-feed.js';
+import type { RouteEngine } from './route-engine.js';
+
+export interface KernelSide {
+  fib: Fib;
+  /** Families with routes of ours found at start: necod is restarting (RFC 4724 R and F bits). */
+  preserved: Family[];
+  /** Called when every neighbor sent End-of-RIB, or the wait ran out; safe to call twice. */
+  converged(why: string): void;
+  stop(keep: boolean): Promise<void>;
+}
+
+export async function startKernel(config: NecodConfig, logger: Logger): Promise<KernelSide | null> {
+  const k = config.kernel;
+  if (!k.export) return null;
+  const fib = new Fib({
+    table: k.table,
+    metric: k.metric,
+    protocol: k.protocol,
+    nexthopGroups: k.nexthopGroups,
+    ecmpMax: k.ecmpMax,
+    keepOnStop: k.keepOnStop,
+    coalesceMs: k.coalesceMs,
+    logger,
+  });
+  await fib.start();
+  const preserved = new Set<Family>();
+  for (const r of fib.routes({ state: 'stale' })) preserved.add(r.prefix.includes(':') ? 'ipv6' : 'ipv4');
+  let done = false;
+  return {
+    fib,
+    preserved: [...preserved],
+    converged(why: string) {
+      if (done) return;
+      done = true;
+      logger.info({ why, kept: fib.status().stale }, 'first convergence: routes of a previous run not wanted now are removed');
+      void fib.converged();
+    },
+    stop: (keep) => fib.stop({ keep }),
+  };
+}
+
+/** Connects the engine to the FIB and watches for the first convergence. */
+export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames: string[], waitMs: number): () => void {
+  const feed = new FibFeed(engine.rib, side.fib, Number.MAX_SAFE_INTEGER);
+  engine.onChanges((keys) => {
+    feed.apply(keys);
+    if (neighborNames.every((n) => engine.routesOf(n)?.converged())) side.converged('End-of-RIB from every neighbor');
+  });
+  feed.applyAll();
+  if (neighborNames.length === 0) side.converged('no neighbors');
+  const timer = setTimeout(() => side.converged(`no End-of-RIB from every neighbor within ${waitMs / 1000} s`), waitMs);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
