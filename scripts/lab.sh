@@ -39,7 +39,7 @@ down() {
 
 if [[ ${1:-} == --down ]]; then down; exit 0; fi
 [[ $(id -u) -eq 0 ]] || { echo "lab: needs root (network namespaces)" >&2; exit 1; }
-[[ -f dist/src/cli/necod.js ]] || ./scripts/setup.sh
+./scripts/setup.sh >/dev/null
 down
 if ((KEEP == 0)); then trap down EXIT; fi
 mkdir -p "$RUN"
