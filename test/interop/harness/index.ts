@@ -8,6 +8,8 @@ export { BirdPeer, birdConfig } from './bird.js';
 export { FrrPeer, frrConfig, FRR_DIR } from './frr.js';
 export { GobgpPeer, gobgpConfig } from './gobgp.js';
 export { ExabgpPeer, exabgpConfig } from './exabgp.js';
+export * from './necod.js';
+export * from './raw-bgp.js';
 
 /** Waits until `peer` reports `state` (default Established) for `neighbor`. */
 export function waitForState(

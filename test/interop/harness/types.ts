@@ -81,7 +81,7 @@ export interface LastError {
 }
 
 export interface BgpPeer {
-  readonly kind: 'bird' | 'frr' | 'gobgp' | 'exabgp';
+  readonly kind: 'bird' | 'frr' | 'gobgp' | 'exabgp' | 'necod';
   readonly ns: string;
   readonly spec: SpeakerSpec;
   start(): Promise<void>;
