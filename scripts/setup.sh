@@ -24,6 +24,12 @@ for svc in bird frr gobgpd exabgp; do
 done
 
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
+  # The registry reachable here does not serve other platforms' optional packages (rollup's and
+  # esbuild's native builds), so the lock file lists only this platform's and `npm ci` calls it
+  # out of sync. `npm install` installs the same locked versions and skips what it cannot get.
+  if ! npm ci --no-audit --no-fund; then
+    echo "setup: npm ci refused the lock file; installing the locked versions with npm install" >&2
+    npm install --no-audit --no-fund
+  fi
 fi
 npm run build
