@@ -27,9 +27,11 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   # The registry reachable here does not serve other platforms' optional packages (rollup's and
   # esbuild's native builds), so the lock file lists only this platform's and `npm ci` calls it
   # out of sync. `npm install` installs the same locked versions and skips what it cannot get.
-  if ! npm ci --no-audit --no-fund; then
-    echo "setup: npm ci refused the lock file; installing the locked versions with npm install" >&2
+  ci_log=$(mktemp)
+  if ! npm ci --no-audit --no-fund >"$ci_log" 2>&1; then
+    echo "setup: npm ci refused the lock file ($(grep -m1 -o 'can only install packages when.*in sync' "$ci_log" || echo 'see npm log')); installing the locked versions with npm install" >&2
     npm install --no-audit --no-fund
   fi
+  rm -f "$ci_log"
 fi
 npm run build
