@@ -60,17 +60,32 @@ export function listNamespaces(): string[] {
 /** Kills everything in `ns` and deletes it, synchronously (also usable from an exit handler). */
 export function killAndDeleteNamespaceSync(ns: string): void {
   const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', timeout: 10_000 });
+  const killed: number[] = [];
   for (const p of (pids.stdout ?? '').split('\n')) {
     const pid = Number(p);
     if (Number.isInteger(pid) && pid > 0) {
       try {
         process.kill(pid, 'SIGKILL');
+        killed.push(pid);
       } catch {
         // gone already
       }
     }
   }
+  // SIGKILL is delivered, not done: wait (bounded) until the processes have really exited.
+  const deadline = Date.now() + 3000;
+  while (killed.some(running) && Date.now() < deadline) spawnSync('sleep', ['0.02']);
   spawnSync('ip', ['netns', 'del', ns], { timeout: 10_000 });
+}
+
+/** True while the process exists and is not a zombie. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /**
