@@ -41,6 +41,11 @@ export interface PeerRouteState {
 
 export class PeerRoutes {
   private importCtx: ImportContext | null = null;
+  /**
+   * The session's negotiated parameters, kept from 'established' for 'down': by the time the
+   * peer reports the session down its FSM has already forgotten them.
+   */
+  private session: NegotiatedSession | null = null;
   private readonly eor = new Set<Family>();
   private staleTimer: NodeJS.Timeout | null = null;
   private staleUntil: number | null = null;
@@ -70,6 +75,7 @@ export class PeerRoutes {
     this.o.source.routerId = n.peerRouterId;
     this.o.source.peerAs = n.peerAs;
     this.importCtx = this.o.importContext(n, local);
+    this.session = n;
     this.eor.clear();
     // RFC 4724 §4.2: a neighbor that comes back without graceful restart, or without the
     // forwarding bit for a family, loses its stale routes at once.
@@ -127,7 +133,8 @@ export class PeerRoutes {
   }
 
   private onDown(d: Parameters<typeof retainRoutesOnDown>[2]): void {
-    const n = this.o.peer.status().negotiated;
+    const n = this.session;
+    this.session = null;
     this.o.exporter.detach(this.o.source.name);
     this.importCtx = null;
     this.eor.clear();

@@ -83,6 +83,7 @@ export function birdConfig(c: BirdConfigInput): string {
       '  error wait time 1, 5;',
       `  graceful restart ${n.gracefulRestart ? 'on' : 'off'};`,
     );
+    if (n.gracefulRestartTime !== undefined) lines.push(`  graceful restart time ${n.gracefulRestartTime};`);
     // BIRD treats iBGP as multihop, which refuses `gateway direct`: the neighbor is on the link.
     if (ibgp) lines.push('  direct;');
     if (n.iface !== undefined) lines.push(`  interface "${n.iface}";`);

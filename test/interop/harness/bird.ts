@@ -4,9 +4,9 @@ import { run } from './exec.js';
 import type { Lab } from './netns.js';
 import type { LabProcess } from './process.js';
 import type { BgpPeer, Family, LastError, Route, RouteAttrs, RouteSpec, SessionState, SpeakerSpec } from './types.js';
-import { waitFor } from './wait.js';
+import { waitFor, withTimeout } from './wait.js';
 
-export { birdConfig } from './bird-text.js';
+export { birdConfig, birdProtoName } from './bird-text.js';
 
 export class BirdPeer implements BgpPeer {
   readonly kind = 'bird';
@@ -40,15 +40,19 @@ export class BirdPeer implements BgpPeer {
     this.lab.writeFile(`${this.name}.conf`, birdConfig({ ...this.spec, routes: [...this.routeSpecs.values()] }));
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts BIRD. `recovery: true` adds `-R` (graceful restart recovery): BIRD then announces the
+   * restart (R) and forwarding-preserved (F) bits, as after a crash with its routes kept. Without
+   * it a restarted BIRD sends neither, and RFC 4724 §4.2 has its peers drop the stale routes at once.
+   */
+  async start(opts: { recovery?: boolean } = {}): Promise<void> {
+    if (this.proc?.running) throw new Error(`${this.name} is already running`);
     this.writeConfig();
     // Parse-only run first: a config error is reported at once and not as a startup timeout.
     await run(['bird', '-p', '-c', this.configPath]);
-    this.proc = this.lab.spawnIn(
-      this.ns,
-      ['bird', '-f', '-c', this.configPath, '-s', this.socketPath, '-P', this.lab.path(`${this.name}.pid`)],
-      { name: this.name },
-    );
+    const argv = ['bird', '-f', '-c', this.configPath, '-s', this.socketPath, '-P', this.lab.path(`${this.name}.pid`)];
+    if (opts.recovery) argv.push('-R');
+    this.proc = this.lab.spawnIn(this.ns, argv, { name: this.name });
     await waitFor(
       async () => {
         if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
@@ -60,6 +64,15 @@ export class BirdPeer implements BgpPeer {
 
   async stop(): Promise<void> {
     await this.proc?.stop();
+  }
+
+  /** SIGKILL: BIRD ends without a NOTIFICATION; the kernel closes its TCP connections. */
+  async kill(): Promise<void> {
+    const proc = this.proc;
+    if (proc === null) return;
+    if (proc.running) proc.signal('SIGKILL');
+    const info = await withTimeout(proc.exited, 5_000);
+    if (info === undefined) throw new Error(`${this.name} (pid ${proc.pid}) survived SIGKILL`);
   }
 
   /** One birdc command; returns its output without the banner. */

@@ -40,7 +40,7 @@ function neighborBlock(spec: SpeakerSpec, n: NeighborSpec, processName: string):
   if (spec.listenPort !== undefined) l.push(`  listen ${spec.listenPort};`);
   if (n.port !== undefined) l.push(`  connect ${n.port};`);
   l.push('  capability {', '    route-refresh;');
-  if (n.gracefulRestart) l.push('    graceful-restart 120;');
+  if (n.gracefulRestart) l.push(`    graceful-restart ${n.gracefulRestartTime ?? 120};`);
   if (n.addPath !== undefined) l.push(`    add-path ${n.addPath === 'both' ? 'send/receive' : n.addPath === 'tx' ? 'send' : 'receive'};`);
   l.push('  }', '  family {');
   for (const f of neighborFamilies(n)) l.push(`    ${f} unicast;`);

@@ -42,7 +42,7 @@ function neighborToml(n: NeighborSpec, clusterId: string | undefined): string[] 
     l.push('  [neighbors.route-reflector.config]', '    route-reflector-client = true');
     if (clusterId !== undefined) l.push(`    route-reflector-cluster-id = ${q(clusterId)}`);
   }
-  if (n.gracefulRestart) l.push('  [neighbors.graceful-restart.config]', '    enabled = true', '    restart-time = 120');
+  if (n.gracefulRestart) l.push('  [neighbors.graceful-restart.config]', '    enabled = true', `    restart-time = ${n.gracefulRestartTime ?? 120}`);
   if (n.addPath !== undefined) {
     l.push('  [neighbors.add-paths.config]');
     if (n.addPath !== 'tx') l.push('    receive = true');

@@ -4,12 +4,13 @@ import { waitFor } from './wait.js';
 
 export * from './netns.js';
 export * from './types.js';
-export { BirdPeer, birdConfig } from './bird.js';
+export { BirdPeer, birdConfig, birdProtoName } from './bird.js';
 export { FrrPeer, frrConfig, FRR_DIR } from './frr.js';
 export { GobgpPeer, gobgpConfig } from './gobgp.js';
 export { ExabgpPeer, exabgpConfig } from './exabgp.js';
 export * from './necod.js';
 export * from './raw-bgp.js';
+export * from './kernel.js';
 
 /** Waits until `peer` reports `state` (default Established) for `neighbor`. */
 export function waitForState(

@@ -111,6 +111,7 @@ function neighborDoc(n: NecodNeighborSpec): Record<string, unknown> {
   if (n.addPath !== undefined) caps['add-path'] = addPathMode(n.addPath);
   if (n.gracefulRestart !== undefined) caps['graceful-restart'] = n.gracefulRestart;
   if (Object.keys(caps).length > 0) doc.capabilities = caps;
+  if (n.gracefulRestartTime !== undefined) doc['graceful-restart-time'] = n.gracefulRestartTime;
   if (n.routeReflectorClient !== undefined) doc['route-reflector-client'] = n.routeReflectorClient;
   if (n.import !== undefined) doc.import = n.import;
   if (n.export !== undefined) doc.export = n.export;

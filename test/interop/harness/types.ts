@@ -49,6 +49,12 @@ export interface NeighborSpec {
   routeReflectorClient?: boolean;
   addPath?: 'rx' | 'tx' | 'both';
   gracefulRestart?: boolean;
+  /**
+   * Restart time announced in the graceful restart capability, seconds (BIRD `graceful restart
+   * time`, necod `graceful-restart-time`, GoBGP and ExaBGP alike; default 120). FRR sets it for
+   * the whole daemon and ignores it here.
+   */
+  gracefulRestartTime?: number;
   /** BFD is never started by the runners; `false` is written out explicitly where a daemon has a knob. */
   bfd?: false;
   /** Address families on this session; default: the family of `address`. */

@@ -111,9 +111,10 @@ function setup() {
     peer.negotiated = n;
     peer.emit('established', n);
   };
+  // As the real Peer: its FSM has forgotten the negotiated session when 'down' is reported.
   const down = (d: PeerDown) => {
-    peer.emit('down', d);
     peer.negotiated = null;
+    peer.emit('down', d);
   };
   return { rib, peer, routes, up, down, changes: () => changes, key: (p: string) => rib.keys.parse(p) as number };
 }
