@@ -35,7 +35,7 @@ export interface Daemon {
   /** The port the BGP listener got (useful when the configuration asked for port 0). */
   readonly bgpPort: number | null;
   /** Sends Cease/Administrative Shutdown to every neighbor, closes the API socket. Safe to call more than once. */
-  stop(): Promise<void>;
+  stop(how?: { graceful: boolean }): Promise<void>;
 }
 
 export async function startDaemon(config: NecodConfig, options: DaemonOptions = {}): Promise<Daemon> {
@@ -124,27 +124,39 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   for (const name of active) peers.get(name)?.start();
 
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
+  /**
+   * A plain stop tells every neighbor why the session ends (Cease/Administrative Shutdown with
+   * an RFC 9003 text), as BIRD does on SIGTERM. A graceful stop (SIGUSR2, before a planned
+   * restart) closes sessions that negotiated graceful restart without a NOTIFICATION
+   * (RFC 4724 §4), so the neighbors keep our routes while we restart, as the kernel keeps theirs.
+   */
+  const stop = (how: { graceful: boolean } = { graceful: false }): Promise<void> => {
     stopping ??= (async () => {
       removeSignalHandlers();
-      // RFC 4486 §4 / RFC 9003: tell every neighbor why the session ends.
-      await Promise.all([...peers.values()].map((p) => p.stop({ subcode: CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, text: 'necod stopping' })));
+      await Promise.all(
+        config.neighbors.map((n) => {
+          const p = peers.get(n.name) as Peer;
+          return how.graceful && n.capabilities.gracefulRestart && p.negotiated?.gracefulRestart
+            ? p.stop({ silent: true })
+            : p.stop({ subcode: CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, text: 'necod stopping' });
+        }),
+      );
       await speaker?.close();
       await origins.stop();
       engine.close();
       stopConvergenceTimer();
       // With graceful restart our routes stay for the next start to reconcile (RFC 4724).
-      const keep = config.kernel.keepOnStop || config.neighbors.some((n) => n.capabilities.gracefulRestart);
+      const keep = how.graceful || config.kernel.keepOnStop || config.neighbors.some((n) => n.capabilities.gracefulRestart);
       await kernel?.stop(keep);
       await api.close();
-      logger.info('necod stopped');
+      logger.info({ graceful: how.graceful }, 'necod stopped');
     })();
     return stopping;
   };
 
   const onStopSignal = (signal: NodeJS.Signals): void => {
-    logger.info({ signal }, 'necod stopping');
-    stop().then(
+    logger.info({ signal }, signal === 'SIGUSR2' ? 'necod stopping for a graceful restart' : 'necod stopping');
+    stop({ graceful: signal === 'SIGUSR2' }).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'necod did not stop cleanly');
@@ -157,11 +169,13 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   const removeSignalHandlers = (): void => {
     process.off('SIGTERM', onStopSignal);
     process.off('SIGINT', onStopSignal);
+    process.off('SIGUSR2', onStopSignal);
     process.off('SIGHUP', onHangup);
   };
   if (options.handleSignals ?? true) {
     process.on('SIGTERM', onStopSignal);
     process.on('SIGINT', onStopSignal);
+    process.on('SIGUSR2', onStopSignal);
     process.on('SIGHUP', onHangup);
   }
 

@@ -79,7 +79,7 @@ export type FsmEvent =
   | { type: 'ManualStart' }
   | { type: 'ManualStart_with_PassiveTcpEstablishment' }
   /** Cease with `subcode` (Administrative Shutdown by default) and an RFC 9003 text. */
-  | { type: 'ManualStop'; subcode?: number; text?: string }
+  | { type: 'ManualStop'; subcode?: number; text?: string; silent?: boolean }
   | { type: 'AutomaticStart' }
   /** RFC 4271 Event 8, for reasons local to necod (Out of Resources, …). */
   | { type: 'AutomaticStop'; subcode: number; data?: Uint8Array; reason: string }

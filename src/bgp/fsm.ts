@@ -319,6 +319,12 @@ function common(run: Run, event: FsmEvent): boolean {
       }
       const subcode = event.subcode ?? CeaseSubcode.ADMINISTRATIVE_SHUTDOWN;
       let error: FsmError | null = null;
+      if (event.silent) {
+        // RFC 4724 §4: a speaker about to restart closes the connection without a NOTIFICATION,
+        // so that neighbors keep its routes for the restart time.
+        run.idle({ reason: 'stopped for a graceful restart', error: null, failure: false, manual: true });
+        return true;
+      }
       if (d.connection) {
         // RFC 9003 §2: only Administrative Shutdown and Reset carry the text.
         const withText = subcode === CeaseSubcode.ADMINISTRATIVE_SHUTDOWN || subcode === CeaseSubcode.ADMINISTRATIVE_RESET;

@@ -109,8 +109,8 @@ export class Peer extends EventEmitter<PeerEvents> {
    * Ends the session with a Cease (Peer De-configured unless told otherwise) and stays down
    * until start(). Resolves once the connections are closed.
    */
-  stop(how: { subcode?: number; text?: string } = {}): Promise<void> {
-    this.toAll({ type: 'ManualStop', subcode: how.subcode ?? CeaseSubcode.PEER_DECONFIGURED, text: how.text });
+  stop(how: { subcode?: number; text?: string; silent?: boolean } = {}): Promise<void> {
+    this.toAll({ type: 'ManualStop', subcode: how.subcode ?? CeaseSubcode.PEER_DECONFIGURED, text: how.text, silent: how.silent });
     return this.closed();
   }
 

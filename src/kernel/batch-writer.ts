@@ -1,8 +1,13 @@
-// Runs `ip -batch - -force` child processes and reports, for every line written, whether the
-// kernel refused it. Lines are streamed into ip's stdin with backpressure; the event loop never
-// waits on the child. One process per batch keeps ip's interface-name cache fresh; a spare one is
-// started ahead of time so that a small urgent batch (a next hop lost) pays no process start.
+// Runs `ip -batch -force` child processes and reports, for every line written, whether the
+// kernel refused it. Small batches are streamed into the stdin of a spare ip started ahead of
+// time; large ones are written to a file that ip reads at its own pace, so that ip never waits
+// for a busy event loop to refill a pipe. The event loop never waits on the child. One process
+// per batch keeps ip's interface-name cache fresh.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { BatchErrorReader } from './batch-lines.js';
 
@@ -21,6 +26,8 @@ export interface BatchWriterOptions {
   parallelMin?: number;
   /** A process gets this long, plus 1 ms per line, before it is killed. */
   timeoutMs?: number;
+  /** Batches of at least this many lines go through a file rather than a pipe. */
+  fileMin?: number;
   logger?: Logger;
 }
 
@@ -55,8 +62,13 @@ export class BatchWriter {
   private readonly parallel: number;
   private readonly parallelMin: number;
   private readonly timeoutMs: number;
+  private readonly fileMin: number;
+  private dir: string | null = null;
+  private fileNo = 0;
   private readonly log: Logger | undefined;
   private spare: IpProcess | null = null;
+  private session: IpSession | null = null;
+  private sessionQueue: Promise<unknown> = Promise.resolve();
   private readonly live = new Set<IpProcess>();
   private closed = false;
 
@@ -66,12 +78,15 @@ export class BatchWriter {
     this.parallel = Math.max(1, opts.parallel ?? 1);
     this.parallelMin = Math.max(1, opts.parallelMin ?? 20_000);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.fileMin = Math.max(1, opts.fileMin ?? 2_000);
     this.log = opts.logger;
   }
 
-  /** Starts the spare process now rather than at the first batch. */
+  /** Starts the spare process (and the session for urgent batches) now rather than when needed. */
   warm(): void {
-    if (!this.closed && !this.spare?.usable) this.spare = this.start(false);
+    if (this.closed) return;
+    if (!this.spare?.usable) this.spare = this.start(false);
+    if (!this.session?.alive) this.session = new IpSession(this.ip, [...this.baseArgs, '-batch', '-', '-force']);
   }
 
   async run(job: BatchJob): Promise<BatchOutcome> {
@@ -93,13 +108,41 @@ export class BatchWriter {
     return outcome;
   }
 
-  /** Ends the spare process and waits for running ones. */
+  /**
+   * A small urgent batch through a long-lived ip: no process start or exit on the way, so a group
+   * change reaches the kernel in well under a millisecond of overhead. Only for lines that name
+   * no device (nexthop group changes): a long-lived ip caches interface indexes by name, and a
+   * device re-created under the same name would be written to the old index.
+   */
+  runQuick(lines: readonly string[]): Promise<BatchOutcome> {
+    const job = this.sessionQueue.then(async (): Promise<BatchOutcome> => {
+      if (this.closed) throw new Error('batch writer closed');
+      if (lines.some((l) => / dev /.test(l))) return this.run({ lines });
+      if (!this.session?.alive) this.session = new IpSession(this.ip, [...this.baseArgs, '-batch', '-', '-force']);
+      const errors = await this.session.run(lines, this.timeoutMs);
+      if (errors !== null) return { errors, processes: 0, crashes: 0 };
+      // The session died or stalled: the ordinary path finds out line by line.
+      this.log?.warn('ip session lost; rerunning the batch in a new process');
+      this.session = null;
+      return this.run({ lines });
+    });
+    this.sessionQueue = job.catch(() => {});
+    return job;
+  }
+
+  /** Ends the spare process and the session, and waits for running ones. */
   async close(): Promise<void> {
+    await this.sessionQueue;
     this.closed = true;
     const spare = this.spare;
     this.spare = null;
     spare?.endIdle();
+    const session = this.session;
+    this.session = null;
+    await session?.close();
     await Promise.all([...this.live].map((p) => p.exited));
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
   }
 
   private take(): IpProcess {
@@ -110,11 +153,18 @@ export class BatchWriter {
     return p;
   }
 
-  private start(careful: boolean): IpProcess {
-    const p = new IpProcess(this.ip, [...this.baseArgs, '-batch', '-', '-force'], careful);
+  private start(careful: boolean, file: string | null = null): IpProcess {
+    const p = new IpProcess(this.ip, [...this.baseArgs, '-batch', file ?? '-', '-force'], careful, file !== null);
     this.live.add(p);
     void p.exited.then(() => this.live.delete(p));
     return p;
+  }
+
+  private async batchFile(lines: readonly string[], from: number, to: number, careful: boolean): Promise<string> {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'necod-batch-'));
+    const path = join(this.dir, `batch-${++this.fileNo}`);
+    await writeFile(path, batchText(lines, from, to, careful));
+    return path;
   }
 
   /** Runs lines [from, to), re-running whatever a crashed process left unknown. */
@@ -122,9 +172,15 @@ export class BatchWriter {
     let careful = false;
     let start = from;
     while (start < to) {
-      const proc = careful ? this.start(true) : this.take();
+      const file = to - start >= this.fileMin ? await this.batchFile(lines, start, to, careful) : null;
+      const proc = file !== null || careful ? this.start(careful, file) : this.take();
       outcome.processes++;
-      const r = await proc.run(lines, start, to, this.timeoutMs + (to - start));
+      let r: RunResult;
+      try {
+        r = await proc.run(lines, start, to, this.timeoutMs + (to - start));
+      } finally {
+        if (file !== null) await rm(file, { force: true });
+      }
       for (const [i, reason] of r.errors) outcome.errors.set(i, reason);
       if (!r.crashed) return;
       outcome.crashes++;
@@ -144,6 +200,13 @@ export class BatchWriter {
   }
 }
 
+/** Lines [from, to) as a batch file, with a sentinel after each line in careful mode. */
+function batchText(lines: readonly string[], from: number, to: number, careful: boolean): string {
+  let text = '';
+  for (let i = from; i < to; i++) text += careful ? `${lines[i]}\n${SENTINEL}\n` : `${lines[i]}\n`;
+  return text;
+}
+
 /** One `ip -batch - -force` child. */
 class IpProcess {
   readonly child: ChildProcessWithoutNullStreams;
@@ -157,6 +220,8 @@ class IpProcess {
     ip: string,
     args: string[],
     private readonly careful: boolean,
+    /** ip reads its lines from a file named in args, not from stdin. */
+    private readonly fromFile = false,
   ) {
     this.child = spawn(ip, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.resume();
@@ -211,7 +276,8 @@ class IpProcess {
 
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     timer.unref();
-    void this.pump(lines, from, to);
+    if (this.fromFile) this.child.stdin.end();
+    else void this.pump(lines, from, to);
     const { code, signal, spawnError } = await this.exited;
     clearTimeout(timer);
 
@@ -252,5 +318,62 @@ class IpProcess {
       this.child.stdin.on('drain', done);
       this.child.stdin.on('close', done);
     });
+  }
+}
+
+/** A long-lived `ip -batch - -force`; a sentinel after each job reports when it is done. */
+class IpSession {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly reader: BatchErrorReader;
+  private written = 0;
+  private job: { start: number; end: number; errors: Map<number, string>; done: (ok: boolean) => void } | null = null;
+  private readonly exited: Promise<void>;
+  alive = true;
+
+  constructor(ip: string, args: string[]) {
+    this.child = spawn(ip, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout.resume();
+    this.child.stdin.on('error', () => {});
+    this.reader = new BatchErrorReader((n, reason) => {
+      const job = this.job;
+      if (!job) return;
+      if (n === job.end + 1) {
+        this.job = null;
+        job.done(true);
+      } else if (n > job.start && n <= job.end) job.errors.set(n - job.start - 1, reason);
+    });
+    this.child.stderr.setEncoding('utf8').on('data', (c: string) => this.reader.feed(c));
+    this.exited = new Promise((resolve) => {
+      const gone = (): void => {
+        this.alive = false;
+        const job = this.job;
+        this.job = null;
+        job?.done(false);
+        resolve();
+      };
+      this.child.once('error', gone);
+      this.child.once('close', gone);
+    });
+  }
+
+  /** The refused lines of this job, or null if ip died or did not answer in time. */
+  async run(lines: readonly string[], timeoutMs: number): Promise<Map<number, string> | null> {
+    if (!this.alive) return null;
+    const errors = new Map<number, string>();
+    const start = this.written;
+    this.written += lines.length + 1;
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await new Promise<boolean>((resolve) => {
+      this.job = { start, end: start + lines.length, errors, done: resolve };
+      timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      this.child.stdin.write(lines.join('\n') + `\n${SENTINEL}\n`);
+    });
+    clearTimeout(timer);
+    return ok ? errors : null;
+  }
+
+  async close(): Promise<void> {
+    this.child.stdin.end();
+    await this.exited;
   }
 }

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { isHarmlessError, renderChange } from './batch-lines.js';
-import { BatchWriter } from './batch-writer.js';
+import { BatchWriter, type BatchOutcome } from './batch-writer.js';
 import { diffRoutes, downChanges, gcChanges } from './fib-diff.js';
 import { FibModel, ModelError } from './fib-model.js';
 import { readNexthops, runIp, streamRoutes, type IpContext } from './kernel-reader.js';
@@ -20,7 +20,7 @@ import { NextHopResolver } from './resolver.js';
 import { RawSetTable, RouteEntry, type RawSet } from './route-entry.js';
 import { RouteMonitor } from './route-monitor.js';
 import { resolveProtocol, resolveTable, DEFAULT_DIRS } from './rt-names.js';
-import type { Change, DesiredRoute, FibCounters, IdRange, LegSet, NexthopMode, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
+import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
 
 export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
 
@@ -45,11 +45,21 @@ export interface FibOptions {
   batchMax?: number;
   /** ip processes sharing the route lines of a large batch. Default 1. */
   parallel?: number;
+  /**
+   * A batch of at least this many lines pauses `ip monitor` until the writing is done, then
+   * everything is read back instead. Default 10 000; 0 never pauses.
+   */
+  bulkLines?: number;
   /** Read-back of necod's routes, in ms; 0 turns it off. Default 30 000. */
   verifyIntervalMs?: number;
   /** Backoff for retrying refused writes: first and longest wait. Default 1 s and 60 s. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /**
+   * Watch the kernel (`ip monitor`) for routes removed behind necod's back. Default true; off only
+   * to measure what watching costs: then only verification notices anything.
+   */
+  monitor?: boolean;
   /** Run every ip command in this network namespace (tests, benchmarks). */
   netns?: string | null;
   /** The ip binary. */
@@ -85,6 +95,24 @@ export interface FibStatus {
   stale: number;
   down: string[];
   counters: FibCounters;
+  /** Lines `ip monitor` printed, and those that concerned necod. */
+  monitor: { lines: number; events: number; restarts: number; overruns: number };
+}
+
+interface Prepared {
+  no: number;
+  changes: readonly Change[];
+  lines: string[];
+  /** What the model held before each change, to put back if the kernel refuses it. */
+  undo: Array<InstalledRoute | NexthopObject | undefined>;
+  barrier: number;
+  slice: readonly RouteEntry[];
+  targets: ReadonlyArray<readonly [string, Target | null]>;
+  /** The entry of each target. */
+  owners: readonly RouteEntry[];
+  problems: Map<string, string>;
+  what: string;
+  t0: number;
 }
 
 interface TargetResult {
@@ -109,13 +137,18 @@ export class Fib extends EventEmitter {
   private readonly batchMax: number;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
+  private readonly watch: boolean;
+  private readonly bulkLines: number;
 
   private readonly legs = new LegTable();
   private readonly model: FibModel;
   private readonly entries = new Map<string, RouteEntry>();
   private dirty = new Map<string, RouteEntry>();
   private readonly failed = new Set<RouteEntry>();
-  private readonly raws = new RawSetTable();
+  // A new next hop is looked up at once, so that its routes need not wait for it at write time.
+  private readonly raws = new RawSetTable((via, dev) => {
+    if (dev === null && this.started) this.resolver.get(via);
+  });
   private readonly down = new Set<string>();
   private readonly foreign = new Map<string, number>();
   private readonly viaCanon = new Map<string, string | null>();
@@ -136,6 +169,8 @@ export class Fib extends EventEmitter {
   /** settled() callers waiting: write without waiting out the coalescing window. */
   private flushing = 0;
   private batchNo = 0;
+  /** Batches prepared but not yet reported by the kernel. */
+  private readonly unconfirmed = new Set<number>();
   private lastObjectBatch = -1;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryRound = 0;
@@ -165,13 +200,15 @@ export class Fib extends EventEmitter {
     this.batchMax = Math.max(1, opts.batchMax ?? 50_000);
     this.retryMinMs = opts.retryMinMs ?? 1_000;
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
+    this.watch = opts.monitor ?? true;
+    this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel(ids, this.legs);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, parallel: opts.parallel ?? 1, logger: this.log });
     this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
     this.monitor = new RouteMonitor({
       ctx: this.ctx,
       verifyIntervalMs: opts.verifyIntervalMs ?? 30_000,
-      verify: () => this.verify(),
+      verify: (full) => this.verify(full),
       onEvent: (e) => this.onMonitorEvent(e),
       logger: this.log,
       interest: {
@@ -195,7 +232,7 @@ export class Fib extends EventEmitter {
     if (this.started || this.stopping) return;
     const nexthops = await this.probeNexthops();
     this.mode = nexthops ? 'groups' : 'inline';
-    this.monitor.start();
+    if (this.watch) this.monitor.start();
     const snap = await readSnapshot(this.ctx, this.tag, { foreign: true });
     if (snap.nexthops) {
       const { own, reserved } = splitNexthops(snap.nexthops, this.model, this.tag.protocol);
@@ -250,7 +287,11 @@ export class Fib extends EventEmitter {
 
   // ---------------------------------------------------------------- the RIB's side
 
-  /** The RIB's wish for one prefix; null removes it. Never throws for bad input: it is logged. */
+  /**
+   * The RIB's wish for one prefix; null removes it. Never throws for bad input: it is logged. The
+   * route and its next-hop array are kept by reference and must not be changed afterwards (one
+   * array shared by many routes is welcome: it is interned once).
+   */
   set(prefix: string, route: DesiredRoute | null): void {
     if (this.stopping) return;
     const canon = canonicalPrefix(prefix);
@@ -269,9 +310,11 @@ export class Fib extends EventEmitter {
     }
     let raw: RawSet | null = null;
     if (route.kind === 'unicast') {
-      const hops = this.canonicalHops(canon, route);
-      if (hops === null) return;
-      raw = this.raws.intern(hops);
+      raw = route.nextHops.length === 0 ? null : this.raws.intern(route.nextHops, this.canonVia);
+      if ((raw === null && route.nextHops.length > 0) || (raw?.hasV4 && isV6(canon))) {
+        this.log.error({ prefix, nextHops: route.nextHops }, 'kernel FIB: bad next hop, route ignored');
+        return;
+      }
     }
     if (!e) {
       e = new RouteEntry(canon);
@@ -371,12 +414,17 @@ export class Fib extends EventEmitter {
       stale,
       down: [...this.down],
       counters: this.counters(),
+      monitor: { ...this.monitor.counters },
     };
   }
 
   /** Runs a read-back of the kernel now (tests; the monitor runs it periodically). */
   verifyNow(): Promise<void> {
     return this.monitor.verifyNow();
+  }
+
+  private foreignReason(prefix: string, proto: number): string {
+    return `a route of protocol ${proto} holds ${prefix} at metric ${this.tag.metric} in table ${this.tag.table}; necod leaves it alone`;
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -413,79 +461,237 @@ export class Fib extends EventEmitter {
     });
   }
 
+  /**
+   * The write loop. Batch k+1 is prepared (diffed against the model as if batch k succeeds) while
+   * batch k is in the kernel, so ip never waits for JavaScript; refused changes are undone in the
+   * model when their batch reports. Unused objects are deleted only when nothing is in flight.
+   */
   private async run(): Promise<void> {
+    // At most one batch in the kernel and one prepared behind it: an urgent batch (a next hop
+    // lost) never waits for more than those two.
+    const inFlight: Array<Promise<void>> = [];
+    const start = (p: Prepared): void => {
+      const prev = inFlight.at(-1);
+      const job: Promise<void> = (async () => {
+        await prev;
+        await this.execute(p);
+      })().finally(() => inFlight.splice(inFlight.indexOf(job), 1));
+      inFlight.push(job);
+    };
+    const drain = async (): Promise<void> => {
+      while (inFlight.length > 0) await inFlight[0];
+    };
     while (!this.stopping) {
       try {
         if (this.urgent) {
           this.urgent = false;
-          const changes = downChanges(this.model, this.down);
-          if (changes.length > 0) await this.write(changes, [], 'next hop down');
+          await drain();
+          const p = this.prepare(downChanges(this.model, this.down), [], [], new Map(), 'next hop down');
+          if (p) await this.execute(p, true);
           continue;
         }
-        if (this.dirty.size === 0) break;
-        // Wait out the window unless it is full: more changes may still come.
-        if (this.flushing === 0 && this.dirty.size < this.batchMax && Date.now() - this.firstDirtyAt < this.coalesceMs) break;
+        const windowOpen = this.flushing === 0 && this.dirty.size < this.batchMax && Date.now() - this.firstDirtyAt < this.coalesceMs;
+        if (this.dirty.size === 0 || windowOpen) {
+          if (inFlight.length === 0) break;
+          await inFlight[0];
+          continue;
+        }
+        if (inFlight.length >= 2) {
+          await inFlight[0];
+          continue;
+        }
         const slice: RouteEntry[] = [];
         for (const e of this.dirty.values()) {
+          if (e.inflight) continue; // its previous write has not reported yet
           slice.push(e);
           if (slice.length >= this.batchMax) break;
         }
+        if (slice.length === 0) {
+          await inFlight[0];
+          continue;
+        }
         for (const e of slice) this.dirty.delete(e.prefix);
         if (this.dirty.size > 0) this.firstDirtyAt = Date.now() - this.coalesceMs;
+        let p: Prepared | null;
         try {
-          await this.writeSlice(slice);
+          p = this.prepareSlice(slice);
         } catch (err) {
           for (const e of slice) this.setFailed(e, `internal error: ${String(err)}`);
           this.scheduleRetry();
           throw err;
         }
-        const gc = [...gcChanges(this.model), ...this.strayChanges()];
-        if (gc.length > 0) await this.write(gc, [], 'unused nexthop objects');
+        if (p) {
+          if (this.bulkLines > 0 && p.lines.length >= this.bulkLines && this.watch) this.monitor.pause();
+          start(p);
+        }
+        // Let the batch get going before preparing the next one.
+        await new Promise((r) => setImmediate(r));
       } catch (err) {
         // A bug here must not stop the FIB: log it, and let retries and verification catch up.
         this.log.error({ err }, 'kernel FIB batch failed');
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    await drain();
+    if (this.monitor.isPaused && !this.stopping) {
+      this.monitor.resume();
+      this.resolver.refresh();
+    }
+    if (!this.stopping && !this.urgent) {
+      const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], new Map(), 'unused nexthop objects');
+      if (gc) await this.execute(gc);
+    }
   }
 
   // ---------------------------------------------------------------- one batch
 
-  private async writeSlice(slice: RouteEntry[]): Promise<void> {
+  /** Targets for the slice, diffed into changes; null when there is nothing to write. */
+  private prepareSlice(slice: RouteEntry[]): Prepared | null {
     const targets: Array<readonly [string, Target | null]> = [];
+    const owners: RouteEntry[] = [];
     const problems = new Map<string, string>();
     for (const e of slice) {
       const holder = this.foreign.get(e.prefix);
       if (holder !== undefined && e.kind !== null) {
-        this.setFailed(e, `a route of protocol ${holder} holds ${e.prefix} at metric ${this.tag.metric} in table ${this.tag.table}; necod leaves it alone`);
+        this.setFailed(e, this.foreignReason(e.prefix, holder));
         continue;
       }
       const t = this.targetOf(e);
-      if (t.wait) continue; // re-marked dirty when the lookup answers
+      if (t.wait) continue; // marked dirty again when the lookup answers
       if (t.problem) problems.set(e.prefix, t.problem);
       targets.push([e.prefix, t.target]);
+      owners.push(e);
     }
-    if (targets.length === 0) return;
+    if (targets.length === 0) return null;
     const changes = diffRoutes(this.model, targets, { mode: this.mode });
-    const errors = await this.write(changes, slice, `${targets.length} prefixes`);
+    const p = this.prepare(changes, slice, targets, problems, `${targets.length} prefixes`, owners);
+    if (!p) this.settleStates(targets, owners, problems, new Map(), new Map());
+    return p;
+  }
 
+  /** Renders the changes and puts them into the model now, remembering how to undo each. */
+  private prepare(
+    changes: readonly Change[],
+    slice: readonly RouteEntry[],
+    targets: Prepared['targets'],
+    problems: Map<string, string>,
+    what: string,
+    owners: readonly RouteEntry[] = [],
+  ): Prepared | null {
+    if (changes.length === 0) return null;
+    const no = ++this.batchNo;
+    for (const e of slice) {
+      e.gen = no;
+      e.inflight = true;
+    }
+    const lines: string[] = new Array<string>(changes.length);
+    const undo: Array<InstalledRoute | NexthopObject | undefined> = new Array(changes.length);
+    const kept: Change[] = [];
+    let barrier = 0;
+    for (const c of changes) {
+      const i = kept.length;
+      let before: InstalledRoute | NexthopObject | undefined;
+      if (c.op === 'route-replace' || c.op === 'route-delete') before = this.model.routes.get(c.prefix);
+      else {
+        before = this.model.objects.get(c.op === 'nexthop-replace' ? c.obj.id : c.id);
+        this.lastObjectBatch = no;
+        barrier = i + 1;
+      }
+      try {
+        this.model.apply(c);
+      } catch (err) {
+        if (!(err instanceof ModelError)) throw err;
+        this.log.error({ err, change: c }, 'kernel FIB model out of step; verification will repair it');
+        this.monitor.requestVerify(0);
+        continue;
+      }
+      kept.push(c);
+      undo[i] = before;
+      lines[i] = renderChange(c, this.tag);
+    }
+    lines.length = kept.length;
+    undo.length = kept.length;
+    this.unconfirmed.add(no);
+    return { no, changes: kept, lines, undo, barrier, slice, targets, owners, problems, what, t0: performance.now() };
+  }
+
+  /** Runs a prepared batch; refused changes are undone in the model and their prefixes fail. */
+  private async execute(p: Prepared, quick = false): Promise<void> {
+    let outcome: BatchOutcome;
+    try {
+      outcome = quick ? await this.writer.runQuick(p.lines) : await this.writer.run({ lines: p.lines, barrier: p.barrier });
+    } catch (err) {
+      outcome = { errors: new Map(p.lines.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
+    }
+    this.stats.batches++;
+    this.stats.writes += p.lines.length;
+    const refused = new Map<number, string>();
+    for (const [i, msg] of outcome.errors) if (!isHarmlessError(p.changes[i], msg)) refused.set(i, msg);
     const objectErrors = new Map<number, string>();
     const routeErrors = new Map<string, string>();
-    for (const [i, msg] of errors) {
-      const c = changes[i];
+    let logged = 0;
+    for (const i of [...refused.keys()].sort((a, b) => b - a)) {
+      const c = p.changes[i];
+      const msg = refused.get(i)!;
+      this.stats.failures++;
+      if (logged++ < 10) this.log.warn({ line: p.lines[i], error: msg }, 'kernel refused a write');
+      this.undo(c, p.undo[i]);
       if (c.op === 'nexthop-replace') objectErrors.set(c.obj.id, msg);
     }
-    for (const [i, msg] of errors) {
-      const c = changes[i];
+    for (const [i, msg] of refused) {
+      const c = p.changes[i];
       if (c.op !== 'route-replace' && c.op !== 'route-delete') continue;
       // "Nexthop id does not exist" says less than why the object could not be made.
-      const why = c.op === 'route-replace' && c.route.type === 'nhid' ? this.whyObjectFailed(c.route.nhid, changes, objectErrors) : null;
+      const why = c.op === 'route-replace' && c.route.type === 'nhid' ? this.whyObjectFailed(c.route.nhid, p.changes, objectErrors) : null;
       routeErrors.set(c.prefix, why ?? msg);
     }
-    for (const [prefix, target] of targets) {
-      const e = this.entries.get(prefix);
-      if (!e) continue;
-      if (this.dirty.has(prefix)) continue; // changed again meanwhile; the next batch decides
+    if (refused.size > 10) this.log.warn({ refused: refused.size }, 'kernel refused writes');
+    for (const e of p.slice) e.inflight = false;
+    this.unconfirmed.delete(p.no);
+    this.settleStates(p.targets, p.owners, p.problems, routeErrors, objectErrors);
+    const report: BatchReport = { prefixes: p.slice.length, lines: p.lines.length, failures: refused.size, ms: performance.now() - p.t0 };
+    this.log.debug({ ...report, what: p.what, crashes: outcome.crashes }, 'kernel batch');
+    this.emit('batch', report);
+  }
+
+  /** Puts back what the model held before a change the kernel refused. */
+  private undo(c: Change, before: InstalledRoute | NexthopObject | undefined): void {
+    try {
+      if (c.op === 'route-replace' || c.op === 'route-delete') {
+        const now = this.model.routes.get(c.prefix);
+        const mine = c.op === 'route-replace' ? c.route : undefined;
+        if (now === mine) this.model.setRoute(c.prefix, before as InstalledRoute | undefined);
+        return;
+      }
+      if (before !== undefined) {
+        this.model.putObject(before as NexthopObject);
+        return;
+      }
+      // An object that never came to be: whatever was prepared on top of it goes too, and a
+      // read-back makes sure the model and the kernel agree again.
+      const id = c.op === 'nexthop-replace' ? c.obj.id : c.id;
+      for (const prefix of this.model.forgetObject(id)) {
+        const e = this.entries.get(prefix);
+        if (e && !e.inflight) this.markDirty(e);
+      }
+      this.monitor.requestVerify(500);
+    } catch (err) {
+      this.log.error({ err, change: c }, 'cannot undo a refused change; verification will repair it');
+      this.monitor.requestVerify(0);
+    }
+  }
+
+  private settleStates(
+    targets: Prepared['targets'],
+    owners: readonly RouteEntry[],
+    problems: ReadonlyMap<string, string>,
+    routeErrors: ReadonlyMap<string, string>,
+    objectErrors: ReadonlyMap<number, string>,
+  ): void {
+    for (let i = 0; i < targets.length; i++) {
+      const [prefix, target] = targets[i];
+      const e = owners[i];
+      if (e.inflight || this.dirty.has(prefix) || this.entries.get(prefix) !== e) continue; // changed again meanwhile
       const ok = this.model.satisfies(this.model.routes.get(prefix), target);
       const problem = problems.get(prefix) ?? null;
       if (ok && (target !== null || problem === null)) this.setInstalled(e, problem);
@@ -493,61 +699,6 @@ export class Fib extends EventEmitter {
     }
     if (this.failed.size > 0) this.scheduleRetry();
     else this.retryRound = 0;
-  }
-
-  /**
-   * Writes changes and puts the accepted ones into the model. Returns the refused ones (index →
-   * reason); an `ip` that cannot run at all refuses everything.
-   */
-  private async write(changes: readonly Change[], slice: readonly RouteEntry[], what: string): Promise<Map<number, string>> {
-    const failures = new Map<number, string>();
-    if (changes.length === 0) return failures;
-    const t0 = performance.now();
-    const no = ++this.batchNo;
-    for (const e of slice) e.gen = no;
-    const lines: string[] = new Array<string>(changes.length);
-    let barrier = 0;
-    for (let i = 0; i < changes.length; i++) {
-      const c = changes[i];
-      if (c.op === 'nexthop-replace' || c.op === 'nexthop-delete') {
-        this.lastObjectBatch = no;
-        barrier = i + 1;
-      }
-      lines[i] = renderChange(c, this.tag);
-    }
-    let outcome;
-    try {
-      outcome = await this.writer.run({ lines, barrier });
-    } catch (err) {
-      outcome = { errors: new Map(changes.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
-    }
-    this.stats.batches++;
-    this.stats.writes += lines.length;
-    let logged = 0;
-    for (let i = 0; i < changes.length; i++) {
-      const c = changes[i];
-      const err = outcome.errors.get(i);
-      if (err !== undefined && !isHarmlessError(c, err)) {
-        failures.set(i, err);
-        this.stats.failures++;
-        if (logged++ < 10) this.log.warn({ line: lines[i], error: err }, 'kernel refused a write');
-        continue;
-      }
-      try {
-        this.model.apply(c);
-      } catch (e) {
-        if (!(e instanceof ModelError)) throw e;
-        failures.set(i, e.message);
-        this.log.error({ line: lines[i], err: e }, 'kernel FIB model out of step; verification will repair it');
-        this.monitor.requestVerify(0);
-      }
-    }
-    if (failures.size > 10) this.log.warn({ refused: failures.size }, 'kernel refused writes');
-    const ms = performance.now() - t0;
-    const report: BatchReport = { prefixes: slice.length, lines: lines.length, failures: failures.size, ms };
-    this.log.debug({ ...report, what, crashes: outcome.crashes }, 'kernel batch');
-    this.emit('batch', report);
-    return failures;
   }
 
   private whyObjectFailed(id: number, changes: readonly Change[], errors: ReadonlyMap<number, string>): string | null {
@@ -625,24 +776,16 @@ export class Fib extends EventEmitter {
 
   // ---------------------------------------------------------------- next hops
 
-  private canonicalHops(prefix: string, route: DesiredRoute): Array<{ via: string; dev: string | null; onlink: boolean }> | null {
-    const v6 = isV6(prefix);
-    const out: Array<{ via: string; dev: string | null; onlink: boolean }> = [];
-    for (const h of route.nextHops) {
-      let via = this.viaCanon.get(h.via);
-      if (via === undefined) {
-        via = canonicalAddress(h.via);
-        if (this.viaCanon.size > 10_000) this.viaCanon.clear();
-        this.viaCanon.set(h.via, via);
-      }
-      if (via === null || (v6 && !isV6(via))) {
-        this.log.error({ prefix, via: h.via }, 'kernel FIB: bad next hop, route ignored');
-        return null;
-      }
-      out.push({ via, dev: h.dev, onlink: h.onlink ?? false });
+  /** Canonical text of a next-hop address, cached: a table has few distinct next hops. */
+  private readonly canonVia = (via: string): string | null => {
+    let c = this.viaCanon.get(via);
+    if (c === undefined) {
+      c = canonicalAddress(via);
+      if (this.viaCanon.size > 10_000) this.viaCanon.clear();
+      this.viaCanon.set(via, c);
     }
-    return out;
-  }
+    return c;
+  };
 
   private targetOf(e: RouteEntry): TargetResult {
     if (e.kind === null) return { target: null, problem: null, wait: false };
@@ -724,7 +867,7 @@ export class Fib extends EventEmitter {
         const mine = this.model.routes.get(ev.prefix);
         if (!mine || !deletionHits(mine, ev.route)) return;
         const e = this.entries.get(ev.prefix);
-        if (e && e.gen >= this.batchNo && this.loop) return; // being written right now
+        if (e?.inflight) return; // being written right now
         this.model.setRoute(ev.prefix, undefined);
         this.log.warn({ prefix: ev.prefix }, 'a route of necod was removed from the kernel; restoring it');
         if (e) {
@@ -750,12 +893,12 @@ export class Fib extends EventEmitter {
           // The kernel replaced necod's route with theirs.
           this.model.setRoute(ev.prefix, undefined);
         }
-        if (e) this.setFailed(e, `a route of protocol ${ev.protocol} holds ${ev.prefix} at metric ${this.tag.metric} in table ${this.tag.table}; necod leaves it alone`);
+        if (e) this.setFailed(e, this.foreignReason(ev.prefix, ev.protocol));
         return;
       }
       case 'own-nexthop-gone': {
-        if (!this.model.objects.has(ev.id) || this.loop) {
-          if (this.loop) this.monitor.requestVerify(50);
+        if (!this.model.objects.has(ev.id) || this.unconfirmed.size > 0) {
+          if (this.unconfirmed.size > 0) this.monitor.requestVerify(50);
           return;
         }
         for (const p of this.model.forgetObject(ev.id)) {
@@ -782,13 +925,28 @@ export class Fib extends EventEmitter {
    * Reads necod's routes and objects back and repairs the model where the kernel differs;
    * prefixes written while the read ran are skipped (the read may have missed their write).
    */
-  private async verify(): Promise<void> {
+  private async verify(full: boolean): Promise<void> {
     if (!this.started || this.stopping) return;
     this.stats.verifications++;
-    const g0 = this.batchNo + (this.loop ? 0 : 1);
-    const snap = await readSnapshot(this.ctx, this.tag, { foreign: false });
+    // Prefixes of batches not yet confirmed, or written while the read runs, may legitimately differ.
+    const g0 = this.unconfirmed.size > 0 ? Math.min(...this.unconfirmed) : this.batchNo + 1;
+    const snap = await readSnapshot(this.ctx, this.tag, { foreign: full });
     if (this.stopping) return;
     const touched = new Set<string>();
+    if (full) {
+      // Routes of other protocols that came or went while nobody watched.
+      for (const [prefix, proto] of snap.foreign) {
+        if (this.foreign.has(prefix)) continue;
+        this.foreign.set(prefix, proto);
+        const e = this.entries.get(prefix);
+        if (e && !this.model.routes.has(prefix) && e.kind !== null) this.setFailed(e, this.foreignReason(prefix, proto));
+      }
+      for (const prefix of [...this.foreign.keys()]) {
+        if (snap.foreign.has(prefix)) continue;
+        this.foreign.delete(prefix);
+        touched.add(prefix);
+      }
+    }
     if (snap.nexthops && this.lastObjectBatch < g0) {
       const { own } = splitNexthops(snap.nexthops, this.model, this.tag.protocol);
       const seen = new Set(own.map((n) => n.id));

@@ -120,7 +120,44 @@ export function formatPrefix(p: Prefix): string {
   return `${formatAddress(p.addr)}/${p.len}`;
 }
 
-const CANONICAL_V4_PREFIX = /^(?:(?:0|[1-9]\d{0,2})\.){3}(?:0|[1-9]\d{0,2})\/(?:0|[1-9]\d?)$/;
+/**
+ * Whether s is an IPv4 prefix already in canonical form with zero host bits, read without
+ * allocating: this is the check every route of a full table goes through.
+ */
+function isCanonicalV4Prefix(s: string): boolean {
+  let addr = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  const n = s.length;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return false; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return false;
+    } else if (c === 46 /* . */ || c === 47 /* / */) {
+      if (digits === 0) return false;
+      addr = addr * 256 + octet;
+      octet = 0;
+      digits = 0;
+      if (c === 47) break;
+      if (++dots > 3) return false;
+    } else return false;
+  }
+  if (dots !== 3 || i >= n) return false;
+  let len = 0;
+  let lenDigits = 0;
+  for (i++; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57 || (lenDigits > 0 && len === 0)) return false;
+    len = len * 10 + (c - 48);
+    if (++lenDigits > 2) return false;
+  }
+  if (lenDigits === 0 || len > 32) return false;
+  return len === 32 || addr % 2 ** (32 - len) === 0;
+}
 
 /**
  * The canonical text of a prefix, or null when it is not one (bad syntax, host bits set). The
@@ -128,10 +165,10 @@ const CANONICAL_V4_PREFIX = /^(?:(?:0|[1-9]\d{0,2})\.){3}(?:0|[1-9]\d{0,2})\/(?:
  * strings.
  */
 export function canonicalPrefix(s: string): string | null {
+  if (isCanonicalV4Prefix(s)) return s;
   if (s.indexOf('/') < 0) return null;
   const p = parsePrefix(s);
   if (!p) return null;
-  if (!p.addr.v6 && CANONICAL_V4_PREFIX.test(s)) return s;
   const out = formatPrefix(p);
   return out === s ? s : out;
 }

@@ -47,6 +47,8 @@ export class NextHopResolver {
   private readonly cache = new Map<string, Resolution>();
   private readonly addresses = new Map<string, Address>();
   private readonly inFlight = new Set<string>();
+  /** Asked again while a lookup ran: its answer may predate the change, so look once more. */
+  private readonly again = new Set<string>();
   private readonly queue: string[] = [];
   private running = 0;
   private readonly concurrency: number;
@@ -106,7 +108,11 @@ export class NextHopResolver {
   }
 
   private lookup(via: string): void {
-    if (this.closed || this.inFlight.has(via)) return;
+    if (this.closed) return;
+    if (this.inFlight.has(via)) {
+      this.again.add(via);
+      return;
+    }
     const a = parseAddress(via);
     if (a) this.addresses.set(via, a);
     this.inFlight.add(via);
@@ -128,6 +134,7 @@ export class NextHopResolver {
           if (!prev || prev.ok !== next.ok || (prev.ok && next.ok && prev.dev !== next.dev) || (!prev.ok && !next.ok && prev.error !== next.error)) {
             this.opts.onChange([via]);
           }
+          if (this.again.delete(via)) this.lookup(via);
         }
         this.pump();
         if (this.running === 0 && this.queue.length === 0) {

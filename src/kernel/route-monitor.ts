@@ -12,8 +12,9 @@ export interface RouteMonitorOptions {
   interest: Interest;
   /** Read-back period; 0 turns it off. */
   verifyIntervalMs: number;
-  /** Compares the kernel with what necod believes; never run twice at once. */
-  verify: () => Promise<void>;
+  /** Compares the kernel with what necod believes; never run twice at once. `full` also re-reads
+   * routes of other protocols. */
+  verify: (full: boolean) => Promise<void>;
   onEvent: (e: MonitorEvent) => void;
   logger?: Logger;
 }
@@ -36,6 +37,8 @@ export class RouteMonitor {
   private soon: NodeJS.Timeout | null = null;
   private verifying: Promise<void> | null = null;
   private again = false;
+  private full = false;
+  private paused = false;
   private childExit: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: RouteMonitorOptions) {
@@ -58,8 +61,35 @@ export class RouteMonitor {
     await this.verifying;
   }
 
+  /**
+   * Stops watching while necod writes a bulk of routes: every route it adds would come back as an
+   * event to format and read, which costs about as much as the write itself. resume() starts the
+   * watch again and reads everything back, so nothing that happened meanwhile is missed.
+   */
+  pause(): void {
+    if (this.stopped || this.paused) return;
+    this.paused = true;
+    const child = this.child;
+    this.child = null;
+    child?.kill('SIGTERM');
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.stopped) return;
+    this.spawnChild();
+    // ip gives no sign when it listens; reading back a little later covers the time before it does.
+    this.requestVerify(250, true);
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** A verification within `delayMs`; several requests in that time make one. */
-  requestVerify(delayMs = 100): void {
+  requestVerify(delayMs = 100, full = false): void {
+    if (full) this.full = true;
     if (this.stopped || this.soon) return;
     this.soon = setTimeout(() => {
       this.soon = null;
@@ -90,8 +120,10 @@ export class RouteMonitor {
     this.verifying = (async () => {
       do {
         this.again = false;
+        const full = this.full;
+        this.full = false;
         try {
-          await this.opts.verify();
+          await this.opts.verify(full);
         } catch (err) {
           this.opts.logger?.error({ err }, 'kernel route verification failed');
         }
@@ -127,9 +159,11 @@ export class RouteMonitor {
         this.opts.logger?.error({ err }, 'cannot run ip monitor');
       });
       child.once('close', (code, signal) => {
-        if (this.child === child) this.child = null;
         resolve();
-        if (this.stopped) return;
+        // Only the current child's death matters: a paused one was killed on purpose.
+        if (this.child !== child) return;
+        this.child = null;
+        if (this.stopped || this.paused) return;
         this.counters.restarts++;
         this.opts.logger?.warn({ code, signal }, 'ip monitor exited; restarting');
         this.restartTimer = setTimeout(() => {

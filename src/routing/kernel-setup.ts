@@ -49,13 +49,28 @@ export async function startKernel(config: NecodConfig, logger: Logger): Promise<
 /** Connects the engine to the FIB and watches for the first convergence. */
 export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames: string[], waitMs: number): () => void {
   const feed = new FibFeed(engine.rib, side.fib, Number.MAX_SAFE_INTEGER);
+  const check = () => {
+    if (neighborNames.every((n) => engine.routesOf(n)?.converged())) {
+      side.converged('every neighbor sent its initial table');
+      clearInterval(poll);
+    }
+  };
   engine.onChanges((keys) => {
     feed.apply(keys);
-    if (neighborNames.every((n) => engine.routesOf(n)?.converged())) side.converged('End-of-RIB from every neighbor');
+    check();
   });
   feed.applyAll();
+  // Neighbors without End-of-RIB converge by falling quiet, which no RIB change announces.
+  const poll = setInterval(check, 500);
+  poll.unref();
   if (neighborNames.length === 0) side.converged('no neighbors');
-  const timer = setTimeout(() => side.converged(`no End-of-RIB from every neighbor within ${waitMs / 1000} s`), waitMs);
+  const timer = setTimeout(() => {
+    clearInterval(poll);
+    side.converged(`no initial table from every neighbor within ${waitMs / 1000} s`);
+  }, waitMs);
   timer.unref();
-  return () => clearTimeout(timer);
+  return () => {
+    clearTimeout(timer);
+    clearInterval(poll);
+  };
 }

@@ -39,7 +39,11 @@ export interface PeerRouteState {
   updatesRejected: Record<string, number>;
 }
 
+/** Without End-of-RIB, this long without an UPDATE counts as the initial table being complete. */
+const QUIET_MS = 1000;
+
 export class PeerRoutes {
+  private lastActivity = 0;
   private importCtx: ImportContext | null = null;
   /**
    * The session's negotiated parameters, kept from 'established' for 'down': by the time the
@@ -64,10 +68,16 @@ export class PeerRoutes {
     return { endOfRib: [...this.eor], stale: this.o.rib.staleCount(this.o.source.index), staleUntil: this.staleUntil, updatesRejected: { ...this.rejected } };
   }
 
-  /** End-of-RIB seen for every negotiated family (first convergence). */
-  converged(): boolean {
-    const n = this.o.peer.negotiated;
-    return n !== null && n.families.every((f) => this.eor.has(f));
+  /**
+   * The neighbor's initial table is in: End-of-RIB for every negotiated family. A neighbor
+   * that did not advertise graceful restart may never send End-of-RIB (BIRD sends it only with
+   * graceful restart configured), so for it a quiet second after the last UPDATE will do.
+   */
+  converged(now = Date.now()): boolean {
+    const n = this.session;
+    if (n === null) return false;
+    if (n.families.every((f) => this.eor.has(f))) return true;
+    return n.gracefulRestart === null && now - this.lastActivity >= QUIET_MS;
   }
 
   private onEstablished(n: NegotiatedSession): void {
@@ -76,6 +86,7 @@ export class PeerRoutes {
     this.o.source.peerAs = n.peerAs;
     this.importCtx = this.o.importContext(n, local);
     this.session = n;
+    this.lastActivity = Date.now();
     this.eor.clear();
     // RFC 4724 §4.2: a neighbor that comes back without graceful restart, or without the
     // forwarding bit for a family, loses its stale routes at once.
@@ -99,6 +110,7 @@ export class PeerRoutes {
   private onUpdate(msg: Parameters<typeof importUpdate>[0], outcome: Parameters<typeof importUpdate>[1]): void {
     const ctx = this.importCtx;
     if (!ctx) return;
+    this.lastActivity = Date.now();
     const eor = endOfRibFamily(msg);
     if (eor) {
       this.eor.add(eor);

@@ -91,6 +91,8 @@ const ROWS: Row[] = [
   { from: 'Established', event: { type: 'MaxPrefixExceeded', afi: 1, safi: 1, limit: 100 }, to: 'Idle', sends: ['NOTIFICATION 6/1'], starts: [] },
   { from: 'Established', event: { type: 'MaxPrefixExceeded', afi: 1, safi: 1, limit: 100 }, to: 'Idle', config: { maxPrefixRestartMs: 30_000 }, starts: ['IdleHold'] },
   { from: 'Established', event: { type: 'ManualStop', subcode: 4, text: 'maintenance' }, to: 'Idle', sends: ['NOTIFICATION 6/4'], has: ['session-down'], starts: [] },
+  // RFC 4724 §4: stopping for a graceful restart closes the connection without a NOTIFICATION.
+  { from: 'Established', event: { type: 'ManualStop', silent: true }, to: 'Idle', sends: [], has: ['close', 'session-down'], starts: [] },
   { from: 'Established', event: { type: 'Tcp_CR_Acked' }, to: 'Established', sends: [] },
   { from: 'Established', event: { type: 'DelayOpenTimer_Expires' }, to: 'Established', sends: [] },
 ];
