@@ -49,6 +49,13 @@ export async function startKernel(config: NecodConfig, logger: Logger): Promise<
 /** Connects the engine to the FIB and watches for the first convergence. */
 export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames: string[], waitMs: number): () => void {
   const feed = new FibFeed(engine.rib, side.fib, Number.MAX_SAFE_INTEGER);
+  // A neighbor that is gone takes its address out of every nexthop group at once, one kernel
+  // write whatever the number of routes, before the RIB's per-route withdrawals arrive. Not
+  // while it restarts gracefully: then forwarding through it goes on (RFC 4724).
+  engine.onSession((n, up, retained) => {
+    if (up) side.fib.nextHopUp(n.address);
+    else if (!retained) side.fib.nextHopDown(n.address);
+  });
   const check = () => {
     if (neighborNames.every((n) => engine.routesOf(n)?.converged())) {
       side.converged('every neighbor sent its initial table');

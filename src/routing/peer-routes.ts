@@ -27,6 +27,9 @@ export interface PeerRoutesOptions {
   ourNotificationBit: boolean;
   /** Upper bound on how long a restarting neighbor's routes stay (seconds). */
   staleTimeSeconds: number;
+  /** The session went down; `retained` when its routes stay for a graceful restart. */
+  onSessionDown?(retained: boolean): void;
+  onSessionUp?(): void;
   logger: Logger;
 }
 
@@ -96,6 +99,7 @@ export class PeerRoutes {
         if (!gr || !gr.forwarding.includes(f) || !n.families.includes(f)) this.sweep(f, 'restarted without preserved forwarding');
       }
     }
+    this.o.onSessionUp?.();
     const peer = this.o.peer;
     void this.o.exporter.attach({
       target: this.o.exportTarget(n, local),
@@ -163,8 +167,10 @@ export class PeerRoutes {
         this.o.onRibChanged();
       }, wait);
       this.staleTimer.unref();
+      this.o.onSessionDown?.(true);
       return;
     }
+    this.o.onSessionDown?.(false);
     this.o.rib.withdrawAll(src);
     this.o.onRibChanged();
   }

@@ -72,6 +72,13 @@ export class RouteEngine {
     });
   }
 
+  /** Session up/down per neighbor, for the kernel's next-hop failover. */
+  private readonly sessionListeners: Array<(n: NeighborConfig, up: boolean, retained: boolean) => void> = [];
+
+  onSession(fn: (n: NeighborConfig, up: boolean, retained: boolean) => void): void {
+    this.sessionListeners.push(fn);
+  }
+
   addNeighbor(n: NeighborConfig, peer: Peer): RouteSource {
     const source: RouteSource = {
       index: this.nextSource++,
@@ -97,6 +104,12 @@ export class RouteEngine {
       onRibChanged: () => this.changed(),
       ourNotificationBit: false,
       staleTimeSeconds: this.config.gracefulRestart.staleTime,
+      onSessionDown: (retained) => {
+        for (const l of this.sessionListeners) l(n, false, retained);
+      },
+      onSessionUp: () => {
+        for (const l of this.sessionListeners) l(n, true, false);
+      },
       logger: this.logger,
     });
     this.peerRoutes.set(n.name, routes);

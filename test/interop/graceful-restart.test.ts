@@ -291,7 +291,7 @@ describe('graceful restart, restarting side: necod killed and started again', ()
     expect(birdSamples.length).toBeGreaterThan(10);
     expect(birdSamples.filter((held) => !held)).toEqual([]);
     expect(logged(necod, 'restarting gracefully')).toHaveLength(1);
-    expect(logged(necod, 'first convergence').at(-1)).toMatchObject({ why: 'End-of-RIB from every neighbor' });
+    expect(logged(necod, 'first convergence').at(-1)).toMatchObject({ why: 'every neighbor sent its initial table' });
     // P1 and P2 were in the kernel in every sample, through the kill and the restart.
     expect(watch.samples.length).toBeGreaterThan(10);
     expect(watch.gaps(P1)).toEqual([]);
