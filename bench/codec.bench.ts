@@ -11,23 +11,13 @@ import {
   type Ipv4PrefixList,
   type Ipv6PrefixList,
 } from '../src/bgp/wire/index.js';
+import { ipv4FullTable } from './lib/table.js';
 import { fmt, gc, measure, median } from './lib/stats.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const N4 = Number(process.env.PREFIXES ?? 1_000_000);
 const N6 = Math.floor(N4 / 2);
 
-function ipv4Table(n: number): Ipv4PrefixList {
-  const keys = new Float64Array(n);
-  let x = 0x0b000000;
-  for (let i = 0; i < n; i++) {
-    const len = 24 + (i % 9);
-    x = (x + 0x100 + (i % 7) * 0x10) >>> 0;
-    const addr = (x & (0xffffffff << (32 - len))) >>> 0;
-    keys[i] = addr * 64 + len;
-  }
-  return { afi: 1, count: n, keys, pathIds: null };
-}
 
 function ipv6Table(n: number): Ipv6PrefixList {
   const addrs = new Uint8Array(n * 16);
@@ -180,7 +170,7 @@ function report(label: string, family: string, list: Ipv4PrefixList | Ipv6Prefix
 
 const results = {
   node: process.version,
-  ipv4: report('IPv4 full table', 'ipv4', ipv4Table(N4)),
+  ipv4: report('IPv4 full table', 'ipv4', ipv4FullTable(N4)),
   ipv6: report('IPv6', 'ipv6', ipv6Table(N6)),
 };
 if (process.argv.includes('--json')) console.log(JSON.stringify(results));

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
 import { fmt, median } from './lib/stats.js';
+import { ipv4FullTable } from './lib/table.js';
 
 const N = Number(process.env.PREFIXES ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -29,13 +30,7 @@ function inNs(argv: string[]): string[] {
 }
 
 function table(n: number): Uint8Array[] {
-  const keys = new Float64Array(n);
-  let x = 0x0b000000;
-  for (let i = 0; i < n; i++) {
-    const len = 24 + (i % 9);
-    x = (x + 0x100 + (i % 7) * 0x10) >>> 0;
-    keys[i] = ((x & (0xffffffff << (32 - len))) >>> 0) * 64 + len;
-  }
+  const keys = ipv4FullTable(n).keys;
   const out: Uint8Array[] = [];
   const per = Math.ceil(n / 100);
   for (let g = 0; g < 100; g++) {

@@ -5,21 +5,12 @@
 import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList, type UpdateMessage } from '../src/bgp/wire/index.js';
 import { Rib } from '../src/rib/rib.js';
 import { addressOrder, BGP_PREFERENCE, type RouteSource } from '../src/rib/route-source.js';
+import { ipv4FullTable } from './lib/table.js';
 import { fmt, gc, median } from './lib/stats.js';
 
 const N = Number(process.env.PREFIXES ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 
-function table(n: number): Ipv4PrefixList {
-  const keys = new Float64Array(n);
-  let x = 0x0b000000;
-  for (let i = 0; i < n; i++) {
-    const len = 24 + (i % 9);
-    x = (x + 0x100 + (i % 7) * 0x10) >>> 0;
-    keys[i] = ((x & (0xffffffff << (32 - len))) >>> 0) * 64 + len;
-  }
-  return { afi: 1, count: n, keys, pathIds: null };
-}
 
 function source(index: number, name: string, address: string): RouteSource {
   return { index, name, kind: 'bgp', ibgp: true, preference: BGP_PREFERENCE, routerId: parseIpv4(address)!, peerAddress: address, peerAddressOrder: addressOrder(address), peerAs: 64600 };
@@ -67,7 +58,7 @@ function heap(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
-const list = table(N);
+const list = ipv4FullTable(N);
 const feedA = feed(list, '10.69.0.1');
 const feedB = feed(list, '10.69.1.1');
 const single: number[] = [];

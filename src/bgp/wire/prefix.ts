@@ -65,6 +65,13 @@ function ensureScratch(n: number): void {
   scratchLens = new Uint8Array(size);
 }
 
+/** RFC 7911 §3: the 4-byte path identifier in front of a prefix, which must follow it. */
+function readPathId(buf: Uint8Array, pos: number, end: number): number {
+  if (pos + 4 > end) throw new NlriSyntaxError('path identifier truncated');
+  if (pos + 4 >= end) throw new NlriSyntaxError('prefix length missing after path identifier');
+  return ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+}
+
 /** RFC 4271 §4.3 prefix encoding (with an RFC 7911 path id first when addPath). */
 export function decodeIpv4Prefixes(buf: Uint8Array, start: number, end: number, addPath: boolean): Ipv4PrefixList {
   if (start >= end) return { afi: 1, count: 0, keys: new Float64Array(0), pathIds: addPath ? new Uint32Array(0) : null };
@@ -75,10 +82,8 @@ export function decodeIpv4Prefixes(buf: Uint8Array, start: number, end: number, 
   let n = 0;
   while (pos < end) {
     if (addPath) {
-      if (pos + 4 > end) throw new NlriSyntaxError('path identifier truncated');
-      ids[n] = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+      ids[n] = readPathId(buf, pos, end);
       pos += 4;
-      if (pos >= end) throw new NlriSyntaxError('prefix length missing after path identifier');
     }
     const len = buf[pos++];
     if (len > 32) throw new NlriSyntaxError(`prefix length ${len} > 32`);
@@ -116,10 +121,8 @@ export function decodeIpv6Prefixes(buf: Uint8Array, start: number, end: number, 
   let n = 0;
   while (pos < end) {
     if (addPath) {
-      if (pos + 4 > end) throw new NlriSyntaxError('path identifier truncated');
-      ids[n] = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+      ids[n] = readPathId(buf, pos, end);
       pos += 4;
-      if (pos >= end) throw new NlriSyntaxError('prefix length missing after path identifier');
     }
     const len = buf[pos++];
     if (len > 128) throw new NlriSyntaxError(`prefix length ${len} > 128`);
