@@ -20,6 +20,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
+          setupFiles: ['test/root-setup.ts'],
         },
       },
     ],
