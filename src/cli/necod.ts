@@ -9,7 +9,7 @@ interface NecodOptions {
 }
 
 const program = new Command('necod')
-  .description('BGP-4 and BFD speaker for layer-3 data-center servers')
+  .description('BGP-4 speaker for layer-3 data-center servers')
   .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG_FILE)
   .option('--check-config <file>', 'check a configuration file, print every error, and exit')
   .action(async (options: NecodOptions) => {

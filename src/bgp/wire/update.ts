@@ -5,7 +5,7 @@ import { findAttribute, type PathAttribute } from './attribute-types.js';
 import { writePrefixList } from './attr-mp.js';
 import { AttrCode, AttrFlag, HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType, UpdateSubcode, type Family } from './constants.js';
 import type { CodecContext } from './context.js';
-import { WireError, strongerAction, type ErrorAction, type NotificationSpec } from './errors.js';
+import { WireError, strongerAction, type NotificationSpec } from './errors.js';
 import {
   EMPTY_IPV4,
   NlriSyntaxError,

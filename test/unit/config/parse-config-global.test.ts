@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type NecodConfig } from '../../../src/config/index.js';
-import { configErrors, FILE, GLOBAL, onlyError, parsedConfig, yaml } from './config-text.js';
+import { configErrors, GLOBAL, onlyError, parsedConfig, yaml } from './config-text.js';
 
 describe('parseConfig: the smallest file', () => {
   it('fills in every global default', () => {
