@@ -14,10 +14,9 @@ import { neighborView } from './routing/neighbor-view.js';
 import { peerOptions } from './routing/neighbor-settings.js';
 import { RouteEngine } from './routing/route-engine.js';
 import { routeProvider } from './routing/route-view.js';
-import { LocalRoutes, type LocalRoute } from './routing/local-routes.js';
 import { Origins } from './routing/origins.js';
-import { feedKernel, startKernel } from './routing/kernel-setup.js';
-import type { AnnouncementStore } from './api/routes/announcements.js';
+import { feedKernel, kernelStateOf, kernelView, startKernel } from './routing/kernel-setup.js';
+import { announcementStore } from './routing/announcement-store.js';
 
 export interface DaemonOptions {
   /** Neighbor state served by the API; the BGP session layer supplies it. Empty until it does. */
@@ -69,36 +68,12 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
         return neighborView(peer.status(), n.remoteAs, config.asn, held);
       }),
   };
-  const apiRoutes = new LocalRoutes(engine.rib, engine.addLocalSource('api', 'api'), () => engine.changed());
-  const announced = new Map<string, LocalRoute>();
-  const announcements: AnnouncementStore = {
-    list: () => [...announced.values()],
-    announce: (route) => {
-      announced.set(route.prefix, route);
-      apiRoutes.apply([route], []);
-      logger.info({ prefix: route.prefix }, 'route announced through the API');
-    },
-    withdraw: (prefix) => {
-      if (!announced.delete(prefix)) return false;
-      apiRoutes.apply([], [prefix]);
-      logger.info({ prefix }, 'route withdrawn through the API');
-      return true;
-    },
-  };
   const api = createApiServer({
     neighbors,
-    routes: routeProvider(engine.rib, (prefix) => {
-      if (!kernel) return undefined;
-      const r = kernel.fib.route(prefix);
-      if (!r) return { state: 'not-installed' };
-      return r.error ? { state: r.state === 'stale' ? 'pending' : r.state, error: r.error } : { state: r.state === 'stale' ? 'pending' : r.state };
-    }),
-    announcements,
+    routes: routeProvider(engine.rib, (prefix) => kernelStateOf(kernel, prefix)),
+    announcements: announcementStore(engine, logger),
     ribSummary: () => ({ ...engine.rib.stats(), pendingChanges: engine.rib.pendingChanges }),
-    kernel: () =>
-      kernel
-        ? { enabled: true, status: kernel.fib.status(), pending: kernel.fib.routes({ state: 'pending', limit: 100 }), failed: kernel.fib.routes({ state: 'failed', limit: 100 }) }
-        : { enabled: false },
+    kernel: () => kernelView(kernel),
     logger,
   });
   try {
