@@ -95,7 +95,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     throw error;
   }
   const active = config.neighbors.filter((n) => !n.shutdown).map((n) => n.name);
-  const stopConvergenceTimer = kernel ? feedKernel(engine, kernel, active, 120_000) : () => undefined;
+  const disconnectKernel = kernel ? feedKernel(engine, kernel, active, 120_000) : () => undefined;
   for (const name of active) peers.get(name)?.start();
 
   let stopping: Promise<void> | undefined;
@@ -108,6 +108,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   const stop = (how: { graceful: boolean } = { graceful: false }): Promise<void> => {
     stopping ??= (async () => {
       removeSignalHandlers();
+      disconnectKernel();
       await Promise.all(
         config.neighbors.map((n) => {
           const p = peers.get(n.name) as Peer;
@@ -119,7 +120,6 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
       await speaker?.close();
       await origins.stop();
       engine.close();
-      stopConvergenceTimer();
       // With graceful restart our routes stay for the next start to reconcile (RFC 4724).
       const keep = how.graceful || config.kernel.keepOnStop || config.neighbors.some((n) => n.capabilities.gracefulRestart);
       await kernel?.stop(keep);

@@ -48,13 +48,19 @@ export async function startKernel(config: NecodConfig, logger: Logger): Promise<
   };
 }
 
-/** Connects the engine to the FIB and watches for the first convergence. */
+/**
+ * Connects the engine to the FIB and watches for the first convergence. The returned function
+ * disconnects them: when necod stops, the sessions going down must not rewrite the kernel route
+ * by route — the FIB's stop() keeps or removes everything at once.
+ */
 export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames: string[], waitMs: number): () => void {
   const feed = new FibFeed(engine.rib, side.fib, Number.MAX_SAFE_INTEGER);
+  let connected = true;
   // A neighbor that is gone takes its address out of every nexthop group at once, one kernel
   // write whatever the number of routes, before the RIB's per-route withdrawals arrive. Not
   // while it restarts gracefully: then forwarding through it goes on (RFC 4724).
   engine.onSession((n, up, retained) => {
+    if (!connected) return;
     if (up) side.fib.nextHopUp(n.address);
     else if (!retained) side.fib.nextHopDown(n.address);
   });
@@ -65,6 +71,7 @@ export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames:
     }
   };
   engine.onChanges((keys) => {
+    if (!connected) return;
     feed.apply(keys);
     check();
   });
@@ -79,6 +86,7 @@ export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames:
   }, waitMs);
   timer.unref();
   return () => {
+    connected = false;
     clearTimeout(timer);
     clearInterval(poll);
   };
