@@ -153,6 +153,8 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
       const swept = logged(necod, 'stale routes removed');
       expect(swept).toHaveLength(1);
       expect(swept[0]).toMatchObject({ neighbor: 'tor', removed: 1, why: 'End-of-RIB' });
+      // The watcher samples on its own schedule: let it see the removal before it stops.
+      await waitFor(() => (watch.samples.some((x) => !x.present.has(P3)) ? true : null), { timeoutMs: 5_000, what: 'the kernel watcher to see P3 removed' });
     } finally {
       await watch.stop();
     }
@@ -276,6 +278,8 @@ describe('graceful restart, restarting side: necod killed and started again', ()
         status: { converged: true, stale: 0, failed: 0, counters: { writes: 1, failures: 0, routesInstalled: 2, nexthopObjects: 1 } },
       });
       expect((await kernelRoutes(server, { protocol: NECOD_PROTOCOL })).map((r) => r.nhid)).toEqual(nhidsBefore.slice(0, 2));
+      // The watcher samples on its own schedule: let it see the removal before it stops.
+      await waitFor(() => (watch.samples.some((x) => !x.present.has(P3)) ? true : null), { timeoutMs: 5_000, what: 'the kernel watcher to see P3 removed' });
       // BIRD's own view: the restart is over and necod's route is there again.
       await waitFor(async () => (await tor.birdc(['show', 'protocols', 'all', proto])).includes('Neighbor graceful restart active') === false, {
         timeoutMs: 5_000,
