@@ -3,6 +3,7 @@
 // name being registered; the name only helps people reading `ip route`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseRtNames } from '../util/rt-names-file.js';
 
 export const DEFAULT_DIRS = ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2'];
 
@@ -15,17 +16,8 @@ const BUILTIN_TABLES = new Map<string, number>([
   ['local', 255],
 ]);
 
-/** Parses "NUMBER NAME" lines; later files override earlier ones, as iproute2 does. */
-export function parseNameFile(text: string, into: Map<string, number> = new Map()): Map<string, number> {
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/#.*/, '').trim();
-    if (!line) continue;
-    const [num, name] = line.split(/\s+/);
-    if (name === undefined || !/^(0x[0-9a-fA-F]+|\d+)$/.test(num)) continue;
-    into.set(name, Number(num));
-  }
-  return into;
-}
+/** Parses "NUMBER NAME" lines into `into`; later files override earlier ones. */
+export const parseNameFile = parseRtNames;
 
 function readNames(dirs: readonly string[], base: string): Map<string, number> {
   const names = new Map<string, number>();

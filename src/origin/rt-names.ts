@@ -3,18 +3,9 @@
 // configured as `119` or as the name an operator gave it there.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseRtNames } from '../util/rt-names-file.js';
 
-/** "NUMBER NAME" lines; `#` starts a comment. Later lines win, as in iproute2. */
-export function parseRtNames(text: string): Map<string, number> {
-  const names = new Map<string, number>();
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/#.*/, '').trim();
-    const m = /^(0x[0-9a-fA-F]+|\d+)\s+(\S+)$/.exec(line);
-    if (m === null) continue;
-    names.set(m[2], Number(m[1]));
-  }
-  return names;
-}
+export { parseRtNames };
 
 /** Fixed by the kernel (RT_TABLE_*); also right where no rt_tables file exists. */
 export const BUILTIN_TABLES: ReadonlyMap<string, number> = new Map([
@@ -73,7 +64,7 @@ async function readNames(files: readonly string[]): Promise<Map<string, number>>
       } catch {
         continue;
       }
-      for (const [name, id] of parseRtNames(text)) names.set(name, id);
+      parseRtNames(text, names);
     }
   }
   return names;
