@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRtNames } from '../util/rt-names-file.js';
 
-export const DEFAULT_DIRS = ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2'];
+/** Read in this order, later files overriding: the packaged defaults first, then /etc. */
+export const DEFAULT_DIRS = ['/usr/lib/iproute2', '/usr/share/iproute2', '/etc/iproute2'];
 
 /** necod's protocol number when the name "necod" is not registered (packaging/rt_protos.d). */
 export const NECOD_PROTOCOL = 200;
