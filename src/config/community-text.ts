@@ -2,21 +2,9 @@
  * Communities as written in the configuration: "65000:100" or a well-known name (RFC 1997), and
  * large communities "64600:1:2" (RFC 8092). They come out as the numbers the wire carries.
  */
+import { formatCommunity, wellKnownCommunity } from '../bgp/wire/index.js';
 import type { LargeCommunityValue } from './types.js';
 import { accept, mismatch, reject, type ValueCheck } from './value-checks.js';
-
-/** IANA "BGP Well-known Communities" that an operator may reasonably write. */
-export const WELL_KNOWN_COMMUNITIES: ReadonlyMap<string, number> = new Map([
-  ['GRACEFUL_SHUTDOWN', 0xffff0000], // RFC 8326
-  ['ACCEPT_OWN', 0xffff0001], // RFC 7611
-  ['LLGR_STALE', 0xffff0006], // RFC 9494
-  ['NO_LLGR', 0xffff0007],
-  ['BLACKHOLE', 0xffff029a], // RFC 7999
-  ['NO_EXPORT', 0xffffff01], // RFC 1997
-  ['NO_ADVERTISE', 0xffffff02],
-  ['NO_EXPORT_SUBCONFED', 0xffffff03],
-  ['NOPEER', 0xffffff04], // RFC 3765
-]);
 
 const COMMUNITY_EXPECTED = 'a community such as 65000:100 or a well-known name such as NO_EXPORT';
 const LARGE_EXPECTED = 'a large community such as 64600:1:2';
@@ -25,8 +13,7 @@ export const communityCheck: ValueCheck<number> = {
   expected: COMMUNITY_EXPECTED,
   check: (value) => {
     if (typeof value !== 'string') return mismatch(COMMUNITY_EXPECTED, value);
-    // Names are accepted in any case and with "-" for "_", as other daemons print them differently.
-    const named = WELL_KNOWN_COMMUNITIES.get(value.toUpperCase().replace(/-/g, '_'));
+    const named = wellKnownCommunity(value);
     if (named !== undefined) return accept(named);
     const parts = numberParts(value);
     if (parts === null || parts.length !== 2) {
@@ -59,9 +46,7 @@ function numberParts(text: string): number[] | null {
   return parts.map(Number);
 }
 
-export function formatCommunity(value: number): string {
-  return `${Math.floor(value / 0x10000)}:${value % 0x10000}`;
-}
+export { formatCommunity };
 
 export function formatLargeCommunity(value: LargeCommunityValue): string {
   return value.join(':');

@@ -1,5 +1,6 @@
 // Where a route came from: a BGP neighbor or a local origin (interfaces, static, kernel
 // table, API). The decision process compares sources as well as attributes.
+import { parseIpv4, parseIpv6, toHex } from '../bgp/wire/index.js';
 
 export type SourceKind = 'bgp' | 'direct' | 'static' | 'kernel' | 'api';
 
@@ -25,18 +26,12 @@ export interface RouteSource {
 export const LOCAL_PREFERENCE = 200;
 export const BGP_PREFERENCE = 100;
 
-/** 32 hex digits for IPv6, the IPv4-mapped form for IPv4, so both sort numerically together. */
+/** 32 hex digits, IPv4 in its IPv4-mapped form, so both sort numerically together. */
 export function addressOrder(address: string): string {
   if (!address) return '';
-  if (address.includes('.') && !address.includes(':')) {
-    const n = address.split('.').map(Number);
-    return `00000000000000000000ffff${n.map((x) => x.toString(16).padStart(2, '0')).join('')}`;
-  }
-  const [l, r] = address.includes('::') ? address.split('::') : [address, null];
-  const lg = l ? l.split(':') : [];
-  const rg = r === null ? [] : r ? r.split(':') : [];
-  const groups = [...lg, ...Array<string>(8 - lg.length - rg.length).fill('0'), ...rg];
-  return groups.map((g) => g.padStart(4, '0')).join('');
+  const v4 = parseIpv4(address);
+  const bytes = v4 !== null ? Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff) : parseIpv6(address.split('%')[0]);
+  return bytes ? toHex(bytes) : address;
 }
 
 export function localSource(index: number, name: string, kind: Exclude<SourceKind, 'bgp'>): RouteSource {

@@ -26,13 +26,18 @@ export const WELL_KNOWN_COMMUNITIES: ReadonlyMap<number, string> = new Map([
 
 const WELL_KNOWN_BY_NAME = new Map([...WELL_KNOWN_COMMUNITIES].map(([v, n]) => [n.toUpperCase(), v]));
 
+/** A well-known community by name, in any case and with "-" for "_" (daemons print them differently). */
+export function wellKnownCommunity(name: string): number | undefined {
+  return WELL_KNOWN_BY_NAME.get(name.toUpperCase().replace(/-/g, '_'));
+}
+
 export function formatCommunity(c: number): string {
   return `${c >>> 16}:${c & 0xffff}`;
 }
 
 /** Accepts "65000:100" or a well-known name such as "NO_EXPORT". */
 export function parseCommunity(s: string): number | null {
-  const named = WELL_KNOWN_BY_NAME.get(s.toUpperCase().replace(/-/g, '_'));
+  const named = wellKnownCommunity(s);
   if (named !== undefined) return named;
   const m = /^(\d{1,5}):(\d{1,5})$/.exec(s);
   if (!m) return null;

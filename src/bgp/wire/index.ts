@@ -7,7 +7,7 @@ export * from './prefix.js';
 export * from './attribute-types.js';
 export { attributeDescriptor, attributeName, makeAttribute, decodeAttributes, encodeAttribute, encodeAttributes, attributesToJSON, type AttributeIssue } from './attributes.js';
 export { asPathLength, mergeAs4Path, mergeAs4Aggregator, hasFourOctetAsn, as4PathFor } from './attr-as-path.js';
-export { formatCommunity, parseCommunity, WELL_KNOWN_COMMUNITIES, describeExtendedCommunity } from './attr-communities.js';
+export { formatCommunity, parseCommunity, wellKnownCommunity, WELL_KNOWN_COMMUNITIES, describeExtendedCommunity } from './attr-communities.js';
 export { prefixesJSON } from './attr-mp.js';
 export * from './capabilities.js';
 export * from './open.js';
