@@ -15,15 +15,14 @@ export function desiredKernelRoute(rib: Rib, key: number, ecmpMax: number): Desi
   if (first.noInstall) return null;
   const prefix = rib.keys.format(key);
   if (first.kind !== 'unicast') return { prefix, kind: first.kind, nextHops: [] };
+  // Called for every changed prefix: a linear scan of a handful of next hops, no Set or key string.
   const nextHops: NextHop[] = [];
-  const seen = new Set<string>();
   for (let i = 0; i < sel.attrIds.length && nextHops.length < ecmpMax; i++) {
     const a = rib.attrs.get(sel.attrIds[i]);
-    if (!a.nextHop || a.kind !== 'unicast') continue;
-    const id = `${a.nextHop}%${a.device ?? ''}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    nextHops.push({ via: a.nextHop, dev: a.device });
+    const via = a.nextHop;
+    if (!via || a.kind !== 'unicast') continue;
+    if (nextHops.some((h) => h.via === via && h.dev === a.device)) continue;
+    nextHops.push({ via, dev: a.device });
   }
   return nextHops.length ? { prefix, kind: 'unicast', nextHops } : null;
 }

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { parseCommunity, parsePrefix, parseIpv4, parseIpv6, type LargeCommunity } from '../../bgp/wire/index.js';
+import { largeCommunityCheck } from '../../config/community-text.js';
 import type { LocalRoute } from '../../routing/local-routes.js';
 import { errorSchema } from '../schemas.js';
 
@@ -40,10 +41,8 @@ const bodySchema = {
 } as const;
 
 function parseLarge(s: string): LargeCommunity | null {
-  const m = /^(\d{1,10}):(\d{1,10}):(\d{1,10})$/.exec(s);
-  if (!m) return null;
-  const parts = [Number(m[1]), Number(m[2]), Number(m[3])] as const;
-  return parts.every((n) => n <= 0xffffffff) ? parts : null;
+  const r = largeCommunityCheck.check(s);
+  return r.ok ? r.value : null;
 }
 
 /** Checks and converts a request body; returns the reason when it is not acceptable. */
