@@ -229,7 +229,7 @@ export function checkAuth(packet: ControlPacket, bytes: Uint8Array, settings: Au
   const auth = packet.auth;
   if (settings === null) return auth === null ? { outcome: 'ok', sequence: seq } : { outcome: 'discard', reason: 'auth-unexpected' };
   if (auth === null) return { outcome: 'discard', reason: 'auth-missing' };
-  if (auth.type !== settings.type || auth.type === AuthType.SimplePassword) return { outcome: 'discard', reason: 'auth-type-mismatch' };
+  if (auth.type === AuthType.SimplePassword || auth.type !== settings.type) return { outcome: 'discard', reason: 'auth-type-mismatch' };
   if (auth.keyId !== settings.keyId) return { outcome: 'discard', reason: 'auth-key-id-mismatch' };
   const expected = sha1Digest(bytes, settings.key);
   if (auth.digest.length !== expected.length || !timingSafeEqual(auth.digest, expected)) return { outcome: 'discard', reason: 'auth-digest-mismatch' };
