@@ -184,8 +184,9 @@ export class BfdEngine {
     this.downWriter.close();
   }
 
-  private feed(s: Session, event: SessionEvent): void {
-    const now = performance.now();
+  /** `at`: a timer's deadline, when it fired a hair early; the machine counts it as due. */
+  private feed(s: Session, event: SessionEvent, at = 0): void {
+    const now = Math.max(performance.now(), at);
     const r = step(s.machine, event, now);
     s.machine = r.state;
     for (const a of r.actions) {
@@ -229,7 +230,7 @@ export class BfdEngine {
       // §6.8.1 bfd.AuthSeqKnown: forgotten once the remote has been silent (we take one
       // detection time, not two: the remote is gone either way and a restart must get back in).
       if (timer === 'detect') s.rcvSeq = UNKNOWN_SEQUENCE;
-      this.feed(s, { type: timer === 'tx' ? 'TxTimer' : 'DetectTimer' });
+      this.feed(s, { type: timer === 'tx' ? 'TxTimer' : 'DetectTimer' }, deadline);
     }, Math.max(0, inMs));
   }
 

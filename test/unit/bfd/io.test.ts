@@ -41,6 +41,11 @@ describe('BFD engine over loopback', () => {
     await a.engine.add(spec('b', '127.0.0.1', '127.0.0.2'));
     await b.engine.add(spec('a', '127.0.0.2', '127.0.0.1'));
     await waitFor(() => a.engine.views()[0].state === 'Up' && b.engine.views()[0].state === 'Up' && a.engine.views()[0].txIntervalUs === 10_000, { timeoutMs: 10_000, intervalMs: 20, what: 'both Up at 10 ms' });
+    // Steady at 10 ms: no flap, and the packets keep coming at the negotiated rate.
+    const before = a.engine.views()[0].packetsIn;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(a.events.filter((e) => e.from === 'Up')).toEqual([]);
+    expect(a.engine.views()[0].packetsIn - before).toBeGreaterThan(20);
     const view = a.engine.views()[0];
     expect(view).toMatchObject({ remote: '127.0.0.2', auth: 'meticulous-keyed-sha1', detectTimeUs: 30_000, discards: 0 });
     expect(view.sourcePort).toBeGreaterThanOrEqual(49152);
