@@ -258,7 +258,7 @@ async function detection(): Promise<Trial[]> {
 }
 
 /** necod's false Downs with its main thread blocked in bursts of `busyMs`, over `seconds`. */
-async function falseDowns(interval: number, busyMs: number, seconds: number): Promise<number> {
+async function falseDowns(interval: number, busyMs: number, seconds: number): Promise<string> {
   const lab = setup(interval);
   try {
     lab.necod.child.stdin?.end('stop\n');
@@ -269,7 +269,10 @@ async function falseDowns(interval: number, busyMs: number, seconds: number): Pr
     await sleep(2000);
     lab.necod.events.length = 0;
     await sleep(seconds * 1000);
-    return lab.necod.events.filter((e) => e.from === 'Up' && e.to === 'Down').length;
+    const downs = lab.necod.events.filter((e) => e.from === 'Up' && e.to === 'Down') as { diag?: number }[];
+    // diag 1: we heard nothing for a detection time; 3: the peer did not hear us.
+    const byDiag = [1, 3].map((d) => `${downs.filter((e) => e.diag === d).length} with diag ${d}`).join(', ');
+    return `${downs.length} (${byDiag})`;
   } finally {
     teardown(lab);
   }
@@ -310,12 +313,15 @@ function plot(trials: Trial[], png: string): void {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--dut')) return runNecodDut();
-  const trials = await detection();
-  report(trials);
-  if (process.env.PLOT !== '') plot(trials, process.env.PLOT ?? join(root, 'docs/bfd-detection.png'));
+  if (process.env.DETECTION !== '0') {
+    const trials = await detection();
+    report(trials);
+    if (process.env.PLOT !== '') plot(trials, process.env.PLOT ?? join(root, 'docs/bfd-detection.png'));
+  }
   if (process.env.FALSE_DOWNS !== '0') {
-    console.log('\nnecod false Downs, main thread blocked 400 ms out of every 450 ms, 30 s each:');
-    for (const interval of [20, 10]) console.log(`  ${interval} ms × 3: ${await falseDowns(interval, 400, 30)}`);
+    console.log(`\nnecod false Downs, main thread blocked ${process.env.BURST_MS ?? 400} ms out of every ${Number(process.env.BURST_MS ?? 400) + 50} ms, ${process.env.FALSE_DOWN_SECONDS ?? 30} s each:`);
+    const seconds = Number(process.env.FALSE_DOWN_SECONDS ?? 30);
+    for (const interval of [20, 10]) console.log(`  ${interval} ms × 3: ${await falseDowns(interval, Number(process.env.BURST_MS ?? 400), seconds)}`);
   }
 }
 
