@@ -64,8 +64,8 @@ export const MAX_SCAN_TIME = 86400;
 export const MAX_INTERFACE_PATTERN_BYTES = 64;
 
 /**
- * BFD, milliseconds: 100 ms × 3 notices a dead ToR in 300 ms; the worker thread keeps even 10 ms
- * steady. BIRD's defaults are 100 ms TX / 10 ms RX × 5, FRR's 300 ms × 3.
+ * BFD, milliseconds: 100 ms × 3 notices a dead ToR in 300 ms with room for a loaded machine.
+ * BIRD's defaults are 100 ms TX / 10 ms RX × 5, FRR's 300 ms × 3.
  */
 export const DEFAULT_BFD_INTERVAL_MS = 100;
 export const DEFAULT_BFD_MIN_RX_MS = 100;
