@@ -33,6 +33,13 @@ export interface TorOptions {
   holdTime: number;
   /** Routes a disabled static protocol `flood` holds; `birdc enable flood` sends them to the servers only. */
   floodRoutes: number;
+  /**
+   * `bfd graceful`: a BFD failure toward a server is handled as a graceful restart (its routes kept
+   * as stale) instead of a session loss. BIRD 2.0.12 takes the AdminDown a stopping speaker sends
+   * for a failure too (RFC 5882 §3.2 says it is none), so only this keeps a server's routes through
+   * its planned restart; it also keeps a dead uplink's routes until the restart time runs out.
+   */
+  bfdGraceful: boolean;
 }
 
 /** The flood's prefixes: 10.200.0.0/32 upward, outside everything the plan uses. */
@@ -55,7 +62,7 @@ export function torConfig(plan: FabricPlan, tor: TorPlan, opts: TorOptions): str
     `  local ${tor.address} as ${tor.asn};`,
     `  rr client; direct; hold time ${opts.holdTime}; ${QUICK_RETRY}`,
     '  graceful restart on;',
-    '  bfd on;',
+    `  bfd ${opts.bfdGraceful ? 'graceful' : 'on'};`,
     '  ipv4 { import all; export all; gateway direct; };',
     '}',
   );
