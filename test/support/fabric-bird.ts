@@ -118,9 +118,13 @@ export function serverBirdConfig(server: ServerPlan, tors: readonly TorPlan[], o
     'protocol kernel {',
     '  merge paths on;',
     '  persist;',
-    '  ipv4 { export filter { if source = RTS_DEVICE then reject; if proto = "pods" then reject; accept; }; };',
+    // Neither node0 nor the pod routes go back into the kernel: they are this server's own.
+    '  ipv4 { export filter { if source ~ [RTS_DEVICE, RTS_INHERIT] then reject; accept; }; };',
     '}',
-    `protocol kernel pods { kernel table ${POD_TABLE}; learn; scan time 1; ipv4 { import all; export none; }; }`,
+    // One kernel protocol per BIRD table: the CNI's table gets its own, piped into master4.
+    'ipv4 table pods4;',
+    `protocol kernel pods { kernel table ${POD_TABLE}; learn; scan time 1; ipv4 { table pods4; import all; export none; }; }`,
+    'protocol pipe { table master4; peer table pods4; import all; export none; }',
     'ipv4 table dummytab;',
     'protocol static dummystatic { ipv4 { table dummytab; }; route 0.0.0.0/0 via "lo"; }',
     bfdProtocol('up*', opts.bfd),
