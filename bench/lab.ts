@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Lab, REPO_ROOT, kernelRoutes, listNamespaces, killAndDeleteNamespaceSync, type KernelRoute } from '../test/interop/harness/index.js';
+import { Lab, REPO_ROOT, listNamespaces, killAndDeleteNamespaceSync } from '../test/interop/harness/index.js';
 import { buildFabric, type Fabric, type ServerNode } from '../test/support/fabric.js';
 
 const PREFIX = 'lab';
@@ -30,20 +30,6 @@ function cli(server: ServerNode, args: readonly string[]): void {
 function down(): void {
   for (const ns of listNamespaces()) if (ns.startsWith(`${PREFIX}-`)) killAndDeleteNamespaceSync(ns);
   rmSync(DIR, { recursive: true, force: true });
-}
-
-function viaOf(routes: KernelRoute[], prefix: string): string[] {
-  return (routes.find((r) => r.prefix === prefix)?.nextHops ?? []).map((h) => h.via).sort();
-}
-
-/** Milliseconds from `t0` until the server's route to `prefix` no longer goes via `gone`. */
-async function timeUntilGone(dc: Fabric, server: ServerNode, prefix: string, gone: string, t0: number, limitMs: number): Promise<number | null> {
-  while (performance.now() - t0 < limitMs) {
-    const hops = viaOf(await kernelRoutes(server.ns, { family: 'ipv4', protocol: dc.protocolOf(server) }), prefix);
-    if (hops.length > 0 && !hops.includes(gone)) return performance.now() - t0;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return null;
 }
 
 async function main(): Promise<void> {
@@ -92,8 +78,8 @@ async function main(): Promise<void> {
     const drop = await dc.cut(srv, 0);
     const inRack = dc.server('r1-srv2');
     const [local, peerSide] = await Promise.all([
-      timeUntilGone(dc, srv, `${far.plan.mgmt}/32`, up.torAddress, t0, 10_000),
-      timeUntilGone(dc, inRack, `${srv.plan.mgmt}/32`, up.address, t0, 10_000),
+      dc.timeUntilLeaves(srv, `${far.plan.mgmt}/32`, up.torAddress, t0, 10_000),
+      dc.timeUntilLeaves(inRack, `${srv.plan.mgmt}/32`, up.address, t0, 10_000),
     ]);
     await new Promise((r) => setTimeout(r, 500));
     const lost = await ping.stop();

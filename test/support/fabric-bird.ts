@@ -85,10 +85,22 @@ export function torConfig(plan: FabricPlan, tor: TorPlan, opts: TorOptions): str
 
 export interface SpineOptions {
   holdTime: number;
+  /** Static routes this spine originates: the rest of the data center, as far as a server sees. */
+  backgroundRoutes: number;
+}
+
+/** The background's prefixes: /24s from 11.0.0.0 upward, outside everything the plan uses. */
+export function backgroundPrefix(i: number): string {
+  return `${11 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.0/24`;
 }
 
 export function spineConfig(plan: FabricPlan, spine: SpinePlan, opts: SpineOptions): string {
   const lines = header(spine.routerId);
+  if (opts.backgroundRoutes > 0) {
+    lines.push('protocol static background {', '  ipv4;');
+    for (let i = 0; i < opts.backgroundRoutes; i++) lines.push(`  route ${backgroundPrefix(i)} blackhole;`);
+    lines.push('}');
+  }
   for (const tor of plan.tors) {
     const link = tor.spines[spine.index];
     if (link === undefined) continue;
@@ -135,7 +147,8 @@ export function serverBirdConfig(server: ServerPlan, tors: readonly TorPlan[], o
     lines.push(
       `protocol bgp ${birdProtoName(up.torAddress)} {`,
       `  local ${up.address} as ${server.asn}; neighbor ${up.torAddress} as ${tor.asn};`,
-      `  hold time ${opts.holdTime}; ${QUICK_RETRY} graceful restart on; bfd on;`,
+      // `direct`: BIRD takes iBGP for multihop, which would make its BFD multihop (RFC 5883) too.
+      `  direct; hold time ${opts.holdTime}; ${QUICK_RETRY} graceful restart on; bfd on;`,
       '  ipv4 {',
       '    igp table dummytab; gateway recursive;',
       '    import filter {',

@@ -8,6 +8,7 @@ import {
   NECOD_PROTOCOL,
   NecodPeer,
   kernelRoutes,
+  sleep,
   waitFor,
   watchKernelRoutes,
   waitForState,
@@ -31,6 +32,8 @@ export interface FabricOptions {
   servers?: 'necod' | 'bird';
   /** Routes each ToR holds in a disabled static protocol `flood`. */
   floodRoutes?: number;
+  /** Routes the first spine originates besides the servers' own (e.g. 100k for a benchmark). */
+  backgroundRoutes?: number;
   /** ToRs treat a BFD failure toward a server as a graceful restart (fabric-bird.ts); default false. */
   torBfdGraceful?: boolean;
   /** Changes to the example config of every necod server. */
@@ -179,6 +182,26 @@ export class Fabric {
     };
   }
 
+  /** The gateways of one kernel route (`ip route show exact`: cheap beside a full table). */
+  async nextHopsOf(server: ServerNode, prefix: string): Promise<string[]> {
+    const { stdout } = await this.lab.ip(server.ns, ['-4', 'route', 'show', 'exact', prefix, 'proto', this.protocolOf(server)[0] ?? '']);
+    return [...stdout.matchAll(/via (\S+)/g)].map((m) => m[1] ?? '').sort();
+  }
+
+  /**
+   * Milliseconds from `t0` (performance.now()) until the server's route to `prefix` has next hops
+   * and none is `gone`; null when that does not happen within `limitMs`. Polls `ip`, so the
+   * resolution is one `ip` run (a few ms).
+   */
+  async timeUntilLeaves(server: ServerNode, prefix: string, gone: string, t0: number, limitMs = 10_000): Promise<number | null> {
+    while (performance.now() - t0 < limitMs) {
+      const hops = await this.nextHopsOf(server, prefix);
+      if (hops.length > 0 && !hops.includes(gone)) return performance.now() - t0;
+      await sleep(2);
+    }
+    return null;
+  }
+
   /** All traffic on one uplink of a server dropped, in both directions; the link stays up. */
   cut(server: ServerNode, uplink: number): Promise<Drop> {
     const up = server.plan.uplinks[uplink];
@@ -265,7 +288,7 @@ export async function buildFabric(lab: Lab, opts: FabricOptions = {}): Promise<F
   const spines: SpineNode[] = plan.spines.map((p, i) => {
     const ns = spineNs[i] as string;
     const neighbors = plan.tors.map((t) => ({ address: t.spines[p.index]?.torAddress ?? '', remoteAs: t.asn }));
-    const bird = new BirdPeer(lab, ns, { asn: 65000, routerId: p.routerId, neighbors }, { name: p.label, config: spineConfig(plan, p, { holdTime }) });
+    const bird = new BirdPeer(lab, ns, { asn: 65000, routerId: p.routerId, neighbors }, { name: p.label, config: spineConfig(plan, p, { holdTime, backgroundRoutes: i === 0 ? (opts.backgroundRoutes ?? 0) : 0 }) });
     return { plan: p, ns, bird };
   });
   const tors: TorNode[] = plan.tors.map((p, i) => {
