@@ -7,7 +7,7 @@
 // daemon (necod: SIGUSR2; BIRD: `birdc graceful restart`, `bird -R`). Prints medians, writes the
 // trials to docs/failover.dat and plots docs/failover.png with gnuplot. On demand, root:
 //   npm run build && node dist/bench/failover.bench.js
-//   FAILOVER_SIZES=1000 FAILOVER_TRIALS=5 node dist/bench/failover.bench.js
+//   FAILOVER_SIZES=1000 FAILOVER_TRIALS=5 FAILOVER_BFD=100 FAILOVER_DAEMONS=necod,bird node dist/bench/failover.bench.js
 // Not a test: it asserts nothing; a failover that does not happen within 10 s prints as "-".
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -40,11 +40,10 @@ interface Restarts {
 
 const SIZES = (process.env.FAILOVER_SIZES ?? '1000,100000').split(',').map(Number);
 const TRIALS = Number(process.env.FAILOVER_TRIALS ?? 3);
-const BFDS: BfdTiming[] = [
-  { intervalMs: 100, multiplier: 3 },
-  { intervalMs: 20, multiplier: 3 },
-];
-const DAEMONS: Daemon[] = ['necod', 'bird'];
+/** FAILOVER_BFD=20 runs one timing only (intervals in ms, multiplier 3). */
+const BFDS: BfdTiming[] = (process.env.FAILOVER_BFD ?? '100,20').split(',').map((ms) => ({ intervalMs: Number(ms), multiplier: 3 }));
+/** FAILOVER_DAEMONS=necod runs one side only (no comparison then). */
+const DAEMONS = (process.env.FAILOVER_DAEMONS ?? 'necod,bird').split(',').filter((d): d is Daemon => d === 'necod' || d === 'bird');
 /** A steady stream: one echo request every millisecond. */
 const PING_MS = 1;
 
