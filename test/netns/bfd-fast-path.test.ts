@@ -6,8 +6,8 @@
 // engine in this process.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BfdThread } from '../../dist/src/bfd/bfd-thread.js';
-import { BfdEngine } from '../../dist/src/bfd/io.js';
+import type { BfdThread as BfdThreadType } from '../../src/bfd/bfd-thread.js';
+import type { BfdEngine as BfdEngineType } from '../../src/bfd/io.js';
 import type { BfdSessionSpec, BfdStateEvent } from '../../src/bfd/messages.js';
 import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
 
@@ -23,8 +23,12 @@ const spec = (id: string, local: string, remote: string, secret = key): BfdSessi
 });
 
 let lab: KernelLab;
-let thread: BfdThread;
-let peer: BfdEngine;
+// The built modules: the worker thread runs dist/src/bfd/worker.js.
+const dist = (path: string): string => new URL(`../../dist/src/bfd/${path}`, import.meta.url).href;
+const { BfdThread } = (await import(dist('bfd-thread.js'))) as typeof import('../../src/bfd/bfd-thread.js');
+const { BfdEngine } = (await import(dist('io.js'))) as typeof import('../../src/bfd/io.js');
+let thread: BfdThreadType;
+let peer: BfdEngineType;
 const events: BfdStateEvent[] = [];
 const errors: string[] = [];
 
