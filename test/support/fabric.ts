@@ -131,7 +131,7 @@ export class Fabric {
   }
 
   /** Waits until every server has the full ECMP picture. */
-  async waitForEcmp(timeoutMs = Number(process.env.FABRIC_WAIT_MS ?? 60_000)): Promise<void> {
+  async waitForEcmp(timeoutMs = 60_000): Promise<void> {
     let last: string[] = [];
     await waitFor(
       async () => {
