@@ -13,14 +13,17 @@ export class BirdPeer implements BgpPeer {
   readonly name: string;
   private proc: LabProcess | null = null;
   private readonly routeSpecs = new Map<string, RouteSpec>();
+  /** A config written by the caller (e.g. the data-center builder) instead of one made from `spec`. */
+  private readonly configText: string | null;
 
   constructor(
     private readonly lab: Lab,
     readonly ns: string,
     readonly spec: SpeakerSpec,
-    opts: { name?: string } = {},
+    opts: { name?: string; config?: string } = {},
   ) {
     this.name = opts.name ?? 'bird';
+    this.configText = opts.config ?? null;
     for (const r of spec.routes ?? []) this.routeSpecs.set(r.prefix, r);
   }
 
@@ -37,6 +40,10 @@ export class BirdPeer implements BgpPeer {
   }
 
   private writeConfig(): void {
+    if (this.configText !== null) {
+      this.lab.writeFile(`${this.name}.conf`, this.configText);
+      return;
+    }
     this.lab.writeFile(`${this.name}.conf`, birdConfig({ ...this.spec, routes: [...this.routeSpecs.values()] }));
   }
 

@@ -26,8 +26,8 @@ import { waitFor, withTimeout } from './wait.js';
 
 export type { BfdSessionView, NeighborError, NeighborView, PathView, RouteList, RouteView };
 
-/** The repository root (this file is test/interop/harness/necod.ts). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository root (this file is test/interop/harness/necod.ts, or its build under dist/). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/dist\/$/, '');
 export const NECOD_JS = `${REPO_ROOT}dist/src/cli/necod.js`;
 
 export interface NecodNeighborSpec extends NeighborSpec {
