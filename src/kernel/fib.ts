@@ -8,18 +8,19 @@
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { isHarmlessError, renderChange } from './batch-lines.js';
-import { BatchWriter, type BatchOutcome } from './batch-writer.js';
+import { BatchWriter, type BatchOutcome } from '../host/batch-writers.js';
 import { diffRoutes, downChanges, gcChanges } from './fib-diff.js';
 import { FibModel, ModelError } from './fib-model.js';
-import { readNexthops, runIp, streamRoutes, type IpContext } from './kernel-reader.js';
+import { runIp, type IpContext } from '../host/ip-runner.js';
+import { readNexthops, streamRoutes } from '../host/route-stream.js';
 import { LegTable } from './leg-set.js';
-import type { MonitorEvent } from './monitor-lines.js';
-import { canonicalAddress, canonicalPrefix, isLinkLocal, isV6, parseAddress } from './prefix.js';
+import type { MonitorEvent } from './monitor-events.js';
+import { canonicalAddress, canonicalPrefix, isLinkLocal, isV6, parseAddress } from '../host/prefix-text.js';
 import { deletionHits, installedFromKernel, loadObjects, readSnapshot, sameObject, sameRoute, splitNexthops } from './reconcile.js';
 import { NextHopResolver } from './resolver.js';
 import { RawSetTable, RouteEntry, type RawSet } from './route-entry.js';
 import { RouteMonitor } from './route-monitor.js';
-import { resolveProtocol, resolveTable, DEFAULT_DIRS } from './rt-names.js';
+import { DEFAULT_DIRS, protocolToWrite, tableToWrite } from '../host/rt-names.js';
 import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
 
 export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
@@ -43,13 +44,8 @@ export interface FibOptions {
   coalesceMs?: number;
   /** Most prefixes per batch; a full window is written at once. Default 50 000. */
   batchMax?: number;
-  /** ip processes sharing the route lines of a large batch. Default 1. */
-  parallel?: number;
-  /**
-   * A batch of at least this many lines pauses `ip monitor` until the writing is done, then
-   * everything is read back instead. Default 10 000; 0 never pauses.
-   */
-  bulkLines?: number;
+  /** Long-lived `ip -batch -` writers sharing the route lines of large batches. Default 2. */
+  writers?: number;
   /** Read-back of necod's routes, in ms; 0 turns it off. Default 30 000. */
   verifyIntervalMs?: number;
   /** Backoff for retrying refused writes: first and longest wait. Default 1 s and 60 s. */
@@ -138,7 +134,6 @@ export class Fib extends EventEmitter {
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
   private readonly watch: boolean;
-  private readonly bulkLines: number;
 
   private readonly legs = new LegTable();
   private readonly model: FibModel;
@@ -184,8 +179,8 @@ export class Fib extends EventEmitter {
     super();
     const dirs = opts.iproute2Dirs ?? DEFAULT_DIRS;
     this.tag = {
-      protocol: resolveProtocol(opts.protocol ?? 'necod', dirs),
-      table: resolveTable(opts.table ?? 'main', dirs),
+      protocol: protocolToWrite(opts.protocol ?? 'necod', dirs),
+      table: tableToWrite(opts.table ?? 'main', dirs),
       metric: opts.metric ?? 32,
     };
     if (!Number.isInteger(this.tag.metric) || this.tag.metric < 0 || this.tag.metric > 0xffffffff) throw new RangeError(`metric ${this.tag.metric} out of range`);
@@ -201,9 +196,8 @@ export class Fib extends EventEmitter {
     this.retryMinMs = opts.retryMinMs ?? 1_000;
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
     this.watch = opts.monitor ?? true;
-    this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel(ids, this.legs);
-    this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, parallel: opts.parallel ?? 1, logger: this.log });
+    this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
     this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
     this.monitor = new RouteMonitor({
       ctx: this.ctx,
@@ -232,7 +226,7 @@ export class Fib extends EventEmitter {
     if (this.started || this.stopping) return;
     const nexthops = await this.probeNexthops();
     this.mode = nexthops ? 'groups' : 'inline';
-    if (this.watch) this.monitor.start();
+    if (this.watch) await this.monitor.start();
     const snap = await readSnapshot(this.ctx, this.tag, { foreign: true });
     if (snap.nexthops) {
       const { own, reserved } = splitNexthops(snap.nexthops, this.model, this.tag.protocol);
@@ -414,7 +408,7 @@ export class Fib extends EventEmitter {
       stale,
       down: [...this.down],
       counters: this.counters(),
-      monitor: { ...this.monitor.counters },
+      monitor: { ...this.monitor.counters, restarts: this.monitor.restarts },
     };
   }
 
@@ -520,10 +514,7 @@ export class Fib extends EventEmitter {
           this.scheduleRetry();
           throw err;
         }
-        if (p) {
-          if (this.bulkLines > 0 && p.lines.length >= this.bulkLines && this.watch) this.monitor.pause();
-          start(p);
-        }
+        if (p) start(p);
         // Let the batch get going before preparing the next one.
         await new Promise((r) => setImmediate(r));
       } catch (err) {
@@ -533,10 +524,6 @@ export class Fib extends EventEmitter {
       }
     }
     await drain();
-    if (this.monitor.isPaused && !this.stopping) {
-      this.monitor.resume();
-      this.resolver.refresh();
-    }
     if (!this.stopping && !this.urgent) {
       const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], new Map(), 'unused nexthop objects');
       if (gc) await this.execute(gc);

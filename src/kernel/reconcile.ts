@@ -1,9 +1,10 @@
 // What the kernel holds of necod's, read back and turned into the model's terms: at start-up
 // (routes left by a previous run stay in place until convergence) and for periodic verification.
 import { BLACKHOLE, UNREACHABLE, type FibModel } from './fib-model.js';
-import { readNexthops, streamRoutes, type IpContext } from './kernel-reader.js';
+import type { IpContext } from '../host/ip-runner.js';
+import { readNexthops, streamRoutes } from '../host/route-stream.js';
 import { legKey, type LegTable } from './leg-set.js';
-import { RTN_BLACKHOLE, RTN_UNICAST, RTN_UNREACHABLE, type KernelNexthop, type KernelRoute } from './route-parse.js';
+import { RTN_BLACKHOLE, RTN_UNICAST, RTN_UNREACHABLE, type KernelNexthop, type KernelRoute } from '../host/route-records.js';
 import type { InstalledRoute, RouteTag } from './types.js';
 
 export interface KernelSnapshot {

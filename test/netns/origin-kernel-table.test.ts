@@ -124,7 +124,7 @@ describe('kernel table options', () => {
   it('a table named in rt_tables, not yet created, fills in later', async () => {
     const rtTables = join(tmp, 'rt_tables');
     writeFileSync(rtTables, '150 pods\n');
-    const { origin, tracker } = follow({ table: 'pods', rtTablesFiles: [rtTables] });
+    const { origin, tracker } = follow({ table: 'pods', iproute2Dirs: [tmp] });
     await origin.start();
     expect(origin.table).toBe(150);
     expect(tracker.prefixes()).toEqual([]);
@@ -134,7 +134,7 @@ describe('kernel table options', () => {
   });
 
   it('an unknown table name fails start', async () => {
-    const { origin } = follow({ table: 'nosuch', rtTablesFiles: [join(tmp, 'absent')] });
+    const { origin } = follow({ table: 'nosuch', iproute2Dirs: [join(tmp, 'absent')] });
     await expect(origin.start()).rejects.toThrow(/unknown routing table "nosuch"/);
   });
 

@@ -1,15 +1,14 @@
-// Runs `ip -batch -force` child processes and reports, for every line written, whether the
-// kernel refused it. Small batches are streamed into the stdin of a spare ip started ahead of
-// time; large ones are written to a file that ip reads at its own pace, so that ip never waits
-// for a busy event loop to refill a pipe. The event loop never waits on the child. One process
-// per batch keeps ip's interface-name cache fresh.
+// The kernel's writers: long-lived `ip -batch - -force` processes (two by default, one per core
+// of a small server) fed through their stdin pipes, so that ip works while necod goes on
+// decoding, with backpressure from the pipes rather than from waiting for whole batches. Each
+// job ends with a sentinel line ip refuses; its "Command failed -:N" marks the job done, and every
+// other failure maps back to the job's line (and so to its prefix). A writer that dies mid-job
+// (ip exits on some argument errors) is replaced, and the job's lines run again in one-shot
+// processes that find the line that kills ip. Long-lived ip caches interface indexes by name, so
+// writers are recycled when a device comes or goes (recycle()). Not a differ: lines in, refusals out.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { BatchErrorReader } from './batch-lines.js';
+import { BatchErrorReader } from './batch-errors.js';
 
 /** A line that iproute2 rejects without side effects: its failure report marks progress. */
 const SENTINEL = 'necod-sync';
@@ -20,14 +19,12 @@ export interface BatchWriterOptions {
   ip?: string;
   /** Run inside this network namespace (`ip -n NS`). */
   netns?: string | null;
-  /** Processes that may share the route lines of one large batch. */
-  parallel?: number;
-  /** Route lines per extra process before splitting pays. */
+  /** Long-lived ip processes sharing the route lines of large batches. Default 2. */
+  writers?: number;
+  /** Route lines per extra writer before splitting pays. Default 2 000. */
   parallelMin?: number;
-  /** A process gets this long, plus 1 ms per line, before it is killed. */
+  /** A job gets this long, plus 1 ms per line, before its process is killed. */
   timeoutMs?: number;
-  /** Batches of at least this many lines go through a file rather than a pipe. */
-  fileMin?: number;
   logger?: Logger;
 }
 
@@ -35,7 +32,7 @@ export interface BatchJob {
   lines: readonly string[];
   /**
    * Lines before this index (nexthop objects) must have run before any later one starts; only
-   * matters when later lines are split over several processes.
+   * matters when later lines are split over several writers.
    */
   barrier?: number;
 }
@@ -43,6 +40,7 @@ export interface BatchJob {
 export interface BatchOutcome {
   /** Line index → the kernel's reason, for every refused line. */
   errors: Map<number, string>;
+  /** Writer jobs and one-shot processes the batch took. */
   processes: number;
   /** Processes that died before finishing (ip exits on some argument errors). */
   crashes: number;
@@ -58,35 +56,47 @@ interface RunResult {
 
 export class BatchWriter {
   private readonly ip: string;
-  private readonly baseArgs: string[];
-  private readonly parallel: number;
+  private readonly args: string[];
+  private readonly count: number;
   private readonly parallelMin: number;
   private readonly timeoutMs: number;
-  private readonly fileMin: number;
-  private dir: string | null = null;
-  private fileNo = 0;
   private readonly log: Logger | undefined;
-  private spare: IpProcess | null = null;
-  private session: IpSession | null = null;
-  private sessionQueue: Promise<unknown> = Promise.resolve();
+  private readonly writers: Array<IpSession | null>;
+  /** The writer of urgent jobs (next-hop failover): never queued behind a bulk batch. */
+  private quick: IpSession | null = null;
   private readonly live = new Set<IpProcess>();
   private closed = false;
 
   constructor(opts: BatchWriterOptions = {}) {
     this.ip = opts.ip ?? 'ip';
-    this.baseArgs = opts.netns ? ['-n', opts.netns] : [];
-    this.parallel = Math.max(1, opts.parallel ?? 1);
-    this.parallelMin = Math.max(1, opts.parallelMin ?? 20_000);
+    this.args = [...(opts.netns ? ['-n', opts.netns] : []), '-batch', '-', '-force'];
+    this.count = Math.max(1, opts.writers ?? 2);
+    this.parallelMin = Math.max(1, opts.parallelMin ?? 2_000);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.fileMin = Math.max(1, opts.fileMin ?? 2_000);
     this.log = opts.logger;
+    this.writers = new Array<IpSession | null>(this.count).fill(null);
   }
 
-  /** Starts the spare process (and the session for urgent batches) now rather than when needed. */
+  /** Starts the writers now rather than at the first batch. */
   warm(): void {
     if (this.closed) return;
-    if (!this.spare?.usable) this.spare = this.start(false);
-    if (!this.session?.alive) this.session = new IpSession(this.ip, [...this.baseArgs, '-batch', '-', '-force']);
+    for (let i = 0; i < this.count; i++) this.writer(i);
+    if (!this.quick?.alive) this.quick = new IpSession(this.ip, this.args);
+  }
+
+  /**
+   * Ends the writers once their queued jobs are done; later jobs get fresh ones. For when a
+   * device appeared or went: a long-lived ip would write to the index it cached for the name.
+   */
+  recycle(): void {
+    for (let i = 0; i < this.count; i++) {
+      const w = this.writers[i];
+      this.writers[i] = null;
+      void w?.close();
+    }
+    const q = this.quick;
+    this.quick = null;
+    void q?.close();
   }
 
   async run(job: BatchJob): Promise<BatchOutcome> {
@@ -95,92 +105,84 @@ export class BatchWriter {
     const n = job.lines.length;
     if (n === 0) return outcome;
     const barrier = Math.min(Math.max(job.barrier ?? 0, 0), n);
-    const split = Math.min(this.parallel, Math.ceil((n - barrier) / this.parallelMin));
+    const split = Math.max(1, Math.min(this.count, Math.ceil((n - barrier) / this.parallelMin)));
     if (split <= 1) {
-      await this.runRange(job.lines, 0, n, outcome);
+      await this.runOn(0, job.lines, 0, n, outcome);
     } else {
-      if (barrier > 0) await this.runRange(job.lines, 0, barrier, outcome);
+      if (barrier > 0) await this.runOn(0, job.lines, 0, barrier, outcome);
       const parts: Promise<void>[] = [];
       const step = Math.ceil((n - barrier) / split);
-      for (let from = barrier; from < n; from += step) parts.push(this.runRange(job.lines, from, Math.min(n, from + step), outcome));
+      let w = 0;
+      for (let from = barrier; from < n; from += step) parts.push(this.runOn(w++, job.lines, from, Math.min(n, from + step), outcome));
       await Promise.all(parts);
     }
     return outcome;
   }
 
   /**
-   * A small urgent batch through a long-lived ip: no process start or exit on the way, so a group
-   * change reaches the kernel in well under a millisecond of overhead. Only for lines that name
-   * no device (nexthop group changes): a long-lived ip caches interface indexes by name, and a
-   * device re-created under the same name would be written to the old index.
+   * A small urgent batch through its own long-lived ip: no process start, and no bulk batch
+   * ahead of it in the pipe, so a group change reaches the kernel within a millisecond.
    */
-  runQuick(lines: readonly string[]): Promise<BatchOutcome> {
-    const job = this.sessionQueue.then(async (): Promise<BatchOutcome> => {
-      if (this.closed) throw new Error('batch writer closed');
-      if (lines.some((l) => / dev /.test(l))) return this.run({ lines });
-      if (!this.session?.alive) this.session = new IpSession(this.ip, [...this.baseArgs, '-batch', '-', '-force']);
-      const errors = await this.session.run(lines, this.timeoutMs);
-      if (errors !== null) return { errors, processes: 0, crashes: 0 };
-      // The session died or stalled: the ordinary path finds out line by line.
-      this.log?.warn('ip session lost; rerunning the batch in a new process');
-      this.session = null;
-      return this.run({ lines });
-    });
-    this.sessionQueue = job.catch(() => {});
-    return job;
+  async runQuick(lines: readonly string[]): Promise<BatchOutcome> {
+    if (this.closed) throw new Error('batch writer closed');
+    if (!this.quick?.alive) this.quick = new IpSession(this.ip, this.args);
+    const outcome: BatchOutcome = { errors: new Map(), processes: 1, crashes: 0 };
+    await this.runSession(this.quick, lines, 0, lines.length, outcome);
+    return outcome;
   }
 
-  /** Ends the spare process and the session, and waits for running ones. */
+  /** Ends the writers, waiting for their jobs, and waits for one-shot processes. */
   async close(): Promise<void> {
-    await this.sessionQueue;
     this.closed = true;
-    const spare = this.spare;
-    this.spare = null;
-    spare?.endIdle();
-    const session = this.session;
-    this.session = null;
-    await session?.close();
+    const all = [...this.writers, this.quick];
+    this.writers.fill(null);
+    this.quick = null;
+    await Promise.all(all.map((w) => w?.close()));
     await Promise.all([...this.live].map((p) => p.exited));
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = null;
   }
 
-  private take(): IpProcess {
-    const p = this.spare?.usable ? this.spare : this.start(false);
-    this.spare = null;
-    // The next spare starts after this batch's lines are on their way, not before.
-    setImmediate(() => this.warm());
-    return p;
+  private writer(i: number): IpSession {
+    let w = this.writers[i];
+    if (!w?.alive) {
+      w = new IpSession(this.ip, this.args);
+      this.writers[i] = w;
+    }
+    return w;
   }
 
-  private start(careful: boolean, file: string | null = null): IpProcess {
-    const p = new IpProcess(this.ip, [...this.baseArgs, '-batch', file ?? '-', '-force'], careful, file !== null);
+  private runOn(i: number, lines: readonly string[], from: number, to: number, outcome: BatchOutcome): Promise<void> {
+    return this.runSession(this.writer(i % this.count), lines, from, to, outcome);
+  }
+
+  private async runSession(session: IpSession, lines: readonly string[], from: number, to: number, outcome: BatchOutcome): Promise<void> {
+    outcome.processes++;
+    const errors = await session.run(lines, from, to, this.timeoutMs + (to - from));
+    if (errors !== null) {
+      for (const [i, reason] of errors) outcome.errors.set(i, reason);
+      return;
+    }
+    // The writer died or stalled: which lines ran is unknown. Replaces are idempotent and
+    // deletes of what is gone count as done, so the whole part runs again, line by line if need be.
+    outcome.crashes++;
+    this.log?.warn({ lines: to - from }, 'ip writer lost; rerunning its job in new processes');
+    await this.runRange(lines, from, to, outcome);
+  }
+
+  private start(careful: boolean): IpProcess {
+    const p = new IpProcess(this.ip, this.args, careful);
     this.live.add(p);
     void p.exited.then(() => this.live.delete(p));
     return p;
   }
 
-  private async batchFile(lines: readonly string[], from: number, to: number, careful: boolean): Promise<string> {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'necod-batch-'));
-    const path = join(this.dir, `batch-${++this.fileNo}`);
-    await writeFile(path, batchText(lines, from, to, careful));
-    return path;
-  }
-
-  /** Runs lines [from, to), re-running whatever a crashed process left unknown. */
+  /** Runs lines [from, to) in one-shot processes, re-running whatever a crashed one left unknown. */
   private async runRange(lines: readonly string[], from: number, to: number, outcome: BatchOutcome): Promise<void> {
     let careful = false;
     let start = from;
     while (start < to) {
-      const file = to - start >= this.fileMin ? await this.batchFile(lines, start, to, careful) : null;
-      const proc = file !== null || careful ? this.start(careful, file) : this.take();
+      const proc = this.start(careful);
       outcome.processes++;
-      let r: RunResult;
-      try {
-        r = await proc.run(lines, start, to, this.timeoutMs + (to - start));
-      } finally {
-        if (file !== null) await rm(file, { force: true });
-      }
+      const r = await proc.run(lines, start, to, this.timeoutMs + (to - start));
       for (const [i, reason] of r.errors) outcome.errors.set(i, reason);
       if (!r.crashed) return;
       outcome.crashes++;
@@ -191,20 +193,12 @@ export class BatchWriter {
         start = r.doneUpTo + 1;
       } else {
         // Lines after the last reported failure may or may not have run: run them again, one
-        // confirmation per line, which names the line that kills ip. Replaces are idempotent and
-        // deletes of what is gone count as done.
+        // confirmation per line, which names the line that kills ip.
         start = r.doneUpTo;
         careful = true;
       }
     }
   }
-}
-
-/** Lines [from, to) as a batch file, with a sentinel after each line in careful mode. */
-function batchText(lines: readonly string[], from: number, to: number, careful: boolean): string {
-  let text = '';
-  for (let i = from; i < to; i++) text += careful ? `${lines[i]}\n${SENTINEL}\n` : `${lines[i]}\n`;
-  return text;
 }
 
 /** One `ip -batch - -force` child. */
@@ -220,8 +214,6 @@ class IpProcess {
     ip: string,
     args: string[],
     private readonly careful: boolean,
-    /** ip reads its lines from a file named in args, not from stdin. */
-    private readonly fromFile = false,
   ) {
     this.child = spawn(ip, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.resume();
@@ -276,8 +268,7 @@ class IpProcess {
 
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     timer.unref();
-    if (this.fromFile) this.child.stdin.end();
-    else void this.pump(lines, from, to);
+    void pump(this.child.stdin, lines, from, to, this.careful, () => this.alive, true);
     const { code, signal, spawnError } = await this.exited;
     clearTimeout(timer);
 
@@ -291,42 +282,48 @@ class IpProcess {
     const doneUpTo = this.careful ? from + confirmed : Math.min(to, from + Math.floor(reader.lastFailedLine / step));
     return { errors, doneUpTo, crashed: true, reason };
   }
-
-  private async pump(lines: readonly string[], from: number, to: number): Promise<void> {
-    const stdin = this.child.stdin;
-    let buf = '';
-    for (let i = from; i < to; i++) {
-      buf += lines[i] + '\n';
-      if (this.careful) buf += SENTINEL + '\n';
-      if (buf.length >= CHUNK_BYTES) {
-        if (!this.alive) return;
-        const ok = stdin.write(buf);
-        buf = '';
-        if (!ok) await this.drained();
-      }
-    }
-    if (this.alive) stdin.end(buf);
-  }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.child.stdin.off('drain', done);
-        this.child.stdin.off('close', done);
-        resolve();
-      };
-      this.child.stdin.on('drain', done);
-      this.child.stdin.on('close', done);
-    });
-  }
 }
 
-/** A long-lived `ip -batch - -force`; a sentinel after each job reports when it is done. */
+/**
+ * Writes lines [from, to) in chunks, waiting for 'drain' when the pipe is full (a sentinel after
+ * each line in careful mode); ends stdin afterwards if `end`.
+ */
+async function pump(stdin: NodeJS.WritableStream, lines: readonly string[], from: number, to: number, careful: boolean, alive: () => boolean, end: boolean, tail = ''): Promise<void> {
+  let buf = '';
+  for (let i = from; i < to; i++) {
+    buf += lines[i] + '\n';
+    if (careful) buf += SENTINEL + '\n';
+    if (buf.length >= CHUNK_BYTES) {
+      if (!alive()) return;
+      const ok = stdin.write(buf);
+      buf = '';
+      if (!ok) await drained(stdin);
+    }
+  }
+  if (!alive()) return;
+  if (end) stdin.end(buf + tail);
+  else stdin.write(buf + tail);
+}
+
+function drained(stdin: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stdin.off('drain', done);
+      stdin.off('close', done);
+      resolve();
+    };
+    stdin.on('drain', done);
+    stdin.on('close', done);
+  });
+}
+
+/** A long-lived `ip -batch - -force`; a sentinel after each job reports when it is done. Jobs queue. */
 class IpSession {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly reader: BatchErrorReader;
   private written = 0;
-  private job: { start: number; end: number; errors: Map<number, string>; done: (ok: boolean) => void } | null = null;
+  private job: { start: number; end: number; from: number; errors: Map<number, string>; done: (ok: boolean) => void } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly exited: Promise<void>;
   alive = true;
 
@@ -340,7 +337,7 @@ class IpSession {
       if (n === job.end + 1) {
         this.job = null;
         job.done(true);
-      } else if (n > job.start && n <= job.end) job.errors.set(n - job.start - 1, reason);
+      } else if (n > job.start && n <= job.end) job.errors.set(job.from + n - job.start - 1, reason);
     });
     this.child.stderr.setEncoding('utf8').on('data', (c: string) => this.reader.feed(c));
     this.exited = new Promise((resolve) => {
@@ -356,23 +353,30 @@ class IpSession {
     });
   }
 
-  /** The refused lines of this job, or null if ip died or did not answer in time. */
-  async run(lines: readonly string[], timeoutMs: number): Promise<Map<number, string> | null> {
+  /** The refused lines (by index) of lines [from, to), or null if ip died or did not answer in time. */
+  run(lines: readonly string[], from: number, to: number, timeoutMs: number): Promise<Map<number, string> | null> {
+    const job = this.queue.then(() => this.runNow(lines, from, to, timeoutMs));
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  private async runNow(lines: readonly string[], from: number, to: number, timeoutMs: number): Promise<Map<number, string> | null> {
     if (!this.alive) return null;
     const errors = new Map<number, string>();
     const start = this.written;
-    this.written += lines.length + 1;
+    this.written += to - from + 1;
     let timer: NodeJS.Timeout | undefined;
     const ok = await new Promise<boolean>((resolve) => {
-      this.job = { start, end: start + lines.length, errors, done: resolve };
+      this.job = { start, end: start + (to - from), from, errors, done: resolve };
       timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
-      this.child.stdin.write(lines.join('\n') + `\n${SENTINEL}\n`);
+      void pump(this.child.stdin, lines, from, to, false, () => this.alive, false, `${SENTINEL}\n`);
     });
     clearTimeout(timer);
     return ok ? errors : null;
   }
 
   async close(): Promise<void> {
+    await this.queue;
     this.child.stdin.end();
     await this.exited;
   }
