@@ -5,6 +5,24 @@
 // prefixes) the dirty prefixes get their next hops resolved, the differ turns them into kernel
 // changes against the model, the writer runs them, and the changes the kernel accepted go into
 // the model. Refused ones leave the prefix failed, visible in the API, and retried.
+//
+// Failover plans (the contract with the BFD worker thread). In nexthop-group mode, taking a dead
+// next hop out of every route is a handful of group changes, whatever the number of routes; the
+// FIB keeps those `ip -batch` lines prepared for every next hop its groups hold:
+//   failoverPlan(via)            the lines now (`nexthop replace id G group … proto P`, one per
+//                                group holding via and something else), or null when groups are
+//                                off or there is nothing to do;
+//   onFailoverPlan(cb)           cb(via, lines | null) whenever the plan of a via changes (after a
+//                                batch changed nexthop objects, or the mode is known at start);
+//   nextHopDown(via, {applied})  with `applied: true`, another thread already wrote the plan: the
+//                                FIB applies the same group changes to its model without writing
+//                                them, then writes only whatever still differs (normally nothing).
+// The plan replaces groups rather than deleting the via's leg object: deleting the leg would also
+// delete, in the kernel, every route whose group holds nothing else, which the model could only
+// learn by a scan of all routes; replacing groups keeps every route and touches only the groups.
+// A route whose only next hop is via keeps pointing at it until the RIB withdraws it, as without
+// BFD. The lines carry numbers only (ids, protocol), so any `ip -batch -` in the namespace can
+// write them.
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { isHarmlessError, renderChange } from './batch-lines.js';
@@ -149,6 +167,8 @@ export class Fib extends EventEmitter {
   private readonly viaCanon = new Map<string, string | null>();
   private strays: number[] = [];
   private epoch = 0;
+  /** Failover plan per next-hop address, as last published. */
+  private plans = new Map<string, { changes: Change[]; lines: string[] }>();
 
   private readonly writer: BatchWriter;
   private readonly resolver: NextHopResolver;
@@ -245,6 +265,7 @@ export class Fib extends EventEmitter {
     }
     this.writer.warm();
     this.started = true;
+    this.refreshPlans();
     this.log.info(
       { mode: this.mode, protocol: this.tag.protocol, table: this.tag.table, metric: this.tag.metric, kept: snap.routes.size, objects: this.model.objects.size, foreign: snap.foreign.size },
       'kernel FIB started',
@@ -272,6 +293,7 @@ export class Fib extends EventEmitter {
     for (const t of [this.timer, this.retryTimer, this.refreshTimer]) if (t) clearTimeout(t);
     this.timer = this.retryTimer = this.refreshTimer = null;
     await this.loop;
+    this.refreshPlans();
     await this.monitor.stop();
     this.resolver.close();
     if (!keep && this.started) await this.removeEverything();
@@ -325,18 +347,71 @@ export class Fib extends EventEmitter {
   /**
    * A next hop is gone (its BFD session or BGP neighbor went down). Every nexthop group holding
    * it drops it at once, in one batch ahead of everything else: one write per group, whatever
-   * the number of routes. Routes are re-examined afterwards as usual.
+   * the number of routes. Routes are re-examined afterwards as usual. With `applied`, the
+   * failover plan of this via was already written by another thread (see the file comment).
    */
-  nextHopDown(via: string): void {
+  nextHopDown(via: string, opts: { applied?: boolean } = {}): void {
     const v = canonicalAddress(via);
     if (v === null || this.down.has(v) || this.stopping) return;
     this.down.add(v);
     this.epoch++;
     if (this.mode === 'groups') {
+      if (opts.applied) this.applyWrittenPlan(v);
       this.urgent = true;
       this.kick();
     }
     for (const e of this.raws.usersOfVia(v)) this.markDirty(e);
+  }
+
+  /**
+   * The `ip -batch` lines that take `via` out of every route at once, prepared in advance; null
+   * when nexthop groups are off or no group holds via next to another next hop.
+   */
+  failoverPlan(via: string): string[] | null {
+    const v = canonicalAddress(via);
+    return v === null ? null : (this.plans.get(v)?.lines ?? null);
+  }
+
+  /** Calls `cb(via, lines | null)` whenever a via's failover plan changes; returns the unsubscribe. */
+  onFailoverPlan(cb: (via: string, lines: string[] | null) => void): () => void {
+    this.on('failover-plan', cb);
+    return () => this.off('failover-plan', cb);
+  }
+
+  /** The model takes the group changes of the plan another thread wrote, as the kernel did. */
+  private applyWrittenPlan(via: string): void {
+    const plan = this.plans.get(via);
+    if (!plan) return;
+    for (const c of plan.changes) {
+      try {
+        this.model.apply(c);
+      } catch (err) {
+        if (!(err instanceof ModelError)) throw err;
+        // The plan was older than the model: verification finds what the kernel holds.
+        this.monitor.requestVerify(0);
+      }
+    }
+    this.refreshPlans();
+  }
+
+  /** Recomputes every via's failover plan and announces those that changed. */
+  private refreshPlans(): void {
+    const next = new Map<string, { changes: Change[]; lines: string[] }>();
+    if (this.mode === 'groups' && !this.stopping) {
+      const vias = new Set<string>();
+      for (const o of this.model.objects.values()) if (o.type === 'leg' && !this.down.has(o.leg.via)) vias.add(o.leg.via);
+      for (const via of vias) {
+        const changes = downChanges(this.model, new Set([via]));
+        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag)) });
+      }
+    }
+    const old = this.plans;
+    this.plans = next;
+    for (const [via, plan] of next) {
+      const before = old.get(via);
+      if (!before || before.lines.join('\n') !== plan.lines.join('\n')) this.emit('failover-plan', via, plan.lines);
+    }
+    for (const via of old.keys()) if (!next.has(via)) this.emit('failover-plan', via, null);
   }
 
   /** The next hop is usable again: routes asking for it get it back. */
@@ -638,6 +713,7 @@ export class Fib extends EventEmitter {
     this.settleStates(p.targets, p.owners, p.problems, routeErrors, objectErrors);
     const report: BatchReport = { prefixes: p.slice.length, lines: p.lines.length, failures: refused.size, ms: performance.now() - p.t0 };
     this.log.debug({ ...report, what: p.what, crashes: outcome.crashes }, 'kernel batch');
+    if (this.mode === 'groups') this.refreshPlans();
     this.emit('batch', report);
   }
 
@@ -895,6 +971,9 @@ export class Fib extends EventEmitter {
         return;
       }
       case 'device':
+        // Long-lived writers cache interface indexes by name: a device that came or went makes
+        // them stale.
+        this.writer.recycle();
         // The kernel drops routes and nexthop objects of a device going down without telling
         // anyone: read back what is left, and look next hops up again.
         this.refreshResolutionSoon();
@@ -975,6 +1054,7 @@ export class Fib extends EventEmitter {
       this.markDirty(e);
     }
     if (touched.size > 0) this.log.warn({ routes: touched.size }, 'kernel differed from necod; repairing');
+    this.refreshPlans();
   }
 
   private async probeNexthops(): Promise<boolean> {
