@@ -29,6 +29,7 @@ export async function startKernel(config: NecodConfig, logger: Logger): Promise<
     ecmpMax: k.ecmpMax,
     keepOnStop: k.keepOnStop,
     coalesceMs: k.coalesceMs,
+    writers: k.writers,
     logger,
   });
   await fib.start();
