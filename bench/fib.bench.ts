@@ -178,7 +178,7 @@ async function feed(fib: Fib, n: number, shape: Shape): Promise<void> {
     const end = Math.min(n, i + 10_000);
     for (; i < end; i++) {
       const d = desired(i, shape);
-      fib.set(d.prefix, d);
+      fib.set(d.prefix ?? "", d);
     }
     await new Promise((r) => setImmediate(r));
   }

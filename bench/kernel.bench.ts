@@ -304,14 +304,14 @@ function startNecod(c: Case, dir: string, writers: number): () => Promise<Daemon
         'asn: 64600',
         `listen: {address: "${c.v6 ? R_V6 : R_V4}", port: 179}`,
         `api: {socket: ${sock}}`,
-        'log: {level: warn}',
+        `log: {level: ${process.env.NECOD_LOG ?? 'warn'}}`,
         `kernel: {table: ${TABLE}, writers: ${writers}}`,
         'neighbors:',
         ...peers.map((p, i) => `  - {name: f${i}, address: "${p}", remote-as: 64600, passive: true}`),
         '',
       ].join('\n'),
     );
-    const child = spawn('node', [join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('node', [...(process.env.NECOD_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: ['ignore', process.env.NECOD_LOG ? 'inherit' : 'ignore', 'inherit'] });
     for (let i = 0; i < 200; i++) {
       if (readdirSync(dir).includes('necod.sock')) break;
       await sleep(50);

@@ -31,12 +31,13 @@ function routeBody(prefix: string, route: InstalledRoute, tag: RouteTag): string
   }
 }
 
-export function renderChange(change: Change, tag: RouteTag): string {
+/** The `ip -batch` line of a change; `format` names a route key as prefix text. */
+export function renderChange<K>(change: Change<K>, tag: RouteTag, format: (key: K) => string = String): string {
   switch (change.op) {
     case 'route-replace':
-      return `route replace ${routeBody(change.prefix, change.route, tag)}`;
+      return `route replace ${routeBody(format(change.prefix), change.route, tag)}`;
     case 'route-delete':
-      return `route delete ${change.prefix} proto ${tag.protocol} metric ${tag.metric} table ${tag.table}`;
+      return `route delete ${format(change.prefix)} proto ${tag.protocol} metric ${tag.metric} table ${tag.table}`;
     case 'nexthop-replace': {
       const o = change.obj;
       if (o.type === 'leg') {
@@ -54,7 +55,7 @@ export function renderChange(change: Change, tag: RouteTag): string {
  * Whether an error on this change means the thing is already as wanted: deleting a route or an
  * object that is not there (ESRCH for routes, ENOENT for nexthop objects).
  */
-export function isHarmlessError(change: Change, message: string): boolean {
+export function isHarmlessError<K>(change: Change<K>, message: string): boolean {
   if (change.op === 'route-delete') return /No such process/.test(message);
   if (change.op === 'nexthop-delete') return /No such file or directory|does not exist/.test(message);
   return false;

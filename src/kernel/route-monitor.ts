@@ -54,6 +54,8 @@ export class RouteMonitor {
   start(): Promise<void> {
     if (!this.stopped) return this.started;
     this.stopped = false;
+    // The start-up read counts as the first verification.
+    this.lastVerifyAt = Date.now();
     this.started = this.subscription.start().catch((err: unknown) => {
       this.opts.logger?.error({ err }, 'cannot run ip monitor');
     });
