@@ -258,6 +258,11 @@ async function runOne(c: Case, feederNs: string, dir: string, start: () => Promi
     }
     const cpu = treeCpu(pid);
     const finalRss = status(pid, 'VmRSS');
+    if (process.env.NECOD_SNAPSHOT) {
+      // --heapsnapshot-signal=SIGUSR1 in NECOD_NODE_ARGS: a heap snapshot of the installed state.
+      process.kill(pid, 'SIGUSR1');
+      await sleep(Number(process.env.NECOD_SNAPSHOT));
+    }
     peakRss = Math.max(peakRss, status(pid, 'VmHWM'));
     return { ms: doneAt - first, cpu, peakRss, finalRss, baseRss };
   } finally {
@@ -321,20 +326,32 @@ function startNecod(c: Case, dir: string, writers: number): () => Promise<Daemon
   };
 }
 
-/** The same routes as `ip -batch` lines through `writers` processes at full speed: the ceiling. */
+/**
+ * The ceiling: the lines necod writes (routes on a nexthop object, `nhid N`, as with the default
+ * nexthop-groups on this kernel; a group of two legs for ECMP), fed to `writers` `ip -batch`
+ * processes as fast as they take them, nothing else running.
+ */
 async function ceiling(c: Case, writers: number): Promise<number> {
   flushTable();
-  const via = c.v6 ? FEEDERS_V6[0] : FEEDERS_V4[0];
+  spawnSync('ip', ['nexthop', 'flush']);
+  const vias = (c.v6 ? FEEDERS_V6 : FEEDERS_V4).slice(0, c.feeders);
+  const head = vias.map((v, i) => `nexthop replace id ${i + 1} via ${v} dev kr0 proto 200`);
+  let nhid = 1;
+  if (vias.length > 1) {
+    head.push(`nexthop replace id 9 group ${vias.map((_, i) => i + 1).join('/')} proto 200`);
+    nhid = 9;
+  }
+  sh(['ip', '-batch', '-'], head.join('\n') + '\n');
   const lines: string[] = [];
   if (c.v6) {
     const t = ipv6Table(c.n);
-    for (let i = 0; i < c.n; i++) lines.push(`route replace 2a00:${((t.addrs[16 * i + 2] << 8) | t.addrs[16 * i + 3]).toString(16)}:${(t.addrs[16 * i + 4] << 8).toString(16)}::/48 proto 200 metric 32 table ${TABLE} via ${via} dev kr0`);
+    for (let i = 0; i < c.n; i++) lines.push(`route replace 2a00:${((t.addrs[16 * i + 2] << 8) | t.addrs[16 * i + 3]).toString(16)}:${(t.addrs[16 * i + 4] << 8).toString(16)}::/48 proto 200 metric 32 table ${TABLE} nhid ${nhid}`);
   } else {
     const keys = ipv4FullTable(c.n).keys;
     for (let i = 0; i < c.n; i++) {
       const k = keys[i];
       const a = Math.floor(k / 64);
-      lines.push(`route replace ${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/${k % 64} proto 200 metric 32 table ${TABLE} via ${via} dev kr0`);
+      lines.push(`route replace ${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/${k % 64} proto 200 metric 32 table ${TABLE} nhid ${nhid}`);
     }
   }
   const per = Math.ceil(lines.length / writers);
@@ -350,6 +367,7 @@ async function ceiling(c: Case, writers: number): Promise<number> {
   );
   const ms = now() - t0;
   flushTable();
+  spawnSync('ip', ['nexthop', 'flush']);
   return ms;
 }
 

@@ -28,8 +28,17 @@ export interface BatchWriterOptions {
   logger?: Logger;
 }
 
+/**
+ * The lines of a job: an array, or anything that renders line i on demand (a batch of a full
+ * table is rendered chunk by chunk as the pipe takes it, never held as 50 000 strings).
+ */
+export interface Lines {
+  readonly length: number;
+  at(i: number): string | undefined;
+}
+
 export interface BatchJob {
-  lines: readonly string[];
+  lines: Lines;
   /**
    * Lines before this index (nexthop objects) must have run before any later one starts; only
    * matters when later lines are split over several writers.
@@ -123,7 +132,7 @@ export class BatchWriter {
    * A small urgent batch through its own long-lived ip: no process start, and no bulk batch
    * ahead of it in the pipe, so a group change reaches the kernel within a millisecond.
    */
-  async runQuick(lines: readonly string[]): Promise<BatchOutcome> {
+  async runQuick(lines: Lines): Promise<BatchOutcome> {
     if (this.closed) throw new Error('batch writer closed');
     if (!this.quick?.alive) this.quick = new IpSession(this.ip, this.args);
     const outcome: BatchOutcome = { errors: new Map(), processes: 1, crashes: 0 };
@@ -150,11 +159,11 @@ export class BatchWriter {
     return w;
   }
 
-  private runOn(i: number, lines: readonly string[], from: number, to: number, outcome: BatchOutcome): Promise<void> {
+  private runOn(i: number, lines: Lines, from: number, to: number, outcome: BatchOutcome): Promise<void> {
     return this.runSession(this.writer(i % this.count), lines, from, to, outcome);
   }
 
-  private async runSession(session: IpSession, lines: readonly string[], from: number, to: number, outcome: BatchOutcome): Promise<void> {
+  private async runSession(session: IpSession, lines: Lines, from: number, to: number, outcome: BatchOutcome): Promise<void> {
     outcome.processes++;
     const errors = await session.run(lines, from, to, this.timeoutMs + (to - from));
     if (errors !== null) {
@@ -176,7 +185,7 @@ export class BatchWriter {
   }
 
   /** Runs lines [from, to) in one-shot processes, re-running whatever a crashed one left unknown. */
-  private async runRange(lines: readonly string[], from: number, to: number, outcome: BatchOutcome): Promise<void> {
+  private async runRange(lines: Lines, from: number, to: number, outcome: BatchOutcome): Promise<void> {
     let careful = false;
     let start = from;
     while (start < to) {
@@ -186,7 +195,7 @@ export class BatchWriter {
       for (const [i, reason] of r.errors) outcome.errors.set(i, reason);
       if (!r.crashed) return;
       outcome.crashes++;
-      this.log?.warn({ line: lines[r.doneUpTo], reason: r.reason, careful }, 'ip -batch exited early');
+      this.log?.warn({ line: lines.at(r.doneUpTo), reason: r.reason, careful }, 'ip -batch exited early');
       if (careful) {
         // In careful mode the first unconfirmed line is the one ip died on.
         if (r.doneUpTo < to) outcome.errors.set(r.doneUpTo, r.reason || 'ip exited on this line');
@@ -250,7 +259,7 @@ class IpProcess {
     }
   }
 
-  async run(lines: readonly string[], from: number, to: number, timeoutMs: number): Promise<RunResult> {
+  async run(lines: Lines, from: number, to: number, timeoutMs: number): Promise<RunResult> {
     this.used = true;
     const errors = new Map<number, string>();
     const step = this.careful ? 2 : 1;
@@ -288,10 +297,10 @@ class IpProcess {
  * Writes lines [from, to) in chunks, waiting for 'drain' when the pipe is full (a sentinel after
  * each line in careful mode); ends stdin afterwards if `end`.
  */
-async function pump(stdin: NodeJS.WritableStream, lines: readonly string[], from: number, to: number, careful: boolean, alive: () => boolean, end: boolean, tail = ''): Promise<void> {
+async function pump(stdin: NodeJS.WritableStream, lines: Lines, from: number, to: number, careful: boolean, alive: () => boolean, end: boolean, tail = ''): Promise<void> {
   let buf = '';
   for (let i = from; i < to; i++) {
-    buf += lines[i] + '\n';
+    buf += lines.at(i) + '\n';
     if (careful) buf += SENTINEL + '\n';
     if (buf.length >= CHUNK_BYTES) {
       if (!alive()) return;
@@ -354,13 +363,13 @@ class IpSession {
   }
 
   /** The refused lines (by index) of lines [from, to), or null if ip died or did not answer in time. */
-  run(lines: readonly string[], from: number, to: number, timeoutMs: number): Promise<Map<number, string> | null> {
+  run(lines: Lines, from: number, to: number, timeoutMs: number): Promise<Map<number, string> | null> {
     const job = this.queue.then(() => this.runNow(lines, from, to, timeoutMs));
     this.queue = job.catch(() => {});
     return job;
   }
 
-  private async runNow(lines: readonly string[], from: number, to: number, timeoutMs: number): Promise<Map<number, string> | null> {
+  private async runNow(lines: Lines, from: number, to: number, timeoutMs: number): Promise<Map<number, string> | null> {
     if (!this.alive) return null;
     const errors = new Map<number, string>();
     const start = this.written;

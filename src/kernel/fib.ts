@@ -25,7 +25,7 @@
 // write them.
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
-import { BatchWriter, type BatchOutcome } from '../host/batch-writers.js';
+import { BatchWriter, type BatchOutcome, type Lines } from '../host/batch-writers.js';
 import { runIp, type IpContext } from '../host/ip-runner.js';
 import { canonicalAddress, isLinkLocal, parseAddress } from '../host/prefix-text.js';
 import { streamRoutes } from '../host/route-stream.js';
@@ -126,7 +126,8 @@ type Key = number;
 interface Prepared {
   no: number;
   changes: readonly Change<Key>[];
-  lines: string[];
+  /** The `ip -batch` line of each change, rendered when the writer takes it. */
+  lines: Lines;
   /** What the model held before each change, to put back if the kernel refuses it. */
   undo: Array<InstalledRoute | NexthopObject | undefined>;
   barrier: number;
@@ -739,7 +740,6 @@ export class Fib extends EventEmitter {
       this.table.setGen(s, no);
       this.table.setInflight(s, true);
     }
-    const lines: string[] = new Array<string>(changes.length);
     const undo: Array<InstalledRoute | NexthopObject | undefined> = new Array(changes.length);
     const kept: Change<Key>[] = [];
     let barrier = 0;
@@ -762,10 +762,9 @@ export class Fib extends EventEmitter {
       }
       kept.push(c);
       undo[i] = before;
-      lines[i] = renderChange(c, this.tag, this.format);
     }
-    lines.length = kept.length;
     undo.length = kept.length;
+    const lines: Lines = { length: kept.length, at: (i) => (i < kept.length ? renderChange(kept[i], this.tag, this.format) : undefined) };
     this.unconfirmed.add(no);
     return { no, changes: kept, lines, undo, barrier, slice, keys, targets, owners, problems, what, t0: performance.now() };
   }
@@ -776,7 +775,7 @@ export class Fib extends EventEmitter {
     try {
       outcome = quick ? await this.writer.runQuick(p.lines) : await this.writer.run({ lines: p.lines, barrier: p.barrier });
     } catch (err) {
-      outcome = { errors: new Map(p.lines.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
+      outcome = { errors: new Map(p.changes.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
     }
     this.stats.batches++;
     this.stats.writes += p.lines.length;
@@ -789,7 +788,7 @@ export class Fib extends EventEmitter {
       const c = p.changes[i];
       const msg = refused.get(i)!;
       this.stats.failures++;
-      if (logged++ < 10) this.log.warn({ line: p.lines[i], error: msg }, 'kernel refused a write');
+      if (logged++ < 10) this.log.warn({ line: p.lines.at(i), error: msg }, 'kernel refused a write');
       this.undo(c, p.undo[i]);
       if (c.op === 'nexthop-replace') objectErrors.set(c.obj.id, msg);
     }
