@@ -66,6 +66,12 @@ export interface FibOptions {
   batchMax?: number;
   /** Long-lived `ip -batch -` writers sharing the route lines of large batches. Default 2. */
   writers?: number;
+  /**
+   * A batch of at least this many routes stops the following of route events (links, addresses
+   * and nexthop objects are still followed) until the writing is done; the periodic verification
+   * covers what happened to routes meanwhile. Default 10 000; 0 never.
+   */
+  bulkLines?: number;
   /** Read-back of necod's routes, in ms; 0 turns it off. Default 30 000. */
   verifyIntervalMs?: number;
   /** Backoff for retrying refused writes: first and longest wait. Default 1 s and 60 s. */
@@ -158,6 +164,7 @@ export class Fib extends EventEmitter {
   private readonly retryMaxMs: number;
   private readonly watch: boolean;
   private readonly keys: RouteKeys;
+  private readonly bulkLines: number;
 
   private readonly legs = new LegTable();
   private readonly installed = new InstalledRoutes();
@@ -233,6 +240,7 @@ export class Fib extends EventEmitter {
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
     this.watch = opts.monitor ?? true;
     this.keys = opts.keys ?? new RouteKeys();
+    this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel<Key>(ids, this.legs, this.installed);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
     this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
@@ -680,7 +688,10 @@ export class Fib extends EventEmitter {
           this.scheduleRetry();
           throw err;
         }
-        if (p) start(p);
+        if (p) {
+          if (this.bulkLines > 0 && p.changes.length >= this.bulkLines) this.monitor.quiet(true);
+          start(p);
+        }
         // Let the batch get going before preparing the next one.
         await new Promise((r) => setImmediate(r));
       } catch (err) {
@@ -690,6 +701,7 @@ export class Fib extends EventEmitter {
       }
     }
     await drain();
+    this.monitor.quiet(false);
     if (!this.stopping && !this.urgent) {
       const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], [], [], new Map(), 'unused nexthop objects');
       if (gc) await this.execute(gc);
@@ -1121,6 +1133,10 @@ export class Fib extends EventEmitter {
    */
   private async verify(full: boolean): Promise<void> {
     if (!this.started || this.stopping) return;
+    // Not while a bulk write streams in: every route of it would be skipped as too new anyway,
+    // and the read would take CPU from the writers. Afterwards the kernel holds what ip accepted.
+    for (let i = 0; i < 100 && this.loop && !this.stopping; i++) await this.loop;
+    if (this.stopping) return;
     this.stats.verifications++;
     // Routes of batches not yet confirmed, or written while the read runs, may legitimately differ.
     const g0 = this.unconfirmed.size > 0 ? Math.min(...this.unconfirmed) : this.batchNo + 1;

@@ -65,8 +65,8 @@ export class RouteMonitor {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of [this.periodic, this.soon]) if (t) clearTimeout(t);
-    this.periodic = this.soon = null;
+    for (const t of [this.periodic, this.soon, this.loud]) if (t) clearTimeout(t);
+    this.periodic = this.soon = this.loud = null;
     await this.started;
     await this.subscription.stop();
     await this.verifying;
@@ -76,10 +76,32 @@ export class RouteMonitor {
     return this.subscription.restarts;
   }
 
+  /**
+   * Route events are not followed while necod writes a bulk of its own routes (every one would
+   * come back as an event for ip to format): links, addresses and nexthop objects still are.
+   * What happens to routes meanwhile is found by the next periodic verification.
+   */
+  quiet(on: boolean): void {
+    if (this.loud) clearTimeout(this.loud);
+    this.loud = null;
+    if (on || this.stopped) {
+      this.subscription.quiet(on);
+      return;
+    }
+    // A full table arrives as a run of bulk batches with short pauses: follow routes again only
+    // once writing has paused for a while, not between every two batches.
+    this.loud = setTimeout(() => {
+      this.loud = null;
+      this.subscription.quiet(false);
+    }, 500);
+    this.loud.unref();
+  }
+
+  private loud: NodeJS.Timeout | null = null;
+
   private resync(reason: string): void {
     // "netlink receive error No buffer space available": the kernel dropped events.
     if (/No buffer space|ENOBUFS|overrun/i.test(reason)) this.counters.overruns++;
-    else this.counters.restarts = this.subscription.restarts;
     this.opts.logger?.warn({ reason }, 'route monitor may have lost kernel events; verifying all routes');
     // A full-table install can overrun the monitor's socket again and again: reading the table
     // back each time would cost more than the install. Never more often than the interval.

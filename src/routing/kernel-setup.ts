@@ -33,7 +33,6 @@ export async function startKernel(config: NecodConfig, logger: Logger, keys?: Ro
     coalesceMs: k.coalesceMs,
     writers: k.writers,
     keys,
-    monitor: process.env.XX_MON !== '0',
     logger,
   });
   await fib.start();

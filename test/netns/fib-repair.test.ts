@@ -162,4 +162,26 @@ describe('kernel FIB bulk writes', () => {
     await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has(v4(5)), 'route restored');
     expect(fib.counters().verifications).toBe(reads);
   });
+
+  it('follows no route events while a bulk write streams in, and routes again afterwards', async () => {
+    await fib.stop();
+    fib = new Fib({ netns: lab.ns, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500 });
+    await fib.start();
+    const reads = fib.counters().verifications;
+    for (let i = 0; i < 3000; i++) fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));
+    await fib.settled();
+    expect((await lab.routes({ proto: 200 })).length).toBe(3000);
+    // Routes are followed again a little after the writing stopped; what ip accepted is what the
+    // kernel holds, so nothing was read back.
+    let n = 0;
+    await waitUntil(async () => {
+      const seen = fib.status().monitor.lines;
+      await lab.ip(['route', 'add', `10.250.${n++}.0/24`, 'dev', A.dev, 'proto', 'static']);
+      await new Promise((r) => setTimeout(r, 50));
+      return fib.status().monitor.lines > seen;
+    }, 'route events followed again');
+    expect(fib.counters().verifications).toBe(reads);
+    await lab.must(['route', 'del', v4(7), 'proto', '200']);
+    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has(v4(7)), 'route restored');
+  });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ipContext } from '../../../src/host/ip-runner.js';
-import { MONITOR_ARGS, subscribeMonitor, type MonitorSubscription } from '../../../src/host/monitor-hub.js';
+import { MONITOR_ARGS, QUIET_ARGS, subscribeMonitor, type MonitorSubscription } from '../../../src/host/monitor-hub.js';
 import { fakeIp, type FakeIp } from '../origin/fake-ip.js';
 
 const fakes: FakeIp[] = [];
@@ -79,5 +79,34 @@ describe('the shared monitor', () => {
     expect(b.pid).toBe(pid);
     await b.stop();
     expect(b.pid).toBeNull();
+  });
+
+  it('follows no routes while every route subscriber asked for quiet, and resyncs them after', async () => {
+    const fake = fakeIp('echo "args $*"\nexec sleep 60');
+    fakes.push(fake);
+    const ctx = ipContext({ ipPath: fake.path });
+    const tuning = { readyTimeoutMs: 10, stopTimeoutMs: 500 };
+    const lines: string[] = [];
+    const resyncs: string[] = [];
+    const a = subscribeMonitor(ctx, { line: (l) => lines.push(l), resync: (r) => resyncs.push(r) }, { routes: true }, { tuning });
+    const b = subscribeMonitor(ctx, { line: () => {}, resync: () => {} }, { routes: true }, { tuning });
+    subs.push(a, b);
+    await Promise.all([a.start(), b.start()]);
+    await until('the first child', () => lines.length === 1);
+    a.quiet(true);
+    // b still wants routes: nothing changes.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.routesOff).toBe(false);
+    expect(lines).toEqual([`args ${MONITOR_ARGS.join(' ')}`]);
+    b.quiet(true);
+    expect(a.routesOff).toBe(true);
+    await until('the quiet child', () => lines.length === 2);
+    expect(lines[1]).toBe(`args ${QUIET_ARGS.join(' ')}`);
+    a.quiet(false);
+    await until('routes followed again', () => lines.length === 3);
+    expect(lines[2]).toBe(`args ${MONITOR_ARGS.join(' ')}`);
+    await until('the resync', () => resyncs.length === 1);
+    expect(resyncs[0]).toMatch(/not followed/);
+    expect(a.restarts).toBe(0);
   });
 });
