@@ -9,6 +9,8 @@
 // Cases (CASES env, comma-separated): v4-100k, v4-1m, v6-200k, ecmp-100k, ecmp-1m.
 // Needs root, bird; run with `node dist/bench/kernel.bench.js [--plot]` after `npm run build`.
 // --plot writes bench/results/kernel-install.dat and renders docs/kernel-install.png (gnuplot).
+// Knobs: RUNS, CASES, WRITERS; NECOD_NODE_ARGS (node flags for necod, e.g. --cpu-prof), NECOD_LOG
+// (necod log level, shown), NECOD_SNAPSHOT=MS with --heapsnapshot-signal=SIGUSR1 (heap snapshot).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

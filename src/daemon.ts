@@ -17,6 +17,7 @@ import { routeProvider } from './routing/route-view.js';
 import { Origins } from './routing/origins.js';
 import { feedKernel, kernelStateOf, kernelView, startKernel } from './routing/kernel-setup.js';
 import { announcementStore } from './routing/announcement-store.js';
+import { startBfd } from './routing/bfd-setup.js';
 
 export interface DaemonOptions {
   /** Neighbor state served by the API; the BGP session layer supplies it. Empty until it does. */
@@ -59,13 +60,15 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     peers.set(n.name, peer);
     speaker?.addPeer(peer);
   }
+  const bfd = startBfd({ neighbors: config.neighbors, peerOf: (name) => peers.get(name), fib: kernel?.fib ?? null, logger });
   const neighbors: NeighborProvider = options.neighbors ?? {
     listNeighbors: () =>
       config.neighbors.map((n) => {
         const peer = peers.get(n.name) as Peer;
         const src = engine.sourceByName(n.name);
         const held = src ? engine.rib.adjRibInCount(src.index, 'ipv4') + engine.rib.adjRibInCount(src.index, 'ipv6') : 0;
-        return neighborView(peer.status(), n.remoteAs, config.asn, held);
+        const bfdState = bfd?.stateOf(n) ?? null;
+        return { ...neighborView(peer.status(), n.remoteAs, config.asn, held), ...(bfdState ? { bfd: bfdState } : {}) };
       }),
   };
   const api = createApiServer({
@@ -74,6 +77,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     announcements: announcementStore(engine, logger),
     ribSummary: () => ({ ...engine.rib.stats(), pendingChanges: engine.rib.pendingChanges }),
     kernel: () => kernelView(kernel),
+    bfdSessions: bfd ? () => bfd.sessions() : undefined,
     logger,
   });
   try {
@@ -82,6 +86,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   } catch (error) {
     await api.close();
     await speaker?.close();
+    await bfd?.stop();
     throw error;
   }
   const origins = new Origins(config, engine, logger);
@@ -92,6 +97,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     await origins.stop();
     await api.close();
     await speaker?.close();
+    await bfd?.stop();
     throw error;
   }
   const active = config.neighbors.filter((n) => !n.shutdown).map((n) => n.name);
@@ -109,6 +115,8 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
     stopping ??= (async () => {
       removeSignalHandlers();
       disconnectKernel();
+      // AdminDown first (RFC 5882 §3.2): the ToRs must not take our goodbye for a failure.
+      await bfd?.stop();
       await Promise.all(
         config.neighbors.map((n) => {
           const p = peers.get(n.name) as Peer;

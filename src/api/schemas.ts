@@ -102,6 +102,7 @@ export const neighborViewSchema = {
     capabilities: negotiatedCapabilities,
     counters,
     lastError,
+    bfd: { type: 'string', enum: ['AdminDown', 'Down', 'Init', 'Up'] },
   },
 } as const;
 

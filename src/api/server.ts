@@ -6,6 +6,7 @@ import { registerAnnouncementRoutes, type AnnouncementStore } from './routes/ann
 import type { RouteProvider } from './route-types.js';
 import { registerRibSummary, type RibSummary } from './routes/rib-summary.js';
 import { registerKernelRoutes, type KernelView } from './routes/kernel.js';
+import { registerBfdRoutes, type BfdSessionsView } from './routes/bfd.js';
 import type { NeighborProvider } from './types.js';
 
 export interface ApiDeps {
@@ -14,6 +15,7 @@ export interface ApiDeps {
   announcements?: AnnouncementStore;
   ribSummary?: () => Omit<RibSummary, 'memory'>;
   kernel?: () => KernelView;
+  bfdSessions?: () => Promise<BfdSessionsView>;
   /** The daemon's logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
 }
@@ -51,5 +53,6 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
   if (deps.announcements) registerAnnouncementRoutes(server, deps.announcements);
   if (deps.ribSummary) registerRibSummary(server, deps.ribSummary);
   if (deps.kernel) registerKernelRoutes(server, deps.kernel);
+  registerBfdRoutes(server, deps.bfdSessions);
   return server;
 }

@@ -8,11 +8,13 @@ import { formatProtocolDetails, formatProtocolsTable } from './format-protocols.
 import { socketPathOf } from './socket-option.js';
 import { registerShowRoutes } from './show-routes-command.js';
 import { registerShowKernel } from './show-kernel-command.js';
+import { registerShowBfd } from './show-bfd-command.js';
 
 export function registerShowCommands(program: Command, output: CliOutput = processOutput): void {
   const show = program.command('show').description("show necod's state");
   registerShowRoutes(show, output);
   registerShowKernel(show, output);
+  registerShowBfd(show, output);
 
   show
     .command('protocols')

@@ -27,6 +27,7 @@ describe('parseConfig: the smallest file', () => {
         writers: 2,
         export: true,
       },
+      bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },
     } satisfies NecodConfig);
   });
 
