@@ -44,7 +44,7 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   const engine = new RouteEngine(config, logger);
   // The FIB starts first: routes a previous run left in the kernel mean necod is restarting,
   // which the OPENs announce (RFC 4724 §3) so the ToRs keep our routes meanwhile.
-  const kernel = await startKernel(config, logger);
+  const kernel = await startKernel(config, logger, engine.rib.keys);
   const restarting = kernel !== null && kernel.preserved.length > 0;
   if (restarting) logger.info({ families: kernel?.preserved }, 'routes of a previous run found: restarting gracefully');
   const peers = new Map<string, Peer>();

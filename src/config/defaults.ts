@@ -52,6 +52,9 @@ export const DEFAULT_KERNEL_METRIC = 32;
 export const DEFAULT_KERNEL_PROTOCOL = 'necod';
 export const DEFAULT_COALESCE_MS = 5;
 export const MAX_COALESCE_MS = 1000;
+/** Long-lived `ip -batch -` processes writing routes: one per core of a small server. */
+export const DEFAULT_KERNEL_WRITERS = 2;
+export const MAX_KERNEL_WRITERS = 16;
 /** The kernel allows many more next hops per route; hardware and sanity do not. */
 export const MAX_ECMP = 256;
 

@@ -271,6 +271,8 @@ export interface KernelConfig {
   keepOnStop: boolean;
   /** Milliseconds route changes are gathered before one `ip -batch` run; 0 writes at once. */
   coalesceMs: number;
+  /** Long-lived `ip -batch -` processes the route lines of large batches are shared among. */
+  writers: number;
   /** false: write nothing to the kernel. */
   export: boolean;
 }

@@ -6,6 +6,7 @@ import type { KernelView } from '../api/routes/kernel.js';
 import type { Family } from '../bgp/wire/index.js';
 import type { NecodConfig } from '../config/types.js';
 import { Fib } from '../kernel/fib.js';
+import type { RouteKeys } from '../rib/route-key.js';
 import { FibFeed } from './fib-feed.js';
 import type { RouteEngine } from './route-engine.js';
 
@@ -18,7 +19,8 @@ export interface KernelSide {
   stop(keep: boolean): Promise<void>;
 }
 
-export async function startKernel(config: NecodConfig, logger: Logger): Promise<KernelSide | null> {
+/** `keys`: the RIB's route keys, so that routes reach the FIB as keys. */
+export async function startKernel(config: NecodConfig, logger: Logger, keys?: RouteKeys): Promise<KernelSide | null> {
   const k = config.kernel;
   if (!k.export) return null;
   const fib = new Fib({
@@ -29,6 +31,8 @@ export async function startKernel(config: NecodConfig, logger: Logger): Promise<
     ecmpMax: k.ecmpMax,
     keepOnStop: k.keepOnStop,
     coalesceMs: k.coalesceMs,
+    writers: k.writers,
+    keys,
     logger,
   });
   await fib.start();

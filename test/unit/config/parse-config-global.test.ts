@@ -24,6 +24,7 @@ describe('parseConfig: the smallest file', () => {
         ecmpMax: 8,
         keepOnStop: false,
         coalesceMs: 5,
+        writers: 2,
         export: true,
       },
       bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { pino, type Logger } from 'pino';
-import { ipArgv } from './ip-json.js';
+import { ipArgv } from './ip-runner.js';
 
 export interface IpMonitorOptions {
   /** Arguments after `ip` (and `-n NS`), e.g. ['-o', 'monitor', 'address', 'link']. */
@@ -84,6 +84,11 @@ export class IpMonitor extends EventEmitter<IpMonitorEvents> {
   private spawnedAt = 0;
   private exited: Promise<void> = Promise.resolve();
   private restartCount = 0;
+  /**
+   * Lines for which this says true are dropped before any string is cut out for them: the text
+   * and the line's bounds in it. Set by whoever knows which lines nobody wants.
+   */
+  drop: ((text: string, start: number, end: number) => boolean) | null = null;
 
   constructor(options: IpMonitorOptions) {
     super();
@@ -138,7 +143,7 @@ export class IpMonitor extends EventEmitter<IpMonitorEvents> {
   }
 
   private spawnChild(): Promise<void> {
-    const argv = ipArgv(this.options.args, this.options);
+    const argv = ipArgv({ ip: this.options.ipPath ?? 'ip', netns: this.options.netns ?? null }, this.options.args);
     const file = this.options.ipPath ?? 'ip';
     const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -206,7 +211,7 @@ export class IpMonitor extends EventEmitter<IpMonitorEvents> {
     const text0 = this.pending + chunk;
     let start = 0;
     for (let nl = text0.indexOf('\n'); nl >= 0; nl = text0.indexOf('\n', start)) {
-      if (nl > start) this.signal('line', text0.slice(start, nl));
+      if (nl > start && !this.drop?.(text0, start, nl)) this.signal('line', text0.slice(start, nl));
       start = nl + 1;
     }
     let text = text0.slice(start);

@@ -1,6 +1,7 @@
 // Typed records from `ip -json` output. The JSON arrives as `unknown` and is narrowed field by
 // field: a shape iproute2 never prints is an IpJsonError, never a half-filled record.
-import type { OriginFamily } from './types.js';
+/** An address family as iproute2's JSON names it. */
+export type IpFamily = 'ipv4' | 'ipv6';
 
 export class IpJsonError extends Error {
   override name = 'IpJsonError';
@@ -8,7 +9,7 @@ export class IpJsonError extends Error {
 
 /** One address of `ip -json addr show`. */
 export interface IpAddress {
-  family: OriginFamily;
+  family: IpFamily;
   /** The interface's own address. */
   local: string;
   /** The far end of a point-to-point address (`peer`), else null. */

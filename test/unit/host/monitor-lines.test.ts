@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAIN_TABLE, parseLinkAddrLine, routeLineTable } from '../../../src/origin/monitor-lines.js';
-import { sampleLines } from './samples.js';
+import { MAIN_TABLE, parseLinkAddrLine, routeLineTable } from '../../../src/host/monitor-lines.js';
+import { sampleLines } from '../origin/samples.js';
 
 describe('parseLinkAddrLine', () => {
   const lines = sampleLines('monitor-addr-link.txt');

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IpCommandError, classifyIpError, readAddresses, readTableRoutes, runIp, runIpJson } from '../../../src/origin/ip-json.js';
-import { fakeIp } from './fake-ip.js';
-import { sampleText } from './samples.js';
+import { IpCommandError, classifyIpError, ipContext, ipOutput, readAddresses, readTableRoutes, runIp, runIpJson } from '../../../src/host/ip-runner.js';
+import { fakeIp } from '../origin/fake-ip.js';
+import { sampleText } from '../origin/samples.js';
 
-const SAMPLES = join(import.meta.dirname, 'samples');
+const SAMPLES = join(import.meta.dirname, '..', 'origin', 'samples');
 
 // Behaves like iproute2 for the handful of commands the readers use.
 const ip = fakeIp(`
@@ -22,7 +22,7 @@ case "$*" in
 esac
 `);
 afterAll(() => ip.remove());
-const opts = { ipPath: ip.path };
+const ctx = ipContext({ ipPath: ip.path });
 
 describe('ip -json calls', () => {
   it('classifies the stderr of absent things', () => {
@@ -34,33 +34,45 @@ describe('ip -json calls', () => {
   });
 
   it('passes -json and -n NS in front of the arguments, without a shell', async () => {
-    expect((await runIp(['args', '$(touch /x)', 'a b'], { ...opts, netns: 'ns1' })).trim()).toBe('-n ns1 args $(touch /x) a b');
+    expect((await ipOutput({ ...ctx, netns: 'ns1' }, ['args', '$(touch /x)', 'a b'])).trim()).toBe('-n ns1 args $(touch /x) a b');
   });
 
   it('reads interfaces, all or one; a missing device is none', async () => {
-    expect((await readAddresses(null, opts)).map((i) => i.name)).toContain('node0');
-    expect((await readAddresses('node0', opts)).map((i) => i.name)).toEqual(['node0']);
-    expect(await readAddresses('nosuch0', opts)).toEqual([]);
+    expect((await readAddresses(ctx, null)).map((i) => i.name)).toContain('node0');
+    expect((await readAddresses(ctx, 'node0')).map((i) => i.name)).toEqual(['node0']);
+    expect(await readAddresses(ctx, 'nosuch0')).toEqual([]);
   });
 
   it('reads a table; a table never created is empty; other failures are errors', async () => {
-    expect((await readTableRoutes(119, 'ipv4', opts)).length).toBeGreaterThan(5);
-    expect(await readTableRoutes(121, 'ipv4', opts)).toEqual([]);
-    const err: unknown = await readTableRoutes(5, 'ipv4', opts).catch((e: unknown) => e);
+    expect((await readTableRoutes(ctx, 119, 'ipv4')).length).toBeGreaterThan(5);
+    expect(await readTableRoutes(ctx, 121, 'ipv4')).toEqual([]);
+    const err: unknown = await readTableRoutes(ctx, 5, 'ipv4').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IpCommandError);
     expect(err).toMatchObject({ failure: 'failed', stderr: 'RTNETLINK answers: Operation not permitted' });
   });
 
   it('empty output is an empty list; anything else not JSON is an error', async () => {
-    expect(await runIpJson(['quiet'], opts)).toEqual([]);
-    await expect(runIpJson(['garbage'], opts)).rejects.toThrow(/not JSON/);
+    expect(await runIpJson(ctx, ['quiet'])).toEqual([]);
+    await expect(runIpJson(ctx, ['garbage'])).rejects.toThrow(/not JSON/);
   });
 
   it('a hung command is killed after its timeout', async () => {
-    await expect(runIp(['slow'], { ...opts, timeoutMs: 100 })).rejects.toBeInstanceOf(IpCommandError);
+    await expect(ipOutput(ctx, ['slow'], 100)).rejects.toBeInstanceOf(IpCommandError);
+    const r = await runIp(ctx, ['slow'], 100);
+    expect(r.code).toBeNull();
+    expect(r.stderr).toMatch(/killed by SIGKILL/);
+    expect(r.failure).toBe('failed');
   });
 
   it('no ip binary is an error, not a crash', async () => {
-    await expect(runIp(['addr'], { ipPath: '/nonexistent/ip' })).rejects.toThrow(/ENOENT/);
+    await expect(ipOutput(ipContext({ ipPath: '/nonexistent/ip' }), ['addr'])).rejects.toThrow(/ENOENT/);
+    expect((await runIp(ipContext({ ipPath: '/nonexistent/ip' }), ['addr'])).failure).toBe('failed');
+  });
+
+  it('one contract: runIp never rejects and names the absent table', async () => {
+    const r = await runIp(ctx, ['-N', '-d', '-4', 'route', 'show', 'table', '121']);
+    expect(r.code).toBe(2);
+    expect(r.failure).toBe('missing-table');
+    expect((await runIp(ctx, ['quiet'])).failure).toBeNull();
   });
 });

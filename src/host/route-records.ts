@@ -1,6 +1,6 @@
 // Parsers for what `ip -N -o route show`, `ip -N -o monitor` and `ip -N -json nexthop show` print.
 // -N makes protocols, tables and route types numbers, so no name table is involved.
-import { canonicalAddress, prefixFromIp } from './prefix.js';
+import { canonicalAddress, prefixFromIp } from './prefix-text.js';
 
 export const RTN_UNICAST = 1;
 export const RTN_BLACKHOLE = 6;

@@ -1,6 +1,7 @@
-// Which interface or table a line of `ip -o monitor` concerns. These run on every line the
-// kernel reports — hundreds of container veths on a busy node — so they look at the first
-// few tokens only and never allocate more than a short match.
+// The shapes of `ip -o monitor` lines that every follower of the kernel needs: which interface
+// or table a line concerns, whether it is about a route at all. These run on every line the
+// kernel reports — hundreds of container veths on a busy node — so they look at the first few
+// tokens only and never allocate more than a short match. Full route records: route-records.ts.
 
 /** A line of `ip -o monitor address link`. */
 export interface LinkAddrLine {
@@ -50,4 +51,11 @@ export function routeLineTable(line: string): number | null {
     const value = line.slice(at + 7, end < 0 ? line.length : end);
     return /^\d+$/.test(value) ? Number(value) : null;
   }
+}
+
+/** Whether a monitor line is about a route (not a link, an address or a nexthop object). */
+export function isRouteLine(line: string): boolean {
+  const body = line.startsWith('Deleted ') ? 8 : 0;
+  if (line.startsWith('id ', body)) return false;
+  return parseLinkAddrLine(line) === null;
 }

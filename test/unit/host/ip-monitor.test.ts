@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IpMonitor, hasRouteSubscription } from '../../../src/origin/ip-monitor.js';
-import { fakeIp, type FakeIp } from './fake-ip.js';
-import { sampleText } from './samples.js';
+import { IpMonitor, hasRouteSubscription } from '../../../src/host/ip-monitor.js';
+import { fakeIp, type FakeIp } from '../origin/fake-ip.js';
+import { sampleText } from '../origin/samples.js';
 
 const fakes: FakeIp[] = [];
 const monitors: IpMonitor[] = [];

@@ -1,8 +1,8 @@
 // Classifies `ip -N -o monitor route nexthop link address` lines. Most lines on a busy host are
 // about nothing necod cares for (container veths, their link-local addresses, necod's own writes
 // echoed back); those are dropped after a look at the line itself, with no kernel read.
-import { isLinkLocal, parseAddress, parsePrefix, type Prefix } from './prefix.js';
-import { RTN_UNICAST, parseRouteLine, type KernelRoute } from './route-parse.js';
+import { isLinkLocal, parseAddress, parsePrefix, type Prefix } from '../host/prefix-text.js';
+import { RTN_UNICAST, parseRouteLine, type KernelRoute } from '../host/route-records.js';
 import type { IdRange } from './types.js';
 
 export interface Interest {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IpJsonError, parseAddrShow, parseRouteShow } from '../../../src/origin/ip-records.js';
-import { sampleJson } from './samples.js';
+import { IpJsonError, parseAddrShow, parseRouteShow } from '../../../src/host/ip-records.js';
+import { sampleJson } from '../origin/samples.js';
 
 describe('parseAddrShow', () => {
   const interfaces = parseAddrShow(sampleJson('addr-show.json'));

@@ -1,18 +1,33 @@
-// Per-prefix bookkeeping of the FIB manager, and the interned next-hop sets routes ask for.
-import type { LegSet, NextHop, RouteKind, RouteStateName } from './types.js';
+// The next-hop sets routes ask for, interned: a full table asks for a handful of distinct sets,
+// so a route holds a small integer (the set's want id) instead of next hops. The resolution of a
+// set (devices found, next hops down left out) is cached on the set. No per-route state here:
+// route-table.ts holds each route's want id; this file counts how many routes use each set.
+import type { LegSet, NextHop, Target } from './types.js';
+
+/** Want ids below this are not sets: blackhole and unreachable. */
+export const WANT_BLACKHOLE = 0;
+export const WANT_UNREACHABLE = 1;
+/** A unicast route the RIB gave no next hop: never installed, shown failed. */
+export const WANT_NO_HOPS = 2;
+const FIRST_SET = 3;
 
 /** The next hops a route asks for, before devices are known; shared by every route asking the same. */
 export class RawSet {
-  readonly users = new Set<RouteEntry>();
+  /** Routes asking for this set. */
+  users = 0;
   /** Resolution cache, valid while `epoch` matches the manager's. */
   epoch = -1;
   resolved: LegSet | null = null;
   problem: string | null = null;
+  /** The target routes on this set get, made once per resolution. */
+  target: Target | null = null;
 
   /** Some next hop is an IPv4 address: not usable by IPv6 routes. */
   readonly hasV4: boolean;
 
   constructor(
+    /** The want id routes hold for it. */
+    readonly want: number,
     readonly key: string,
     readonly hops: readonly NextHop[],
   ) {
@@ -24,24 +39,11 @@ function part(via: string, dev: string | null, onlink: boolean | undefined): str
   return `${via}|${dev ?? ''}|${onlink ? 1 : 0}`;
 }
 
-export class RouteEntry {
-  /** null: the RIB does not want this prefix (a stale route, or one being removed). */
-  kind: RouteKind | null = null;
-  raw: RawSet | null = null;
-  state: RouteStateName = 'pending';
-  error: string | null = null;
-  failures = 0;
-  /** Number of the last batch that wrote this prefix (verification skips newer ones). */
-  gen = -1;
-  /** Its last write is prepared or in the kernel and has not reported yet. */
-  inflight = false;
-
-  constructor(readonly prefix: string) {}
-}
-
 /** Interns raw next-hop sets and indexes them by next-hop address. */
 export class RawSetTable {
   private readonly sets = new Map<string, RawSet>();
+  private readonly byWant: Array<RawSet | undefined> = [];
+  private readonly freeWants: number[] = [];
   private readonly byVia = new Map<string, Set<RawSet>>();
   /** A caller that shares one next-hop array among routes (interned attributes) pays nothing. */
   private readonly byArray = new WeakMap<readonly NextHop[], RawSet>();
@@ -96,7 +98,8 @@ export class RawSetTable {
         seen.add(k);
         unique.push(Object.freeze({ via, dev: h.dev, onlink: h.onlink ?? false }));
       }
-      set = new RawSet(key, Object.freeze(unique));
+      set = new RawSet(this.freeWants.pop() ?? this.byWant.length + FIRST_SET, key, Object.freeze(unique));
+      this.byWant[set.want - FIRST_SET] = set;
       this.sets.set(key, set);
       for (const h of unique) {
         let s = this.byVia.get(h.via);
@@ -110,20 +113,25 @@ export class RawSetTable {
     return set;
   }
 
-  attach(entry: RouteEntry, set: RawSet | null): void {
-    if (entry.raw === set) return;
-    if (entry.raw) {
-      const old = entry.raw;
-      old.users.delete(entry);
-      if (old.users.size === 0) this.drop(old);
-    }
-    entry.raw = set;
-    set?.users.add(entry);
+  /** The set a want id stands for; null for blackhole, unreachable and no route. */
+  ofWant(want: number): RawSet | null {
+    return want >= FIRST_SET ? (this.byWant[want - FIRST_SET] ?? null) : null;
   }
 
-  /** Routes asking for this next-hop address. */
-  *usersOfVia(via: string): Generator<RouteEntry> {
-    for (const set of this.byVia.get(via) ?? []) yield* set.users;
+  /** A route moves from one want to another: the counts follow, and a set nobody uses goes. */
+  move(from: number, to: number): void {
+    if (from === to) return;
+    const old = this.ofWant(from);
+    if (old && --old.users === 0) this.drop(old);
+    const set = this.ofWant(to);
+    if (set) set.users++;
+  }
+
+  /** Want ids of the sets holding this next-hop address. */
+  wantsOfVia(via: string): Set<number> {
+    const out = new Set<number>();
+    for (const set of this.byVia.get(via) ?? []) out.add(set.want);
+    return out;
   }
 
   /** Whether any route asks for this next-hop address. */
@@ -137,6 +145,8 @@ export class RawSetTable {
 
   private drop(set: RawSet): void {
     this.sets.delete(set.key);
+    this.byWant[set.want - FIRST_SET] = undefined;
+    this.freeWants.push(set.want);
     for (const h of set.hops) {
       const s = this.byVia.get(h.via);
       s?.delete(set);

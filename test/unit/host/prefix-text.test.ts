@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { destinationPrefix, familyOfAddress, hostPrefix, isIpv6LinkLocal, networkPrefix } from '../../../src/origin/prefix.js';
+import { destinationPrefix, familyOfAddress, hostPrefix, isIpv6LinkLocal, networkPrefix } from '../../../src/host/prefix-text.js';
 
 describe('prefix text', () => {
   it('host routes', () => {

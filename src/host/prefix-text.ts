@@ -1,5 +1,6 @@
-// Address and prefix text in the one form `ip` prints, so that what necod writes and what it reads
-// back compare as plain strings.
+// Address and prefix text in the one form `ip` prints (RFC 5952 for IPv6), so that what necod
+// writes and what it reads back compare as plain strings; and the destinations of `ip` output
+// (bare host addresses, "default") read as prefixes. Text only: the RIB keys prefixes as numbers.
 
 /** An address as 16-bit words: 2 for IPv4, 8 for IPv6. */
 export interface Address {
@@ -206,4 +207,48 @@ export function prefixContains(p: Prefix, a: Address): boolean {
     if ((p.addr.words[i] & mask) !== (a.words[i] & mask)) return false;
   }
   return true;
+}
+
+/** "ipv4", "ipv6", or null for text that is no address. */
+export function familyOfAddress(address: string): 'ipv4' | 'ipv6' | null {
+  const a = parseAddress(address);
+  return a === null ? null : a.v6 ? 'ipv6' : 'ipv4';
+}
+
+/** `address/length` with the host bits cleared, in canonical text; null if either is invalid. */
+export function networkPrefix(address: string, length: number): string | null {
+  const a = parseAddress(address);
+  if (a === null || !Number.isInteger(length) || length < 0 || length > (a.v6 ? 128 : 32)) return null;
+  const words = a.words.map((w, i) => {
+    const bits = length - i * 16;
+    return bits >= 16 ? w : bits <= 0 ? 0 : w & ((0xffff << (16 - bits)) & 0xffff);
+  });
+  return formatPrefix({ addr: { v6: a.v6, words }, len: length });
+}
+
+/** The host route of an address: /32 or /128. */
+export function hostPrefix(address: string): string | null {
+  const a = parseAddress(address);
+  return a === null ? null : networkPrefix(address, a.v6 ? 128 : 32);
+}
+
+/**
+ * A destination as iproute2 prints it — "default", a bare address (a host route) or
+ * address/length — as a canonical prefix of the given family; null if it is none of these.
+ * Host bits set are cleared, as the kernel's own route lookup would.
+ */
+export function destinationPrefix(dst: string, family: 'ipv4' | 'ipv6'): string | null {
+  if (dst === 'default') return family === 'ipv4' ? '0.0.0.0/0' : '::/0';
+  const slash = dst.indexOf('/');
+  const address = slash < 0 ? dst : dst.slice(0, slash);
+  if (familyOfAddress(address) !== family) return null;
+  if (slash < 0) return hostPrefix(address);
+  const lengthText = dst.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(lengthText)) return null;
+  return networkPrefix(address, Number(lengthText));
+}
+
+export function isIpv6LinkLocal(address: string): boolean {
+  const a = parseAddress(address);
+  return a !== null && a.v6 && isLinkLocal(a);
 }

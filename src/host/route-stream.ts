@@ -1,45 +1,10 @@
-// Reading the kernel: route dumps streamed line by line (a full table is too big for one JSON
-// parse on the event loop), nexthop objects, single `ip` commands. Every child has a time limit.
+// Reading the kernel's tables: route dumps streamed line by line into a callback (a full table is
+// too big for one JSON parse on the event loop, and a caller comparing as it reads needs no copy
+// of the table), and the nexthop objects. A table that was never created is an empty table (the
+// normal state of a non-main table on a fresh machine). Every child has a time limit.
 import { spawn } from 'node:child_process';
-import { parseNexthopJson, parseRouteLine, type KernelNexthop, type KernelRoute } from './route-parse.js';
-
-export interface IpContext {
-  ip: string;
-  netns: string | null;
-}
-
-export function ipArgs(ctx: IpContext, args: readonly string[]): string[] {
-  return ctx.netns ? ['-n', ctx.netns, ...args] : [...args];
-}
-
-export interface IpResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one ip command with small output. Never rejects: failure is in code and stderr. */
-export function runIp(ctx: IpContext, args: readonly string[], timeoutMs = 10_000): Promise<IpResult> {
-  return new Promise((resolve) => {
-    const child = spawn(ctx.ip, ipArgs(ctx, args), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      if (stderr.length < 8192) stderr += c;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    let settled = false;
-    const finish = (code: number | null, err?: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr: err ? `${stderr}${err}` : stderr });
-    };
-    child.once('error', (e) => finish(null, e.message));
-    child.once('close', (code, signal) => finish(code, signal ? `killed by ${signal}` : undefined));
-  });
-}
+import { classifyIpError, ipArgv, runIp, type IpContext } from './ip-runner.js';
+import { parseNexthopJson, parseRouteLine, type KernelNexthop, type KernelRoute } from './route-records.js';
 
 export interface RouteFilter {
   v6: boolean;
@@ -49,13 +14,14 @@ export interface RouteFilter {
 
 /**
  * Streams `ip -N -o route show table T [proto P]` for one family into `onRoute`. Resolves with
- * the count of routes, rejects if ip fails or overruns `timeoutMs`.
+ * the count of routes (0 for a table that does not exist), rejects if ip fails or overruns
+ * `timeoutMs`.
  */
 export function streamRoutes(ctx: IpContext, filter: RouteFilter, onRoute: (r: KernelRoute) => void, timeoutMs = 300_000): Promise<number> {
   const args = ['-N', '-o', filter.v6 ? '-6' : '-4', 'route', 'show', 'table', String(filter.table)];
   if (filter.protocol !== undefined) args.push('proto', String(filter.protocol));
   return new Promise((resolve, reject) => {
-    const child = spawn(ctx.ip, ipArgs(ctx, args), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ctx.ip, ipArgv(ctx, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     let count = 0;
     let stderr = '';
@@ -93,6 +59,7 @@ export function streamRoutes(ctx: IpContext, filter: RouteFilter, onRoute: (r: K
         }
       }
       if (failure) reject(failure);
+      else if (code !== 0 && count === 0 && classifyIpError(stderr) === 'missing-table') resolve(0);
       else if (code !== 0) reject(new Error(`ip ${args.join(' ')}: ${signal ? `killed by ${signal}` : `exit ${code}`}: ${stderr.trim()}`));
       else resolve(count);
     });
