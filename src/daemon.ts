@@ -10,12 +10,13 @@ import { Peer } from './bgp/peer.js';
 import { Speaker } from './bgp/speaker.js';
 import { CeaseSubcode } from './bgp/wire/index.js';
 import type { NecodConfig } from './config/types.js';
-import { neighborView } from './routing/neighbor-view.js';
+import { neighborView } from './api/neighbor-view.js';
 import { peerOptions } from './routing/neighbor-settings.js';
 import { RouteEngine } from './routing/route-engine.js';
-import { routeProvider } from './routing/route-view.js';
+import { routeProvider } from './api/route-view.js';
 import { Origins } from './routing/origins.js';
-import { feedKernel, kernelStateOf, kernelView, startKernel } from './routing/kernel-setup.js';
+import { feedKernel, startKernel } from './routing/kernel-setup.js';
+import { kernelStateOf, kernelView } from './api/kernel-view.js';
 import { announcementStore } from './routing/announcement-store.js';
 
 export interface DaemonOptions {

@@ -6,14 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { parseCommunity, parsePrefix, parseIpv4, parseIpv6, type LargeCommunity } from '../../bgp/wire/index.js';
 import { largeCommunityCheck } from '../../config/community-text.js';
 import type { LocalRoute } from '../../routing/local-routes.js';
+import type { AnnouncementStore } from '../../routing/announcement-store.js';
 import { errorSchema } from '../schemas.js';
 
-export interface AnnouncementStore {
-  list(): LocalRoute[];
-  announce(route: LocalRoute): void;
-  /** False when nothing was announced for the prefix. */
-  withdraw(prefix: string): boolean;
-}
+export type { AnnouncementStore };
 
 interface Body {
   prefix: string;

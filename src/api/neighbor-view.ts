@@ -1,6 +1,6 @@
 // A session's status as the control API shows it. Pure mapping.
 import type { PeerStatus } from '../bgp/peer-types.js';
-import type { NeighborView } from '../api/types.js';
+import type { NeighborView } from './types.js';
 import type { AddPathMode } from '../config/types.js';
 import { errorCodeName, errorSubcodeName } from '../bgp/wire/index.js';
 

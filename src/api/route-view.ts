@@ -1,6 +1,6 @@
 // Loc-RIB entries as the API shows them. Runs on request, not on the hot path.
 import { attributesToJSON, findAttribute, formatCommunity, ORIGIN_NAMES, parseIpv4, parseIpv6, type AsPathSegment, type Ipv6PrefixList } from '../bgp/wire/index.js';
-import type { KernelStateView, PathView, RouteList, RouteProvider, RouteQuery, RouteView } from '../api/route-types.js';
+import type { KernelStateView, PathView, RouteList, RouteProvider, RouteQuery, RouteView } from './route-types.js';
 import type { Rib, RoutePath } from '../rib/rib.js';
 import { familyOfKey } from '../rib/route-key.js';
 
