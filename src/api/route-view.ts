@@ -1,8 +1,8 @@
 // Loc-RIB entries as the API shows them. Runs on request, not on the hot path.
-import { attributesToJSON, findAttribute, formatCommunity, ORIGIN_NAMES, parseIpv4, parseIpv6, type AsPathSegment, type Ipv6PrefixList } from '../bgp/wire/index.js';
-import type { KernelStateView, PathView, RouteList, RouteProvider, RouteQuery, RouteView } from './route-types.js';
+import { attributesToJSON, findAttribute, formatCommunity, ORIGIN_NAMES, type AsPathSegment } from '../bgp/wire/index.js';
+import type { KernelStateView, PathView, RouteList, RouteProvider, RouteQuery, RouteQueryError, RouteView } from './route-types.js';
+import { parseCursor, selectKeys, type KeyFilter } from './route-query.js';
 import type { Rib, RoutePath } from '../rib/rib.js';
-import { familyOfKey } from '../rib/route-key.js';
 
 export function formatAsPath(segments: readonly AsPathSegment[]): string {
   return segments
@@ -35,63 +35,40 @@ function pathView(p: RoutePath, all: boolean): PathView {
 
 export type KernelStateLookup = (prefix: string) => KernelStateView | undefined;
 
-/** The longest prefix holding an address (like BIRD's `show route for`). */
-function longestMatch(rib: Rib, address: string): number | null {
-  const v4 = parseIpv4(address);
-  if (v4 !== null) {
-    for (let len = 32; len >= 0; len--) {
-      const masked = len === 0 ? 0 : (v4 & (0xffffffff << (32 - len))) >>> 0;
-      const key = masked * 64 + len;
-      if (rib.selected(key)) return key;
-    }
-    return null;
-  }
-  const v6 = parseIpv6(address);
-  if (!v6) return null;
-  for (let len = 128; len >= 0; len--) {
-    const addr = v6.slice();
-    for (let bit = len; bit < 128; bit++) addr[bit >> 3] &= ~(0x80 >> (bit & 7));
-    const list: Ipv6PrefixList = { afi: 2, count: 1, addrs: addr, lengths: Uint8Array.of(len), pathIds: null };
-    const key = rib.keys.v6.findKey(list, 0);
-    if (key >= 0 && rib.selected(key)) return key;
-  }
-  return null;
-}
-
 export function routeProvider(rib: Rib, kernelState: KernelStateLookup = () => undefined): RouteProvider {
-  const view = (key: number, all: boolean): RouteView => {
-    const paths = rib.paths(key).filter((p) => all || p.status === 'best' || p.status === 'multipath');
+  const view = (key: number, q: RouteQuery): RouteView => {
+    const paths = rib.paths(key).filter((p) => (q.best ? p.status === 'best' : q.all || p.status === 'best' || p.status === 'multipath'));
     paths.sort((x, y) => rank(x.status) - rank(y.status));
     const prefix = rib.keys.format(key);
     const kernel = kernelState(prefix);
-    return { prefix, paths: paths.map((p) => pathView(p, all)), ...(kernel ? { kernel } : {}) };
+    return { prefix, paths: paths.map((p) => pathView(p, q.all)), ...(kernel ? { kernel } : {}) };
   };
   return {
-    listRoutes(q: RouteQuery): RouteList | null {
-      if (q.prefix !== undefined) {
-        let key: number | null;
-        if (q.prefix.includes('/')) {
-          key = rib.keys.parse(q.prefix);
-          if (key === null) return null;
-          if (!rib.selected(key)) return { total: 0, truncated: false, routes: [] };
-        } else {
-          if (parseIpv4(q.prefix) === null && parseIpv6(q.prefix) === null) return null;
-          key = longestMatch(rib, q.prefix);
-          if (key === null) return { total: 0, truncated: false, routes: [] };
-        }
-        return { total: 1, truncated: false, routes: [view(key, q.all)] };
+    listRoutes(q: RouteQuery): RouteList | RouteQueryError {
+      let sourceIndex: number | undefined;
+      if (q.neighbor !== undefined) {
+        sourceIndex = rib.sourceList().find((s) => s.name === q.neighbor)?.index;
+        if (sourceIndex === undefined) return { status: 404, error: `no neighbor or origin named ${q.neighbor}` };
       }
-      const keys: number[] = [];
-      rib.forEachRoute((key) => {
-        if (!q.family || familyOfKey(key) === q.family) keys.push(key);
-      });
-      keys.sort((a, b) => a - b);
-      const limit = q.limit === 0 ? keys.length : q.limit;
-      return { total: keys.length, truncated: keys.length > limit, routes: keys.slice(0, limit).map((k) => view(k, q.all)) };
+      let after: number | null = null;
+      if (q.cursor !== undefined) {
+        after = parseCursor(q.cursor);
+        if (after === null) return { status: 400, error: `cursor: not a cursor of this API: ${JSON.stringify(q.cursor)}` };
+      }
+      // An address where a prefix is expected asks for the longest match, as birdc's `show route 10.1.2.3` does.
+      const address = q.prefix !== undefined && !q.prefix.includes('/');
+      const filter: KeyFilter = {
+        ...(q.family ? { family: q.family } : {}),
+        ...(address ? { for: q.prefix } : q.prefix !== undefined ? { prefix: q.prefix, match: q.match ?? 'exact' } : {}),
+        ...(q.for !== undefined ? { for: q.for } : {}),
+        ...(sourceIndex !== undefined ? { sourceIndex } : {}),
+      };
+      const page = selectKeys(rib, filter, after, q.limit);
+      if (typeof page === 'string') return { status: 400, error: address ? `not a prefix or address: ${JSON.stringify(q.prefix)}` : page };
+      return { total: page.total, truncated: page.next !== null, next: page.next, routes: page.keys.map((k) => view(k, q)) };
     },
   };
 }
-
 function rank(status: string): number {
   return status === 'best' ? 0 : status === 'multipath' ? 1 : 2;
 }

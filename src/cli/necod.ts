@@ -1,7 +1,7 @@
 /** necod: the daemon's command line. Checks the configuration, then hands over to src/daemon.ts. */
 import { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
-import { checkConfigFile } from './check-config.js';
+import { checkConfigFile } from '../config/check-config.js';
 
 interface NecodOptions {
   config: string;
