@@ -5,8 +5,11 @@ import { registerAnnounceCommands } from './announce-command.js';
 import { registerDecodeCommand } from './decode-command.js';
 import { registerShowCommands } from './show-command.js';
 import { addSocketOption } from './socket-option.js';
+import { NECOD_VERSION } from '../util/version.js';
 
-const program = addSocketOption(new Command('necod-cli').description('control and inspect a running necod'));
+const program = addSocketOption(
+  new Command('necod-cli').description('control and inspect a running necod').version(NECOD_VERSION, '-V, --version', 'print the version and exit'),
+);
 registerShowCommands(program);
 registerDecodeCommand(program);
 registerAnnounceCommands(program);

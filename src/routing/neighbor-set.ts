@@ -31,6 +31,7 @@ export class NeighborSet {
   private readonly configs = new Map<string, NeighborConfig>();
   /** Neighbors an operator disabled: they stay down until enabled, across reloads too. */
   private readonly disabled = new Set<string>();
+  private readonly peerListeners: Array<(name: string, peer: Peer) => void> = [];
 
   constructor(
     private config: NecodConfig,
@@ -54,7 +55,14 @@ export class NeighborSet {
     this.peers.set(n.name, peer);
     this.configs.set(n.name, n);
     this.speaker?.addPeer(peer);
+    for (const l of this.peerListeners) l(n.name, peer);
     return peer;
+  }
+
+  /** Calls `fn` for every neighbor's Peer, now and as reloads add them. */
+  onPeer(fn: (name: string, peer: Peer) => void): void {
+    this.peerListeners.push(fn);
+    for (const [name, peer] of this.peers) fn(name, peer);
   }
 
   get(name: string): Peer | undefined {
