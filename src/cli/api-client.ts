@@ -14,8 +14,8 @@ export interface ApiClient {
   readonly socketPath: string;
   /** GETs `path`; connection failures and answers that are not JSON become CliErrors. */
   get(path: string): Promise<ApiResponse>;
-  /** Sends a JSON body (POST) or none (DELETE). */
-  send(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<ApiResponse>;
+  /** Sends a JSON body, or none. */
+  send(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiResponse>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
