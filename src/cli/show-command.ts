@@ -1,11 +1,11 @@
 /** `necod-cli show ...`: read-only views of the daemon's state. */
 import type { Command } from 'commander';
 import type { NeighborView } from '../api/types.js';
-import { apiErrorMessage, createApiClient, type ApiResponse } from './api-client.js';
+import { apiErrorMessage, type ApiResponse } from './api-client.js';
 import { CliError } from './cli-error.js';
 import { processOutput, type CliOutput } from './cli-output.js';
 import { formatProtocolDetails, formatProtocolsTable } from './format-protocols.js';
-import { socketPathOf } from './socket-option.js';
+import { clientOf } from './socket-option.js';
 import { registerShowRoutes } from './show-routes-command.js';
 import { registerShowKernel } from './show-kernel-command.js';
 
@@ -25,7 +25,7 @@ export function registerShowCommands(program: Command, output: CliOutput = proce
         'received when Established, else the last error.',
     )
     .action(async (name: string | undefined, options: { json?: boolean }, command: Command) => {
-      const client = createApiClient(socketPathOf(command));
+      const client = clientOf(command);
       const path = name === undefined ? '/v1/neighbors' : `/v1/neighbors/${encodeURIComponent(name)}`;
       const response = await client.get(path);
       if (response.status !== 200) throw new CliError(apiErrorMessage(response));

@@ -1,11 +1,11 @@
 /** `necod-cli show routes [PREFIX] [--all] [--json]`: the Loc-RIB through GET /v1/routes. */
 import type { Command } from 'commander';
 import type { RouteList } from '../api/route-types.js';
-import { apiErrorMessage, createApiClient } from './api-client.js';
+import { apiErrorMessage } from './api-client.js';
 import { CliError } from './cli-error.js';
 import { processOutput, type CliOutput } from './cli-output.js';
 import { formatRoutes } from './format-routes.js';
-import { socketPathOf } from './socket-option.js';
+import { clientOf } from './socket-option.js';
 
 interface Options {
   all?: boolean;
@@ -32,7 +32,7 @@ export function registerShowRoutes(show: Command, output: CliOutput = processOut
         if (!/^\d+$/.test(options.limit)) throw new CliError(`--limit: not a number: ${options.limit}`);
         params.set('limit', options.limit);
       }
-      const client = createApiClient(socketPathOf(command));
+      const client = clientOf(command);
       const response = await client.get(`/v1/routes?${params.toString()}`);
       if (response.status !== 200) throw new CliError(apiErrorMessage(response));
       if (options.json === true) {
