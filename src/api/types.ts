@@ -157,3 +157,6 @@ export interface Readiness {
   ready: boolean;
   waitingFor: string[];
 }
+
+/** The events GET /v1/events streams; their shape is the routing side's, served as it is. */
+export type { EventKind, NecodEvent } from '../routing/events.js';
