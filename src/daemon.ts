@@ -5,8 +5,9 @@
  * routing/readiness.ts, and what the API shows in src/api/.
  */
 import { destination as fileDestination, pino, type DestinationStream, type Logger } from 'pino';
-import { createApiServer } from './api/server.js';
-import { listenApi } from './api/listen.js';
+import { createApiServer, type ApiDeps } from './api/server.js';
+import { listenApi, listenApiTcp } from './api/listen.js';
+import { readFile } from 'node:fs/promises';
 import { createMetrics } from './api/metrics.js';
 import { neighborDetail, neighborView } from './api/neighbor-view.js';
 import { routeProvider } from './api/route-view.js';
@@ -49,6 +50,13 @@ export interface Daemon {
   reload(): Promise<ReloadOutcome>;
   /** Sends Cease/Administrative Shutdown to every neighbor, closes the API socket. Safe to call more than once. */
   stop(how?: { graceful: boolean }): Promise<void>;
+}
+
+/** The bearer token of api.listen, from api.token-file; an empty file is refused, never "no token". */
+async function readToken(file: string): Promise<string> {
+  const token = (await readFile(file, 'utf8')).trim();
+  if (token === '') throw new Error(`api.token-file ${file} is empty`);
+  return token;
 }
 
 /** How long first convergence waits for a neighbor's initial table before giving up on it. */
@@ -123,7 +131,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
     return outcome;
   };
 
-  const api = createApiServer({
+  const apiDeps: ApiDeps = {
     neighbors: neighborProvider,
     routes: routeProvider(engine.rib, (prefix) => kernelStateOf(kernel, prefix)),
     announcements: announcementStore(engine, logger),
@@ -152,12 +160,21 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
     events,
     metrics: createMetrics({ neighbors: neighborProvider, routes: () => routesByFamily(engine.rib), kernel: () => kernelSummary(kernel) }),
     logger,
-  });
+  };
+  const api = createApiServer(apiDeps);
+  // fastify listens once per instance: the TCP listener is a second server over the same state.
+  const tcp = config.api.listen;
+  const tcpApi = tcp ? createApiServer({ ...apiDeps, ...(config.api.tokenFile ? { token: await readToken(config.api.tokenFile) } : {}) }) : null;
+  const closeApi = async (): Promise<void> => {
+    await api.close();
+    await tcpApi?.close();
+  };
   try {
-    await listenApi(api, config.api.socket);
+    await listenApi(api, config.api.socket, config.api.socketGroup);
+    if (tcpApi && tcp) await listenApiTcp(tcpApi, tcp.address, tcp.port);
     if (speaker) await speaker.listen();
   } catch (error) {
-    await api.close();
+    await closeApi();
     await speaker?.close();
     throw error;
   }
@@ -166,7 +183,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
   } catch (error) {
     logger.error({ err: error }, 'an origin could not start');
     await origins.stop();
-    await api.close();
+    await closeApi();
     await speaker?.close();
     throw error;
   }
@@ -192,7 +209,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
       // With graceful restart our routes stay for the next start to reconcile (RFC 4724).
       const keep = how.graceful || config.kernel.keepOnStop || config.neighbors.some((n) => n.capabilities.gracefulRestart);
       await kernel?.stop(keep);
-      await api.close();
+      await closeApi();
       logger.info({ graceful: how.graceful }, 'necod stopped');
     })();
     return stopping;
