@@ -137,7 +137,7 @@ describe('parseConfig: listen', () => {
 
 describe('parseConfig: api', () => {
   it('defaults the socket to /run/necod/necod.sock', () => {
-    expect(parsedConfig(yaml(...GLOBAL, 'api: {}')).api).toEqual({ socket: '/run/necod/necod.sock' });
+    expect(parsedConfig(yaml(...GLOBAL, 'api: {}')).api).toEqual({ socket: '/run/necod/necod.sock', socketGroup: null, listen: null, tokenFile: null });
   });
 
   it('takes another absolute path', () => {
