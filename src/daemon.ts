@@ -28,6 +28,7 @@ import { FirstConvergence } from './routing/readiness.js';
 import { reloadConfig, type ReloadOutcome } from './routing/reload.js';
 import { notifySystemd } from './systemd-notify.js';
 import { NECOD_VERSION } from './util/version.js';
+import { startBfd } from './routing/bfd-setup.js';
 
 export interface DaemonOptions {
   /** Neighbor state served by the API; the BGP session layer supplies it. Empty until it does. */
@@ -77,11 +78,14 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
   const speaker = config.listen ? new Speaker({ address: config.listen.address, port: config.listen.port, logger }) : null;
   const neighbors = new NeighborSet(config, engine, speaker, { restarting, forwardingPreserved: kernel?.preserved ?? [] }, logger);
   publishRoutingEvents(events, neighbors, engine);
+  // BFD follows the neighbors configured at start; one added by a reload runs without it until necod restarts.
+  const bfd = startBfd({ neighbors: config.neighbors, peerOf: (name) => neighbors.get(name), fib: kernel?.fib ?? null, logger });
 
   const viewOf = (n: NeighborConfig, peer: Peer): NeighborView => {
     const src = engine.sourceByName(n.name);
     const held = src ? engine.rib.adjRibInCount(src.index, 'ipv4') + engine.rib.adjRibInCount(src.index, 'ipv6') : 0;
-    return neighborView(peer.status(), n.remoteAs, config.asn, held);
+    const bfdState = bfd?.stateOf(n) ?? null;
+    return { ...neighborView(peer.status(), n.remoteAs, config.asn, held), ...(bfdState ? { bfd: bfdState } : {}) };
   };
   const neighborProvider: NeighborProvider = options.neighbors ?? {
     listNeighbors: () => neighbors.list().map(({ config: n, peer }) => viewOf(n, peer)),
@@ -159,6 +163,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
     reload,
     events,
     metrics: createMetrics({ neighbors: neighborProvider, routes: () => routesByFamily(engine.rib), kernel: () => kernelSummary(kernel) }),
+    bfdSessions: bfd ? () => bfd.sessions() : undefined,
     logger,
   };
   const api = createApiServer(apiDeps);
@@ -176,6 +181,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
   } catch (error) {
     await closeApi();
     await speaker?.close();
+    await bfd?.stop();
     throw error;
   }
   try {
@@ -185,6 +191,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
     await origins.stop();
     await closeApi();
     await speaker?.close();
+    await bfd?.stop();
     throw error;
   }
   const disconnectKernel = kernel ? feedKernel(engine, kernel, neighbors.active(), CONVERGENCE_WAIT_MS) : () => undefined;
@@ -202,6 +209,8 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
       removeSignalHandlers();
       notifySystemd('STOPPING=1', logger);
       disconnectKernel();
+      // AdminDown first (RFC 5882 §3.2): the ToRs must not take our goodbye for a failure.
+      await bfd?.stop();
       await neighbors.stopAll(how);
       await speaker?.close();
       await origins.stop();

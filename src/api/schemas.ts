@@ -164,6 +164,7 @@ export const neighborViewSchema = {
     capabilities: negotiatedCapabilities,
     counters,
     lastError,
+    bfd: { type: 'string', enum: ['AdminDown', 'Down', 'Init', 'Up'] },
     detail: neighborDetail,
   },
 } as const;

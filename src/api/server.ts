@@ -17,6 +17,7 @@ import { registerStatusRoutes } from './routes/status.js';
 import { registerLogLevelRoutes, type LogLevelControl } from './routes/log-level.js';
 import { registerReloadRoute } from './routes/reload.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerBfdRoutes, type BfdSessionsView } from './routes/bfd.js';
 import type { NeighborProvider, Readiness, StatusView } from './types.js';
 
 export interface ApiDeps {
@@ -37,6 +38,7 @@ export interface ApiDeps {
    * which its file mode already guards, need none.
    */
   token?: string;
+  bfdSessions?: () => Promise<BfdSessionsView>;
   /** The daemon's logger; without one the server logs nothing. */
   logger?: FastifyBaseLogger;
 }
@@ -101,6 +103,7 @@ export function createApiServer(deps: ApiDeps): FastifyInstance {
     if (deps.announcements) registerAnnouncementRoutes(app, deps.announcements);
     if (deps.ribSummary) registerRibSummary(app, deps.ribSummary);
     if (deps.kernel) registerKernelRoutes(app, deps.kernel);
+    registerBfdRoutes(app, deps.bfdSessions);
     registerStatusRoutes(app, deps.status, deps.readiness);
     if (deps.logLevel) registerLogLevelRoutes(app, deps.logLevel);
     if (deps.reload) registerReloadRoute(app, deps.reload);

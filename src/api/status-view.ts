@@ -28,6 +28,8 @@ export interface StatusInput {
 export function statusView(i: StatusInput): StatusView {
   const byState: StatusView['neighbors']['byState'] = {};
   for (const n of i.neighbors) byState[n.state] = (byState[n.state] ?? 0) + 1;
+  const bfd: Record<string, number> = {};
+  for (const n of i.neighbors) if (n.bfd) bfd[n.bfd] = (bfd[n.bfd] ?? 0) + 1;
   return {
     version: NECOD_VERSION,
     routerId: i.config.routerId,
@@ -40,5 +42,6 @@ export function statusView(i: StatusInput): StatusView {
     kernel: i.kernel
       ? { enabled: true, installed: i.kernel.installed, pending: i.kernel.pending, failed: i.kernel.failed }
       : { enabled: false, installed: 0, pending: 0, failed: 0 },
+    ...(Object.keys(bfd).length > 0 ? { bfd } : {}),
   };
 }

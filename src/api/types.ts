@@ -25,6 +25,8 @@ export interface NeighborView {
   capabilities: NegotiatedCapabilities | null;
   counters: NeighborCounters;
   lastError: NeighborError | null;
+  /** The BFD session to this neighbor's address (RFC 5880 state); absent without BFD. */
+  bfd?: 'AdminDown' | 'Down' | 'Init' | 'Up';
   /** Everything else about one neighbor; only in GET /v1/neighbors/:name. */
   detail?: NeighborDetail;
 }

@@ -10,15 +10,18 @@ const TABLE_HEADER = ['Name', 'Remote AS', 'Address', 'State', 'Since', 'Info'];
 
 export function formatProtocolsTable(neighbors: readonly NeighborView[], now: Date): string {
   if (neighbors.length === 0) return 'No neighbors configured.\n';
+  // The BFD column appears only where some neighbor runs BFD.
+  const bfd = neighbors.some((n) => n.bfd !== undefined);
   const rows = neighbors.map((neighbor) => [
     neighbor.name,
     String(neighbor.remoteAs),
     neighbor.address,
     neighbor.state,
+    ...(bfd ? [neighbor.bfd ?? '-'] : []),
     formatDuration(secondsInState(neighbor, now)),
     info(neighbor),
   ]);
-  return renderTable(TABLE_HEADER, rows);
+  return renderTable(bfd ? [...TABLE_HEADER.slice(0, 4), 'BFD', ...TABLE_HEADER.slice(4)] : TABLE_HEADER, rows);
 }
 
 export function formatProtocolDetails(neighbor: NeighborView, now: Date): string {
@@ -27,6 +30,7 @@ export function formatProtocolDetails(neighbor: NeighborView, now: Date): string
     ['Remote AS', String(neighbor.remoteAs)],
     ['Local AS', `${neighbor.localAs} (${neighbor.remoteAs === neighbor.localAs ? 'iBGP' : 'eBGP'})`],
     ['State', neighbor.state],
+    ...(neighbor.bfd !== undefined ? [['BFD', neighbor.bfd] as const] : []),
     ['Since', `${neighbor.since} (${formatDuration(secondsInState(neighbor, now))} ago)`],
   ];
   if (neighbor.uptimeSeconds !== null) lines.push(['Uptime', formatDuration(neighbor.uptimeSeconds)]);

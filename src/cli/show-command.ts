@@ -9,11 +9,13 @@ import { clientOf } from './socket-option.js';
 import { registerShowRoutes } from './show-routes-command.js';
 import { registerShowKernel } from './show-kernel-command.js';
 import { registerShowStatus } from './show-status-command.js';
+import { registerShowBfd } from './show-bfd-command.js';
 
 export function registerShowCommands(program: Command, output: CliOutput = processOutput): void {
   const show = program.command('show').description("show necod's state");
   registerShowRoutes(show, output);
   registerShowKernel(show, output);
+  registerShowBfd(show, output);
 
   registerShowStatus(show, output);
   show

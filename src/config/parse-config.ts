@@ -5,7 +5,8 @@ import { parseNeighbor, type NeighborContext, type NeighborEntry } from './parse
 import { readKernel } from './parse-kernel.js';
 import { readOriginate } from './parse-originate.js';
 import { readPolicies } from './parse-policies.js';
-import { checkBfd, readDecision, readGracefulRestart } from './parse-routing.js';
+import { readDecision, readGracefulRestart } from './parse-routing.js';
+import { readBfdDefaults } from './parse-bfd.js';
 import { checkNeighborReferences, checkPolicyReferences, type Reference } from './references.js';
 import type {
   ApiConfig,
@@ -67,8 +68,9 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
   const kernel = readKernel(top, decision?.maxPaths);
   const originate = readOriginate(reader, top, kernel?.table);
   const policies = readPolicies(reader, top);
+  const bfd = readBfdDefaults(top);
   const policyRefs: Reference[] = [];
-  const context = { localAsn: asn, gracefulRestartTime: gracefulRestart?.restartTime, policyRefs };
+  const context = { localAsn: asn, gracefulRestartTime: gracefulRestart?.restartTime, policyRefs, bfd };
   const entries = readNeighbors(reader, top, context);
   if (entries !== undefined) checkNeighborSet(reader, entries, listen !== null);
   checkPolicyReferences(reader, policyRefs, policies.names);
@@ -76,7 +78,6 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
     const names = entries.map((entry) => entry.name).filter((name) => name !== undefined);
     checkNeighborReferences(reader, policies.neighborRefs, names);
   }
-  checkBfd(reader, top);
 
   if (
     reader.errors.length > 0 ||
@@ -89,6 +90,7 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
     decision === undefined ||
     gracefulRestart === undefined ||
     kernel === undefined ||
+    bfd === undefined ||
     originate === undefined ||
     policies.policies === undefined ||
     entries === undefined
@@ -111,6 +113,7 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
       policies: policies.policies,
       originate,
       kernel,
+      bfd,
     },
   };
 }

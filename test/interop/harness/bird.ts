@@ -1,5 +1,5 @@
 // BIRD 2 as a peer: `bird -f` in a namespace, queried and steered through its own control socket.
-import { birdConfig, birdProtoName, parseBirdProtocol, parseBirdRoutes, stripBanner } from './bird-text.js';
+import { birdConfig, birdProtoName, parseBirdBfdSessions, parseBirdProtocol, parseBirdRoutes, stripBanner } from './bird-text.js';
 import { run } from './exec.js';
 import type { Lab } from './netns.js';
 import type { LabProcess } from './process.js';
@@ -117,6 +117,17 @@ export class BirdPeer implements BgpPeer {
     if (!/Reconfigured|Reconfiguration in progress/.test(out)) {
       throw new Error(`${this.name}: birdc configure failed: ${out}`);
     }
+  }
+
+  /** BFD session state per neighbor address, from `show bfd sessions`. */
+  async bfdSessions(): Promise<Map<string, string>> {
+    return parseBirdBfdSessions(await this.birdc(['show', 'bfd', 'sessions']));
+  }
+
+  /** New BFD settings for every neighbor with BFD, through `birdc configure` (a poll sequence). */
+  async setBfd(bfd: NonNullable<SpeakerSpec['neighbors'][number]['bfd']>): Promise<void> {
+    for (const n of this.spec.neighbors) if (n.bfd) n.bfd = bfd;
+    await this.reconfigure();
   }
 
   /** `disable NAME "message"`: Cease/Administrative Shutdown with an RFC 8203 message. */

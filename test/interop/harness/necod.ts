@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { NeighborError, NeighborView } from '../../../src/api/types.js';
 import type { PathView, RouteList, RouteView } from '../../../src/api/route-types.js';
+import type { BfdSessionView } from '../../../src/bfd/messages.js';
 import { run } from './exec.js';
 import type { Lab } from './netns.js';
 import type { ExitInfo, LabProcess } from './process.js';
@@ -23,7 +24,7 @@ import {
 } from './types.js';
 import { waitFor, withTimeout } from './wait.js';
 
-export type { NeighborError, NeighborView, PathView, RouteList, RouteView };
+export type { BfdSessionView, NeighborError, NeighborView, PathView, RouteList, RouteView };
 
 /** The repository root (this file is test/interop/harness/necod.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -289,6 +290,11 @@ export class NecodPeer implements BgpPeer {
     const body = await this.getJson('/v1/neighbors');
     if (!Array.isArray(body)) throw new Error(`${this.name}: /v1/neighbors is not a list`);
     return body as NeighborView[];
+  }
+
+  /** GET /v1/bfd/sessions. */
+  async bfdSessions(): Promise<BfdSessionView[]> {
+    return ((await this.getJson('/v1/bfd/sessions')) as { sessions: BfdSessionView[] }).sessions;
   }
 
   /** The neighbor by name or address. */

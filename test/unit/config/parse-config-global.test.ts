@@ -26,6 +26,7 @@ describe('parseConfig: the smallest file', () => {
         coalesceMs: 5,
         export: true,
       },
+      bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },
     } satisfies NecodConfig);
   });
 
