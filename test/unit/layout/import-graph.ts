@@ -26,7 +26,7 @@ export const ALLOWED_ARROWS: Readonly<Record<string, readonly string[]>> = {
   origin: ['host', 'bgp/wire', 'config', 'net', 'util'],
   routing: ['origin', 'kernel', 'host', 'rib', 'bfd', 'bgp', 'bgp/wire', 'config', 'net', 'util'],
   api: ['routing', 'origin', 'kernel', 'host', 'rib', 'bfd', 'bgp', 'bgp/wire', 'config', 'net', 'util'],
-  cli: ['daemon', 'api', 'bgp/wire', 'config', 'net', 'util'],
+  cli: ['daemon', 'api', 'bfd', 'bgp/wire', 'config', 'net', 'util'],
   daemon: ['*'],
 };
 
