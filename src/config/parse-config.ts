@@ -16,7 +16,7 @@ import type {
   LogLevel,
   ParseConfigResult,
 } from './types.js';
-import { anyAddress, asNumber, integerIn, oneOf, routerId, socketPath } from './value-checks.js';
+import { anyAddress, asNumber, groupName, integerIn, oneOf, routerId, socketPath } from './value-checks.js';
 import { YamlFile } from './yaml-file.js';
 import { BGP_PORT, DEFAULT_API_SOCKET, DEFAULT_LISTEN_ADDRESS, DEFAULT_LOG_LEVEL } from './defaults.js';
 
@@ -36,7 +36,10 @@ export const TOP_LEVEL_KEYS = [
   'bfd',
 ] as const;
 export const LISTEN_KEYS = ['address', 'port'] as const;
-export const API_KEYS = ['socket'] as const;
+export const API_KEYS = ['socket', 'socket-group', 'listen', 'token-file'] as const;
+export const API_LISTEN_KEYS = ['address', 'port'] as const;
+/** The control API's TCP port when api.listen names none. */
+export const DEFAULT_API_PORT = 8179;
 export const LOG_KEYS = ['level'] as const;
 export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 
@@ -138,11 +141,32 @@ function readListen(top: MappingReader): ListenConfig | null | undefined {
   return { address: address?.text ?? DEFAULT_LISTEN_ADDRESS, port };
 }
 
+function isLoopbackAddress(text: string): boolean {
+  return /^127\./.test(text) || text === '::1';
+}
+
 function readApi(top: MappingReader): ApiConfig | undefined {
   const block = top.mapping('api', API_KEYS);
   if (block === undefined) return undefined;
-  const socket = block === null ? DEFAULT_API_SOCKET : block.optional('socket', socketPath, DEFAULT_API_SOCKET);
-  return socket === undefined ? undefined : { socket };
+  if (block === null) return { socket: DEFAULT_API_SOCKET, socketGroup: null, listen: null, tokenFile: null };
+  const socket = block.optional('socket', socketPath, DEFAULT_API_SOCKET);
+  const socketGroup = block.optional('socket-group', groupName, null);
+  const tokenFile = block.optional('token-file', socketPath, null);
+  let listen: ApiConfig['listen'] | undefined = null;
+  const l = block.mapping('listen', API_LISTEN_KEYS);
+  if (l === undefined) listen = undefined;
+  else if (l !== null) {
+    const address = l.optional('address', anyAddress, null);
+    const port = l.optional('port', integerIn(1, 65535), DEFAULT_API_PORT);
+    listen = address === undefined || port === undefined ? undefined : { address: address?.text ?? '127.0.0.1', port };
+    // Anyone who can reach a non-loopback listener could steer the routing: it needs the token.
+    if (listen && !isLoopbackAddress(listen.address) && tokenFile === null) {
+      l.reject('address', `${listen.address} is not a loopback address; a listener beyond this host needs api.token-file`);
+      listen = undefined;
+    }
+  }
+  if (socket === undefined || socketGroup === undefined || tokenFile === undefined || listen === undefined) return undefined;
+  return { socket, socketGroup, listen, tokenFile };
 }
 
 function readLog(top: MappingReader): LogConfig | undefined {

@@ -50,6 +50,12 @@ export interface ListenConfig {
 
 export interface ApiConfig {
   socket: string;
+  /** Group that owns the socket (mode 0660), so its members may use necod-cli; null: necod's own group. */
+  socketGroup: string | null;
+  /** Optional TCP listener; loopback unless a token file is set. */
+  listen: { address: string; port: number } | null;
+  /** File holding the bearer token every TCP request must carry; null: no token. */
+  tokenFile: string | null;
 }
 
 export interface LogConfig {

@@ -191,7 +191,7 @@ export class NecodPeer implements BgpPeer {
   constructor(
     private readonly lab: Lab,
     readonly ns: string,
-    readonly spec: NecodSpec,
+    public spec: NecodSpec,
     opts: NecodOptions = {},
   ) {
     this.name = opts.name ?? 'necod';
@@ -386,12 +386,25 @@ export class NecodPeer implements BgpPeer {
   }
 
   /** necod has no API to shut one session down yet; stop() shuts down all of them. */
-  disableNeighbor(neighbor: string): Promise<void> {
-    return Promise.reject(new Error(`${this.name}: no API to disable neighbor ${neighbor} (use the shutdown config key or stop())`));
+  async disableNeighbor(neighbor: string, message?: string): Promise<void> {
+    await this.action(neighbor, 'disable', message === undefined ? {} : { message });
   }
 
-  enableNeighbor(neighbor: string): Promise<void> {
-    return Promise.reject(new Error(`${this.name}: no API to enable neighbor ${neighbor}`));
+  async enableNeighbor(neighbor: string): Promise<void> {
+    await this.action(neighbor, 'enable', {});
+  }
+
+  /** POST /v1/neighbors/NAME/ACTION; throws unless necod answers 200. */
+  async action(neighbor: string, action: 'disable' | 'enable' | 'restart' | 'refresh', body: Record<string, string>): Promise<unknown> {
+    const r = await this.api('POST', `/v1/neighbors/${encodeURIComponent(neighbor)}/${action}`, body);
+    if (r.status !== 200) throw new Error(`${this.name}: ${action} ${neighbor}: HTTP ${r.status} ${r.text}`);
+    return r.body;
+  }
+
+  /** Writes a new configuration from `spec` over the file necod was started with (then reload it). */
+  rewriteConfig(spec: NecodSpec): void {
+    this.spec = spec;
+    this.lab.writeFile(`${this.name}.yaml`, necodConfig(spec, this.socketPath));
   }
 
   // ---- log ------------------------------------------------------------------------------

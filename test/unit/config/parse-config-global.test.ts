@@ -9,7 +9,7 @@ describe('parseConfig: the smallest file', () => {
       asn: 64600,
       clusterId: '10.0.0.1',
       listen: null,
-      api: { socket: '/run/necod/necod.sock' },
+      api: { socket: '/run/necod/necod.sock', socketGroup: null, listen: null, tokenFile: null },
       log: { level: 'info' },
       decision: { maxPaths: 8, alwaysCompareMed: false },
       gracefulRestart: { restartTime: 120, staleTime: 300 },
@@ -139,7 +139,7 @@ describe('parseConfig: listen', () => {
 
 describe('parseConfig: api', () => {
   it('defaults the socket to /run/necod/necod.sock', () => {
-    expect(parsedConfig(yaml(...GLOBAL, 'api: {}')).api).toEqual({ socket: '/run/necod/necod.sock' });
+    expect(parsedConfig(yaml(...GLOBAL, 'api: {}')).api).toEqual({ socket: '/run/necod/necod.sock', socketGroup: null, listen: null, tokenFile: null });
   });
 
   it('takes another absolute path', () => {

@@ -1,8 +1,9 @@
 // A session's status as the control API shows it. Pure mapping.
 import type { PeerStatus } from '../bgp/peer-types.js';
-import type { NeighborView } from '../api/types.js';
-import type { AddPathMode } from '../config/types.js';
-import { errorCodeName, errorSubcodeName } from '../bgp/wire/index.js';
+import type { NeighborDetail, NeighborView } from './types.js';
+import type { PeerRouteState } from '../routing/peer-routes.js';
+import type { AddPathMode, NeighborConfig } from '../config/types.js';
+import { errorCodeName, errorSubcodeName, formatIpv4 } from '../bgp/wire/index.js';
 
 function addPathMode(receive: boolean, send: boolean): AddPathMode {
   if (receive && send) return 'both';
@@ -66,5 +67,50 @@ export function neighborView(s: PeerStatus, remoteAs: number, localAs: number, p
           ...(e.shutdownCommunication ? { text: e.shutdownCommunication } : e.direction === 'local' ? { text: e.reason } : {}),
         }
       : null,
+  };
+}
+
+/** What the detail needs beyond the session's status: the routing side's counts and the configuration. */
+export interface NeighborDetailInput {
+  config: NeighborConfig;
+  routes: PeerRouteState | null;
+  prefixes: { received: number; best: number; exported: number };
+}
+
+function filterText(f: NeighborConfig['import'] | NeighborConfig['export']): string {
+  return typeof f === 'object' ? `policy ${f.policy}` : f;
+}
+
+export function neighborDetail(s: PeerStatus, input: NeighborDetailInput): NeighborDetail {
+  const n = s.negotiated;
+  const c = input.config;
+  const routes = input.routes;
+  return {
+    local: s.local,
+    remote: s.remote,
+    connectRetryCounter: s.connectRetryCounter,
+    peerRouterId: n ? formatIpv4(n.peerRouterId) : null,
+    peerHostname: n?.peerHostname ?? null,
+    peerCapabilities: n ? [...new Set(n.peerCapabilities.map((cap) => cap.name))] : [],
+    configured: {
+      holdTime: c.holdTime,
+      keepaliveTime: c.keepaliveTime,
+      passive: c.passive,
+      families: [...c.families],
+      capabilities: { ...c.capabilities },
+      import: filterText(c.import),
+      export: filterText(c.export),
+    },
+    prefixes: {
+      ...input.prefixes,
+      filtered: routes?.updatesRejected.policy ?? 0,
+      stale: routes?.stale ?? 0,
+    },
+    rejectedUpdates: Object.fromEntries(Object.entries(routes?.updatesRejected ?? {}).filter(([k]) => k !== 'policy')),
+    gracefulRestart: {
+      negotiated: n?.gracefulRestart != null,
+      endOfRib: routes ? [...routes.endOfRib] : [],
+      staleUntil: routes?.staleUntil ? new Date(routes.staleUntil).toISOString() : null,
+    },
   };
 }

@@ -1,7 +1,7 @@
 /** What `necod --check-config` prints, and what `necod --config` refuses to start with. */
-import { formatConfigError } from '../config/format-config-error.js';
-import { loadConfigFile } from '../config/load-config.js';
-import type { NecodConfig, ParseConfigResult } from '../config/types.js';
+import { formatConfigError } from './format-config-error.js';
+import { loadConfigFile } from './load-config.js';
+import type { NecodConfig, ParseConfigResult } from './types.js';
 
 export type ConfigCheck =
   | { ok: true; config: NecodConfig; summary: string }
