@@ -11,7 +11,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { DiscriminatorPool } from './discriminators.js';
-import { DownActionWriter } from './down-action.js';
+import { PreparedBatchWriter } from '../host/prepared-batch.js';
 import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, FromWorker } from './messages.js';
 import { AuthType, UNKNOWN_SEQUENCE, checkAuth, decodeControl, encodeControl, type AuthSettings, type ControlPacket, type DiscardReason, type ReceiveSequence } from './packet.js';
 import { detectionTimeUs, initialSession, step, transmitIntervalUs, type SessionEvent, type SessionState, type TimerName } from './session.js';
@@ -63,10 +63,10 @@ export class BfdEngine {
   private readonly receivers = new Map<string, Receiver>();
   private readonly usedPorts = new Set<number>();
   private readonly discriminators = new DiscriminatorPool(() => randomBytes(4).readUInt32BE(0) / 0x100000000);
-  private readonly downWriter: DownActionWriter;
+  private readonly downWriter: PreparedBatchWriter;
 
   constructor(private readonly opts: EngineOptions) {
-    this.downWriter = new DownActionWriter(opts.netns ?? null, (message) => opts.emit({ type: 'error', id: null, message }));
+    this.downWriter = new PreparedBatchWriter(opts.netns ?? null, (message) => opts.emit({ type: 'error', id: null, message }));
   }
 
   async add(spec: BfdSessionSpec): Promise<void> {

@@ -19,10 +19,11 @@ export const ALLOWED_ARROWS: Readonly<Record<string, readonly string[]>> = {
   'bgp/wire': ['net', 'util'],
   config: ['bgp/wire', 'net', 'util'],
   bgp: ['bgp/wire', 'config', 'net', 'util'],
-  bfd: ['bgp/wire', 'config', 'net', 'util'],
+  bfd: ['host', 'bgp/wire', 'config', 'net', 'util'],
   rib: ['bgp/wire', 'config', 'net', 'util'],
   host: ['config', 'net', 'util'],
-  kernel: ['host', 'bgp/wire', 'config', 'net', 'util'],
+  // The FIB keys its state like the RIB: route keys and the typed-array PrefixTable (data structures, no RIB logic).
+  kernel: ['host', 'rib', 'bgp/wire', 'config', 'net', 'util'],
   origin: ['host', 'bgp/wire', 'config', 'net', 'util'],
   routing: ['origin', 'kernel', 'host', 'rib', 'bfd', 'bgp', 'bgp/wire', 'config', 'net', 'util'],
   api: ['routing', 'origin', 'kernel', 'host', 'rib', 'bfd', 'bgp', 'bgp/wire', 'config', 'net', 'util'],

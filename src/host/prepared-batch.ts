@@ -1,16 +1,16 @@
-// The BFD worker's own line to the kernel: one long-lived `ip -force -batch -` child that
-// takes prepared lines on stdin, so that a detected failure reaches the kernel without a
-// process start and without waiting for the main thread. What it is not: a batch writer with
-// error accounting (src/kernel/ owns that and catches up after the event reaches it).
+// A line to the kernel for prepared changes: one long-lived `ip -force -batch -` child that
+// takes lines on stdin and applies each as it arrives. The BFD worker holds one, so that a
+// detected failure reaches the kernel without a process start and without waiting for the main
+// thread. What it is not: a batch writer with error accounting (batch-writers.ts is; the FIB
+// catches up after the event reaches it).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
-/** The one place this room starts `ip`; it belongs with the host runner once that exists. */
 export function spawnIpBatch(netns: string | null): ChildProcessWithoutNullStreams {
   const args = [...(netns ? ['-n', netns] : []), '-force', '-batch', '-'];
   return spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-export class DownActionWriter {
+export class PreparedBatchWriter {
   private child: ChildProcessWithoutNullStreams | null = null;
   private stderr = '';
 
