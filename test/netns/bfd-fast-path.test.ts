@@ -5,6 +5,7 @@
 // BFD packets run over loopback (127.0.0.1 ↔ 127.0.0.2) on a private port; the peer is an
 // engine in this process.
 import { randomInt } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BfdThread as BfdThreadType } from '../../src/bfd/bfd-thread.js';
 import type { BfdEngine as BfdEngineType } from '../../src/bfd/io.js';
@@ -55,7 +56,23 @@ afterAll(async () => {
 
 const upCount = () => events.filter((e) => e.to === 'Up').length;
 
+/** Nice values of this process's threads (/proc stat field 19). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
 describe('BFD worker fast path', () => {
+  it('runs the worker thread alone at a raised priority (nice -15), the rest of the process untouched', async () => {
+    await thread.sessions(); // the worker has run its start-up
+    const nices = threadNices();
+    expect(nices.filter((n) => n === -15)).toHaveLength(1);
+    expect(nices.filter((n) => n !== -15).every((n) => n === 0)).toBe(true);
+    expect(errors.filter((e) => e.includes('priority'))).toEqual([]);
+  });
+
   it('applies the prepared lines itself when the session fails, then reports', async () => {
     thread.add(spec('peer', '127.0.0.1', '127.0.0.2'));
     await peer.add(spec('us', '127.0.0.2', '127.0.0.1'));
