@@ -7,12 +7,18 @@ export interface AfiSafi {
   safi: number;
 }
 
-/** RFC 7911 §4: 1 receive, 2 send, 3 both. */
+/** RFC 7911 §4: 1 receive, 2 send, 3 both; RFC 5291 §3 uses the same values for ORF. */
 export type AddPathMode = 1 | 2 | 3;
+
+/** One AFI/SAFI of the ORF capability (RFC 5291 §3): the ORF types and who sends them. */
+export interface OrfFamily extends AfiSafi {
+  orfs: Array<{ type: number; mode: AddPathMode }>;
+}
 
 export type Capability =
   | { name: 'MULTIPROTOCOL'; code: 1; afi: number; safi: number }
   | { name: 'ROUTE_REFRESH'; code: 2 }
+  | { name: 'OUTBOUND_ROUTE_FILTERING'; code: 3; families: OrfFamily[] }
   | { name: 'EXTENDED_NEXT_HOP'; code: 5; entries: Array<AfiSafi & { nextHopAfi: number }> }
   | { name: 'EXTENDED_MESSAGE'; code: 6 }
   | {
@@ -50,6 +56,8 @@ function need(s: number, e: number, ok: boolean, what: string): void {
   if (!ok) throw new CapabilityFault(`${what} capability with length ${e - s}`);
 }
 
+const SEND_RECEIVE = (m: AddPathMode) => (m === 1 ? 'receive' : m === 2 ? 'send' : 'both');
+
 const u16 = (b: Uint8Array, p: number) => (b[p] << 8) | b[p + 1];
 const u32 = (b: Uint8Array, p: number) => ((b[p] << 24) >>> 0) + (b[p + 1] << 16) + (b[p + 2] << 8) + b[p + 3];
 
@@ -83,6 +91,39 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
     toJSON: (c) => (c.name === 'MULTIPROTOCOL' ? { afi: c.afi, safi: c.safi } : {}),
   },
   empty('ROUTE_REFRESH', 2),
+  {
+    code: CapabilityCode.OUTBOUND_ROUTE_FILTERING,
+    name: 'OUTBOUND_ROUTE_FILTERING',
+    decode(b, s, e) {
+      const families: OrfFamily[] = [];
+      let p = s;
+      while (p < e) {
+        need(s, e, p + 5 <= e, 'ORF');
+        const count = b[p + 4];
+        need(s, e, p + 5 + 2 * count <= e, 'ORF');
+        const orfs = [];
+        for (let i = 0; i < count; i++) {
+          const mode = b[p + 6 + 2 * i];
+          if (mode < 1 || mode > 3) throw new CapabilityFault(`ORF send/receive value ${mode}`);
+          orfs.push({ type: b[p + 5 + 2 * i], mode: mode as AddPathMode });
+        }
+        families.push({ afi: u16(b, p), safi: b[p + 3], orfs });
+        p += 5 + 2 * count;
+      }
+      return { name: 'OUTBOUND_ROUTE_FILTERING', code: 3, families };
+    },
+    encode(c, w) {
+      if (c.name !== 'OUTBOUND_ROUTE_FILTERING') return;
+      for (const f of c.families) {
+        w.u16(f.afi).u8(0).u8(f.safi).u8(f.orfs.length);
+        for (const o of f.orfs) w.u8(o.type).u8(o.mode);
+      }
+    },
+    toJSON: (c) =>
+      c.name === 'OUTBOUND_ROUTE_FILTERING'
+        ? { families: c.families.map((f) => ({ afi: f.afi, safi: f.safi, orfs: f.orfs.map((o) => ({ type: o.type, send_receive: SEND_RECEIVE(o.mode) })) })) }
+        : {},
+  },
   {
     code: CapabilityCode.EXTENDED_NEXT_HOP,
     name: 'EXTENDED_NEXT_HOP',
@@ -155,7 +196,7 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
     },
     toJSON: (c) =>
       c.name === 'ADD_PATH'
-        ? { entries: c.entries.map((x) => ({ afi: x.afi, safi: x.safi, send_receive: x.mode === 1 ? 'receive' : x.mode === 2 ? 'send' : 'both' })) }
+        ? { entries: c.entries.map((x) => ({ afi: x.afi, safi: x.safi, send_receive: SEND_RECEIVE(x.mode) })) }
         : {},
   },
   empty('ENHANCED_ROUTE_REFRESH', 70),
