@@ -1,6 +1,6 @@
 // The public shape of a Peer: its options, events and status, as plain data.
 import type { Logger } from 'pino';
-import type { AttributeIssue, Family, UpdateMessage } from './wire/index.js';
+import type { AttributeIssue, Family, RefreshOrf, UpdateMessage } from './wire/index.js';
 import type { FsmConfig, FsmStateName, UpdateOutcome } from './fsm-types.js';
 import type { NegotiatedSession, SessionSettings } from './negotiate.js';
 import type { PeerCounters } from './counters.js';
@@ -75,8 +75,11 @@ export interface PeerEvents {
   established: [negotiated: NegotiatedSession];
   /** Every UPDATE of an Established session, RFC 7606 softened ones included. */
   update: [message: UpdateMessage, outcome: UpdateOutcome, issues: AttributeIssue[]];
-  /** A ROUTE-REFRESH for a negotiated family: subtype 0 asks for Adj-RIB-Out, 1/2 are BoRR/EoRR (RFC 7313). */
-  routeRefresh: [afi: number, safi: number, subtype: number];
+  /**
+   * A ROUTE-REFRESH for a negotiated family: subtype 0 asks for Adj-RIB-Out, 1/2 are BoRR/EoRR
+   * (RFC 7313). `orf` holds only the ORF types negotiated for the family (RFC 5291 §5), or null.
+   */
+  routeRefresh: [afi: number, safi: number, subtype: number, orf: RefreshOrf | null];
   down: [down: PeerDown];
   stateChange: [change: PeerStateChange];
 }

@@ -39,7 +39,7 @@ import {
 import type { Frame } from './framer.js';
 import { resolveCollision } from './collision.js';
 import { Connection, endGracefully, type ConnectionHooks } from './connection.js';
-import { inboundEvent } from './inbound.js';
+import { inboundEvent, negotiatedOrf } from './inbound.js';
 import { messageTypeOf, newCounters, tallyUpdate, toLastError, type PeerCounters } from './counters.js';
 import type { PeerEvents, PeerLastError, PeerOptions, PeerStatus } from './peer-types.js';
 
@@ -297,7 +297,7 @@ export class Peer extends EventEmitter<PeerEvents> {
         this.deliverUpdate(conn, a);
         return;
       case 'deliver-route-refresh':
-        this.deliverRefresh(conn, a.afi, a.safi, a.subtype);
+        this.deliverRefresh(conn, a);
         return;
       case 'established':
         this.onEstablished(conn, a.negotiated);
@@ -466,7 +466,8 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
-  private deliverRefresh(conn: Connection, afi: number, safi: number, subtype: number): void {
+  private deliverRefresh(conn: Connection, a: Extract<FsmAction, { type: 'deliver-route-refresh' }>): void {
+    const { afi, safi, subtype } = a;
     const n = conn.fsm.negotiated;
     const family = familyOf(afi, safi);
     // RFC 2918 §4, RFC 7313 §5: refreshes for families not negotiated and unknown subtypes are ignored.
@@ -474,7 +475,12 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.log.info({ afi, safi, subtype }, 'ignored a ROUTE-REFRESH that was not negotiated');
       return;
     }
-    this.tell('routeRefresh', afi, safi, subtype);
+    const orf = negotiatedOrf(a.orf, n.prefixOrf.includes(family));
+    if (a.orf && orf?.groups.length !== a.orf.groups.length) {
+      this.log.info({ afi, safi, types: a.orf.groups.map((g) => g.type) }, 'ignored ORF types that were not negotiated (RFC 5291 §5)');
+    }
+    if (a.orf?.malformed) this.log.warn({ afi, safi, reason: a.orf.malformed }, 'malformed ORF in a ROUTE-REFRESH');
+    this.tell('routeRefresh', afi, safi, subtype, orf);
   }
 
   private onEstablished(conn: Connection, negotiated: NegotiatedSession): void {

@@ -4,10 +4,11 @@
 import type { Logger } from 'pino';
 import type { Peer } from '../bgp/peer.js';
 import type { NegotiatedSession } from '../bgp/negotiate.js';
-import { endOfRibFamily, familyOf, type Family } from '../bgp/wire/index.js';
+import { WhenToRefresh, endOfRibFamily, familyOf, type Family, type RefreshOrf } from '../bgp/wire/index.js';
 import type { ExportTarget } from '../rib/export.js';
 import type { Exporter } from '../rib/exporter.js';
 import { importUpdate, type ImportContext } from '../rib/import.js';
+import { applyOrfEntries, type OrfFilter } from '../rib/orf-filter.js';
 import type { Rib } from '../rib/rib.js';
 import type { RouteSource } from '../rib/route-source.js';
 import { restartWaitMs, retainRoutesOnDown } from './graceful-restart.js';
@@ -57,13 +58,15 @@ export class PeerRoutes {
   private staleTimer: NodeJS.Timeout | null = null;
   private staleUntil: number | null = null;
   private readonly rejected: Record<string, number> = {};
+  /** The neighbor's Address Prefix ORF per family, in this session (RFC 5291). */
+  private orf: Partial<Record<Family, OrfFilter>> = {};
   private readonly log: Logger;
 
   constructor(private readonly o: PeerRoutesOptions) {
     this.log = o.logger.child({ neighbor: o.source.name });
     o.peer.on('established', (n) => this.onEstablished(n));
     o.peer.on('update', (msg, outcome) => this.onUpdate(msg, outcome));
-    o.peer.on('routeRefresh', (afi, safi, subtype) => void this.onRouteRefresh(afi, safi, subtype));
+    o.peer.on('routeRefresh', (afi, safi, subtype, orf) => void this.onRouteRefresh(afi, safi, subtype, orf));
     o.peer.on('down', (d) => this.onDown(d));
   }
 
@@ -91,6 +94,7 @@ export class PeerRoutes {
     this.session = n;
     this.lastActivity = Date.now();
     this.eor.clear();
+    this.orf = {};
     // RFC 4724 §4.2: a neighbor that comes back without graceful restart, or without the
     // forwarding bit for a family, loses its stale routes at once.
     if (this.o.rib.staleCount(this.o.source.index) > 0) {
@@ -131,9 +135,19 @@ export class PeerRoutes {
     this.o.onRibChanged();
   }
 
-  private async onRouteRefresh(afi: number, safi: number, subtype: number): Promise<void> {
+  private async onRouteRefresh(afi: number, safi: number, subtype: number, orf: RefreshOrf | null): Promise<void> {
     const family = familyOf(afi, safi);
     if (!family) return;
+    if (orf) {
+      // RFC 5291 §4: the entries change the filter now; DEFER holds the re-send back until
+      // a later refresh of the family asks for it.
+      let filter = this.orf[family] ?? [];
+      for (const g of orf.groups) filter = applyOrfEntries(filter, g.entries ?? [], g.malformed !== null || orf.malformed !== null);
+      this.orf[family] = filter;
+      this.log.info({ family, rules: filter.length, when: orf.whenToRefresh }, 'prefix ORF from the neighbor');
+      if (orf.whenToRefresh === WhenToRefresh.DEFER) return;
+    }
+    if (subtype === 0 && this.orf[family] !== undefined) await this.o.exporter.setOrf(this.o.source.name, family, this.orf[family] ?? []);
     const src = this.o.source.index;
     if (subtype === 1) {
       // RFC 7313 §4: BoRR — what the neighbor does not re-send before EoRR is gone.

@@ -39,6 +39,7 @@ function negotiated(gr: boolean, notification = false): NegotiatedSession {
     as4: true,
     routeRefresh: true,
     enhancedRouteRefresh: true,
+    prefixOrf: [],
     gracefulRestart: gr ? { restartTime: 120, restarting: false, notification, forwarding: ['ipv4'] } : null,
     addPath: { receive: { ipv4: false, ipv6: false }, send: { ipv4: false, ipv6: false } },
     extendedMessage: false,
@@ -191,10 +192,10 @@ describe('PeerRoutes', () => {
     const t = setup();
     t.up(negotiated(true));
     t.peer.emit('update', update(['10.1.0.0/24', '10.2.0.0/24']), 'ok', []);
-    t.peer.emit('routeRefresh', 1, 1, 1);
+    t.peer.emit('routeRefresh', 1, 1, 1, null);
     await new Promise((r) => setImmediate(r));
     t.peer.emit('update', update(['10.2.0.0/24']), 'ok', []);
-    t.peer.emit('routeRefresh', 1, 1, 2);
+    t.peer.emit('routeRefresh', 1, 1, 2, null);
     await new Promise((r) => setImmediate(r));
     expect(t.rib.size).toBe(1);
     expect(t.rib.selected(t.key('10.2.0.0/24'))).not.toBeNull();
