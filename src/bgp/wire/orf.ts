@@ -95,9 +95,9 @@ function decodePrefixEntries(buf: Uint8Array, start: number, end: number, afi: n
   let p = start;
   while (p < end) {
     const common = buf[p];
-    const actionCode = common >>> 6;
-    const action = ACTIONS[actionCode];
-    if (action === undefined) return { entries, malformed: `ORF action ${actionCode}` };
+    // RFC 5291 §4: 0 ADD, 1 REMOVE, 2 REMOVE-ALL. FRR and Cisco write REMOVE-ALL as 3 (0xC0),
+    // always without a type-specific part, so 3 is read as REMOVE-ALL too.
+    const action = ACTIONS[Math.min(common >>> 6, 2)] as OrfAction;
     const match: OrfMatch = common & 0x20 ? 'deny' : 'permit';
     p++;
     if (action === 'remove-all') {
@@ -113,8 +113,10 @@ function decodePrefixEntries(buf: Uint8Array, start: number, end: number, afi: n
     const n = (length + 7) >> 3;
     if (length > maxBits) return { entries, malformed: `ORF prefix length ${length}` };
     if (p + n > end) return { entries, malformed: 'ORF prefix truncated' };
-    // RFC 5292 §3: length <= minlen <= maxlen <= address size, unless both are zero.
-    if ((minLength !== 0 || maxLength !== 0) && !(length <= minLength && minLength <= maxLength && maxLength <= maxBits)) {
+    // RFC 5292 §3: length <= minlen <= maxlen <= address size, zero meaning "not set" (both
+    // zero: the prefix alone; FRR leaves one of them zero for "ge N" or "le N" alone).
+    const lengthsOk = (minLength === 0 || (length <= minLength && minLength <= maxBits)) && (maxLength === 0 || (length <= maxLength && maxLength <= maxBits && (minLength === 0 || minLength <= maxLength)));
+    if (!lengthsOk) {
       return { entries, malformed: `ORF prefix /${length} with minlen ${minLength}, maxlen ${maxLength}` };
     }
     const prefix = new Uint8Array(size);

@@ -58,6 +58,14 @@ describe('ROUTE-REFRESH', () => {
     expect(toHex(encodeRouteRefresh(1, 1, 0, r.message.orf))).toBe(toHex(bytes));
   });
 
+  it('reads FRR\'s REMOVE-ALL (0xC0) and its "le 24" entry with minlen 0', () => {
+    const bytes = message(5, '0001 00 01 01 40 000b c0 00 00000005 00 18 10 0a4d');
+    const r = expectMessage(decodeMessage(bytes, DEFAULT_CONTEXT));
+    expect(decodeResultToJSON(r)).toMatchObject({
+      orf: { groups: [{ type: 64, entries: [{ action: 'remove-all' }, { action: 'add', sequence: 5, prefix: '10.77.0.0/16', min_length: 0, max_length: 24 }] }] },
+    });
+  });
+
   it('keeps ORF types it does not read as bytes, and reports malformed ORF without an error', () => {
     const other = expectMessage(decodeMessage(message(5, '0001 00 01 02 41 0002 abcd'), DEFAULT_CONTEXT));
     expect(decodeResultToJSON(other)).toMatchObject({ outcome: 'ok', orf: { when_to_refresh: 'defer', groups: [{ type: 65, value: 'abcd' }] } });
