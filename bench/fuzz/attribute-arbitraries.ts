@@ -110,9 +110,14 @@ function withFlagVariants(a: fc.Arbitrary<PathAttribute>): fc.Arbitrary<PathAttr
   });
 }
 
+/** RFC 6793 §3: AS4_PATH and AS4_AGGREGATOR travel on 2-octet sessions only; a 4-octet one discards them. */
+export function sessionCarries(a: PathAttribute, ctx: CodecContext): boolean {
+  return !ctx.as4 || (a.name !== 'AS4_PATH' && a.name !== 'AS4_AGGREGATOR');
+}
+
 /** Any one attribute, known or unknown. */
 export function attributeArb(ctx: CodecContext): fc.Arbitrary<PathAttribute> {
-  return withFlagVariants(fc.oneof(...knownAttributeArbs(ctx), unknownAttributeArb));
+  return withFlagVariants(fc.oneof(...knownAttributeArbs(ctx), unknownAttributeArb)).filter((a) => sessionCarries(a, ctx));
 }
 
 /**
@@ -124,7 +129,7 @@ export function attributeSetArb(ctx: CodecContext): fc.Arbitrary<PathAttribute[]
   const unknown = fc.uniqueArray(withFlagVariants(unknownAttributeArb), { maxLength: 2, selector: (a) => a.code });
   return fc
     .tuple(fc.tuple(...known), unknown)
-    .map(([k, u]) => [...k.filter((a): a is PathAttribute => a !== null), ...u])
+    .map(([k, u]) => [...k.filter((a): a is PathAttribute => a !== null && sessionCarries(a, ctx)), ...u])
     .chain((list) => fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }));
 }
 

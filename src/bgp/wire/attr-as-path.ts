@@ -52,7 +52,8 @@ export const AS_PATH = defineAttribute({
   code: AttrCode.AS_PATH,
   name: 'AS_PATH',
   flags: AttrFlag.TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.2
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.2',
   decode: (b, s, e, ctx) => decodeAsPathSegments(b, s, e, ctx.as4 ? 4 : 2, 'AS_PATH'),
   encode: (v, w, ctx) => encodeAsPathSegments(v, w, ctx.as4 ? 4 : 2),
   toJSON: segmentsJSON,
@@ -62,7 +63,8 @@ export const AS4_PATH = defineAttribute({
   code: AttrCode.AS4_PATH,
   name: 'AS4_PATH',
   flags: AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE,
-  onError: 'attribute-discard', // RFC 6793 §6
+  onError: 'attribute-discard',
+  rule: 'RFC 6793 §6',
   decode(b, s, e) {
     // RFC 6793 §6: an AS4_PATH too short to hold one AS number (less than 6 octets) is malformed.
     if (e - s < 6) throw new AttributeFault(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `AS4_PATH length ${e - s}, less than 6`);

@@ -58,7 +58,8 @@ export const COMMUNITIES = defineAttribute({
   code: AttrCode.COMMUNITIES,
   name: 'COMMUNITIES',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.8
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.8',
   decode(b, s, e) {
     multipleOf(e - s, 4, 'COMMUNITIES');
     const out: number[] = [];
@@ -75,7 +76,8 @@ export const LARGE_COMMUNITY = defineAttribute({
   code: AttrCode.LARGE_COMMUNITY,
   name: 'LARGE_COMMUNITY',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 8092 §6
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 8092 §6',
   decode(b, s, e) {
     multipleOf(e - s, 12, 'LARGE_COMMUNITY');
     const out: LargeCommunity[] = [];
@@ -92,7 +94,8 @@ export const EXTENDED_COMMUNITIES = defineAttribute({
   code: AttrCode.EXTENDED_COMMUNITIES,
   name: 'EXTENDED_COMMUNITIES',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.14
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.14',
   decode(b, s, e) {
     multipleOf(e - s, 8, 'EXTENDED_COMMUNITIES');
     return b.slice(s, e);

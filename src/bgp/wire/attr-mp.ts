@@ -40,6 +40,7 @@ export const MP_REACH_NLRI = defineAttribute({
   name: 'MP_REACH_NLRI',
   flags: AttrFlag.OPTIONAL,
   onError: 'session-reset',
+  rule: 'RFC 7606 §7.11',
   decode(b, s, e, ctx): MpReach {
     if (e - s < 5) throw reset(`MP_REACH_NLRI: length ${e - s} too short`);
     const afi = (b[s] << 8) | b[s + 1];
@@ -86,6 +87,7 @@ export const MP_UNREACH_NLRI = defineAttribute({
   name: 'MP_UNREACH_NLRI',
   flags: AttrFlag.OPTIONAL,
   onError: 'session-reset',
+  rule: 'RFC 7606 §7.11',
   decode(b, s, e, ctx): MpUnreach {
     if (e - s < 3) throw reset(`MP_UNREACH_NLRI: length ${e - s} too short`);
     const afi = (b[s] << 8) | b[s + 1];

@@ -24,7 +24,8 @@ export const ORIGIN = defineAttribute({
   code: AttrCode.ORIGIN,
   name: 'ORIGIN',
   flags: WELL_KNOWN,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.1
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.1',
   decode(b, s, e) {
     expectLength(s, e, 1, 'ORIGIN');
     const v = b[s];
@@ -41,7 +42,8 @@ export const NEXT_HOP = defineAttribute({
   code: AttrCode.NEXT_HOP,
   name: 'NEXT_HOP',
   flags: WELL_KNOWN,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.3
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.3',
   decode(b, s, e) {
     expectLength(s, e, 4, 'NEXT_HOP');
     return readIpv4(b, s);
@@ -56,7 +58,8 @@ export const MULTI_EXIT_DISC = defineAttribute({
   code: AttrCode.MULTI_EXIT_DISC,
   name: 'MULTI_EXIT_DISC',
   flags: OPTIONAL,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.4
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.4',
   decode(b, s, e) {
     expectLength(s, e, 4, 'MULTI_EXIT_DISC');
     return readU32(b, s);
@@ -71,7 +74,8 @@ export const LOCAL_PREF = defineAttribute({
   code: AttrCode.LOCAL_PREF,
   name: 'LOCAL_PREF',
   flags: WELL_KNOWN,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.5
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.5',
   decode(b, s, e) {
     expectLength(s, e, 4, 'LOCAL_PREF');
     return readU32(b, s);
@@ -86,7 +90,8 @@ export const ATOMIC_AGGREGATE = defineAttribute({
   code: AttrCode.ATOMIC_AGGREGATE,
   name: 'ATOMIC_AGGREGATE',
   flags: WELL_KNOWN,
-  onError: 'attribute-discard', // RFC 7606 §7.6
+  onError: 'attribute-discard',
+  rule: 'RFC 7606 §7.6',
   decode(_b, s, e) {
     expectLength(s, e, 0, 'ATOMIC_AGGREGATE');
     return true as const;
@@ -115,7 +120,8 @@ export const AGGREGATOR = defineAttribute({
   code: AttrCode.AGGREGATOR,
   name: 'AGGREGATOR',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'attribute-discard', // RFC 7606 §7.7
+  onError: 'attribute-discard',
+  rule: 'RFC 7606 §7.7',
   decode: (b, s, e, ctx) => decodeAggregator(b, s, e, ctx.as4, 'AGGREGATOR'),
   encode: (v, w, ctx) => encodeAggregator(v, w, ctx.as4),
   toJSON: aggregatorJSON,
@@ -125,7 +131,8 @@ export const AS4_AGGREGATOR = defineAttribute({
   code: AttrCode.AS4_AGGREGATOR,
   name: 'AS4_AGGREGATOR',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'attribute-discard', // RFC 6793 §6
+  onError: 'attribute-discard',
+  rule: 'RFC 6793 §6',
   decode: (b, s, e) => decodeAggregator(b, s, e, true, 'AS4_AGGREGATOR'),
   encode: (v, w) => encodeAggregator(v, w, true),
   toJSON: aggregatorJSON,
@@ -135,7 +142,8 @@ export const ORIGINATOR_ID = defineAttribute({
   code: AttrCode.ORIGINATOR_ID,
   name: 'ORIGINATOR_ID',
   flags: OPTIONAL,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.9
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.9',
   decode(b, s, e) {
     expectLength(s, e, 4, 'ORIGINATOR_ID');
     return readIpv4(b, s);
@@ -150,7 +158,8 @@ export const CLUSTER_LIST = defineAttribute({
   code: AttrCode.CLUSTER_LIST,
   name: 'CLUSTER_LIST',
   flags: OPTIONAL,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.10
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.10',
   decode(b, s, e) {
     const len = e - s;
     if (len === 0 || len % 4 !== 0) {

@@ -12,6 +12,8 @@ export interface AttributeDescriptor<K extends KnownAttributeName> {
   flags: number;
   /** What RFC 7606 (or the attribute's own RFC) says to do when it is malformed. */
   onError: ErrorAction;
+  /** The rule `onError` follows, as shown with an issue ("RFC 7606 §7.1"). */
+  rule: string;
   /** Reads the value in buf[start, end); throws AttributeFault when malformed. */
   decode(buf: Uint8Array, start: number, end: number, ctx: CodecContext): AttributeValues[K];
   /** Writes the value bytes (no header). */
@@ -26,6 +28,8 @@ export class AttributeFault extends Error {
     reason: string,
     /** Overrides the descriptor's action (e.g. MP_REACH_NLRI framing is always a session reset). */
     readonly action?: ErrorAction,
+    /** Overrides the descriptor's rule, with the action. */
+    readonly rule?: string,
   ) {
     super(reason);
     this.name = 'AttributeFault';

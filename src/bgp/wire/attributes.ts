@@ -64,12 +64,15 @@ export function makeAttribute<K extends KnownAttributeName>(name: K, value: Attr
   return { name, code: d.code, flags: d.flags, value } as PathAttribute;
 }
 
-/** One malformed attribute and what RFC 7606 does about it. */
+/** One malformed or unwanted attribute and what RFC 7606 (or the attribute's RFC) does about it. */
 export interface AttributeIssue {
   code: number;
   action: ErrorAction;
-  notification: NotificationSpec;
+  /** What an RFC 4271 speaker would have sent for it; null when the message is not in error. */
+  notification: NotificationSpec | null;
   reason: string;
+  /** The rule applied, e.g. "RFC 7606 §3(g)". */
+  rule: string;
 }
 
 export interface DecodedAttributes {
@@ -130,10 +133,22 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
       if (code === AttrCode.MP_REACH_NLRI || code === AttrCode.MP_UNREACH_NLRI) {
         throw new WireError(3, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, new Uint8Array(0), `${attributeName(code)} appears twice`);
       }
+      const notification = { code: 3, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: new Uint8Array(0) };
+      issues.push({ code, action: 'attribute-discard', notification, reason: `${attributeName(code)} appears again; the repeat is discarded`, rule: 'RFC 7606 §3(g)' });
+      action = strongerAction(action, 'attribute-discard');
       discarded.push(code);
       continue;
     }
     seen[code] = 1;
+
+    if (ctx.as4 && (code === AttrCode.AS4_PATH || code === AttrCode.AS4_AGGREGATOR)) {
+      // RFC 6793 §3: between two 4-octet speakers these are discarded, the UPDATE processed;
+      // nothing is wrong with the message, so no NOTIFICATION would ever be due.
+      issues.push({ code, action: 'attribute-discard', notification: null, reason: `${attributeName(code)} from a 4-octet AS speaker is discarded`, rule: 'RFC 6793 §3' });
+      action = strongerAction(action, 'attribute-discard');
+      discarded.push(code);
+      continue;
+    }
 
     const d = BY_CODE[code];
     if (!d) {
@@ -155,6 +170,7 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           UpdateSubcode.ATTRIBUTE_FLAGS_ERROR,
           `${d.name} flags 0x${flags.toString(16)}, expected 0x${d.flags.toString(16)}`,
           d.onError === 'session-reset' ? 'session-reset' : 'treat-as-withdraw',
+          'RFC 7606 §3(c)',
         );
       }
       const value = d.decode(buf, valueStart, valueEnd, ctx);
@@ -162,11 +178,12 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
     } catch (err) {
       if (!(err instanceof AttributeFault)) throw err;
       const act = err.action ?? d.onError;
+      const rule = err.rule ?? d.rule;
       const notification: NotificationSpec = { code: 3, subcode: err.subcode, data: raw() };
       if (act === 'session-reset') {
         throw new WireError(notification.code, notification.subcode, notification.data, err.message);
       }
-      issues.push({ code, action: act, notification, reason: err.message });
+      issues.push({ code, action: act, notification, reason: err.message, rule });
       action = strongerAction(action, act);
       if (act === 'attribute-discard') discarded.push(code);
     }
@@ -180,6 +197,7 @@ function framingIssue(buf: Uint8Array, from: number, to: number, reason: string)
     action: 'treat-as-withdraw',
     notification: { code: 3, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: new Uint8Array(0) },
     reason,
+    rule: 'RFC 7606 §4',
   };
 }
 

@@ -37,7 +37,8 @@ export function decodeResultToJSON(r: DecodeResult): Record<string, unknown> {
       code: i.code,
       action: i.action,
       reason: i.reason,
-      notification: { code: i.notification.code, subcode: i.notification.subcode, data: toHex(i.notification.data) },
+      rule: i.rule,
+      notification: i.notification && { code: i.notification.code, subcode: i.notification.subcode, data: toHex(i.notification.data) },
     }));
   }
   switch (m.type) {

@@ -88,6 +88,7 @@ export function decodeUpdateBody(buf: Uint8Array, start: number, end: number, ct
         action: 'treat-as-withdraw',
         notification: { code: 3, subcode: UpdateSubcode.MISSING_WELL_KNOWN_ATTRIBUTE, data: Uint8Array.of(code) },
         reason: `missing well-known attribute ${attributeName(code)}`,
+        rule: 'RFC 7606 §3(d)',
       });
       action = strongerAction(action, 'treat-as-withdraw');
     }
@@ -96,7 +97,7 @@ export function decodeUpdateBody(buf: Uint8Array, start: number, end: number, ct
     // an MP_REACH_NLRI; nothing can be withdrawn safely, so the session is reset. The
     // NOTIFICATION is the one RFC 4271 §6.3 names for that error (3/1 for a framing error).
     const first = issues.find((i) => i.action === 'treat-as-withdraw') as AttributeIssue;
-    const { code, subcode, data } = first.notification;
+    const { code, subcode, data } = first.notification ?? { code: 3, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: new Uint8Array(0) };
     throw new WireError(code, subcode, data, `${first.reason}, and the UPDATE carries no NLRI to withdraw`);
   }
   // Session resets were thrown above, so only the two softer approaches remain here.
