@@ -5,6 +5,7 @@
 // still be answered.
 import { formatIpv4, formatIpv6, readIpv4 } from './address.js';
 import { Afi } from './constants.js';
+import type { WireReader } from './reader.js';
 import type { ByteWriter } from './writer.js';
 
 /** RFC 5292 §2 (Address Prefix ORF) and the pre-standard code FRR and Cisco still send. */
@@ -54,31 +55,34 @@ export function isPrefixOrfType(type: number): boolean {
   return type === OrfType.ADDRESS_PREFIX || type === OrfType.ADDRESS_PREFIX_CISCO;
 }
 
-/** Reads the ORF section buf[start, end) of a ROUTE-REFRESH for this AFI. */
-export function decodeRefreshOrf(buf: Uint8Array, start: number, end: number, afi: number): RefreshOrf {
-  const out: RefreshOrf = { whenToRefresh: buf[start], groups: [], malformed: null };
-  let p = start + 1;
-  while (p < end) {
-    if (p + 3 > end) {
-      out.malformed = `ORF type header truncated at offset ${p - start}`;
-      break;
+/** Raised inside the ORF readers; caught here and reported as `malformed`. */
+class OrfFault extends Error {}
+const orfFault = (reason: string): OrfFault => new OrfFault(reason);
+
+/** Reads the ORF part of a ROUTE-REFRESH (what `r` has left) for this AFI. */
+export function decodeRefreshOrf(body: WireReader, afi: number): RefreshOrf {
+  const r = body.sub(body.remaining, 'ORF', orfFault);
+  const out: RefreshOrf = { whenToRefresh: r.u8('When-to-refresh'), groups: [], malformed: null };
+  try {
+    while (!r.done) {
+      const type = r.u8('ORF type');
+      const entries = r.sub(r.u16(`ORF type ${type} length`), `ORF type ${type} entries`);
+      const from = entries.pos;
+      const group: OrfGroup = { type, entries: null, raw: EMPTY, malformed: null };
+      if (isPrefixOrfType(type)) {
+        try {
+          group.entries = decodePrefixEntries(entries, afi);
+        } catch (err) {
+          if (!(err instanceof OrfFault)) throw err;
+          group.malformed = err.message;
+        }
+      }
+      if (group.entries === null || group.malformed !== null) group.raw = entries.buf.slice(from, entries.end);
+      out.groups.push(group);
     }
-    const type = buf[p];
-    const len = (buf[p + 1] << 8) | buf[p + 2];
-    const from = p + 3;
-    if (from + len > end) {
-      out.malformed = `ORF type ${type} length ${len} overruns the message`;
-      break;
-    }
-    const group: OrfGroup = { type, entries: null, raw: EMPTY, malformed: null };
-    if (isPrefixOrfType(type)) {
-      const r = decodePrefixEntries(buf, from, from + len, afi);
-      group.entries = r.entries;
-      group.malformed = r.malformed;
-    }
-    if (group.entries === null || group.malformed !== null) group.raw = buf.slice(from, from + len);
-    out.groups.push(group);
-    p = from + len;
+  } catch (err) {
+    if (!(err instanceof OrfFault)) throw err;
+    out.malformed = err.message;
   }
   return out;
 }
@@ -87,44 +91,39 @@ function addressBytes(afi: number): number | null {
   return afi === Afi.IPV4 ? 4 : afi === Afi.IPV6 ? 16 : null;
 }
 
-function decodePrefixEntries(buf: Uint8Array, start: number, end: number, afi: number): { entries: PrefixOrfEntry[]; malformed: string | null } {
+/** Address Prefix ORF entries (RFC 5292 §3) until `r` is done; a partial list on error is not kept. */
+function decodePrefixEntries(r: WireReader, afi: number): PrefixOrfEntry[] {
   const entries: PrefixOrfEntry[] = [];
   const size = addressBytes(afi);
-  if (size === null) return { entries, malformed: `address prefix ORF for AFI ${afi}` };
+  if (size === null) r.fail(`address prefix ORF for AFI ${afi}`);
   const maxBits = size * 8;
-  let p = start;
-  while (p < end) {
-    const common = buf[p];
+  while (!r.done) {
+    const common = r.u8('ORF entry common part');
     // RFC 5291 §4: 0 ADD, 1 REMOVE, 2 REMOVE-ALL. FRR and Cisco write REMOVE-ALL as 3 (0xC0),
     // always without a type-specific part, so 3 is read as REMOVE-ALL too.
     const action = ACTIONS[Math.min(common >>> 6, 2)] as OrfAction;
     const match: OrfMatch = common & 0x20 ? 'deny' : 'permit';
-    p++;
     if (action === 'remove-all') {
       entries.push({ action, match, sequence: 0, minLength: 0, maxLength: 0, prefix: new Uint8Array(size), length: 0 });
       continue;
     }
-    if (p + 7 > end) return { entries, malformed: 'address prefix ORF entry truncated' };
-    const sequence = readIpv4(buf, p);
-    const minLength = buf[p + 4];
-    const maxLength = buf[p + 5];
-    const length = buf[p + 6];
-    p += 7;
-    const n = (length + 7) >> 3;
-    if (length > maxBits) return { entries, malformed: `ORF prefix length ${length}` };
-    if (p + n > end) return { entries, malformed: 'ORF prefix truncated' };
+    const sequence = r.u32('ORF sequence');
+    const minLength = r.u8('ORF minlen');
+    const maxLength = r.u8('ORF maxlen');
+    const length = r.u8('ORF prefix length');
+    if (length > maxBits) r.fail(`ORF prefix length ${length}`);
     // RFC 5292 §3: length <= minlen <= maxlen <= address size, zero meaning "not set" (both
     // zero: the prefix alone; FRR leaves one of them zero for "ge N" or "le N" alone).
-    const lengthsOk = (minLength === 0 || (length <= minLength && minLength <= maxBits)) && (maxLength === 0 || (length <= maxLength && maxLength <= maxBits && (minLength === 0 || minLength <= maxLength)));
-    if (!lengthsOk) {
-      return { entries, malformed: `ORF prefix /${length} with minlen ${minLength}, maxlen ${maxLength}` };
-    }
+    const lengthsOk =
+      (minLength === 0 || (length <= minLength && minLength <= maxBits)) &&
+      (maxLength === 0 || (length <= maxLength && maxLength <= maxBits && (minLength === 0 || minLength <= maxLength)));
+    if (!lengthsOk) r.fail(`ORF prefix /${length} with minlen ${minLength}, maxlen ${maxLength}`);
     const prefix = new Uint8Array(size);
-    prefix.set(buf.subarray(p, p + n));
-    p += n;
+    const n = (length + 7) >> 3;
+    prefix.set(r.buf.subarray(r.take(n, 'ORF prefix'), r.pos));
     entries.push({ action, match, sequence, minLength, maxLength, prefix, length });
   }
-  return { entries, malformed: null };
+  return entries;
 }
 
 /** Writes When-to-refresh and every group (entries re-encoded for the prefix types). */

@@ -1,7 +1,8 @@
 // ROUTE-REFRESH (RFC 2918 §3) with the RFC 7313 §3 message subtypes and, for a normal
 // request, the Outbound Route Filters of RFC 5291 §4 after the fixed part.
 import { HEADER_LENGTH, MessageType } from './constants.js';
-import { WireError } from './errors.js';
+import { refreshLengthError } from './errors.js';
+import { WireReader, shortBody } from './reader.js';
 import { decodeRefreshOrf, encodeRefreshOrf, type RefreshOrf } from './orf.js';
 import { ByteWriter } from './writer.js';
 
@@ -19,17 +20,17 @@ export interface RouteRefreshMessage {
 
 /** Decodes the body buf[start, end); throws WireError for a BoRR/EoRR of the wrong length. */
 export function decodeRouteRefreshBody(buf: Uint8Array, start: number, end: number, messageStart: number): RouteRefreshMessage {
-  const afi = (buf[start] << 8) | buf[start + 1];
-  const subtype = buf[start + 2];
-  const safi = buf[start + 3];
-  const fixedEnd = start + 4;
-  if (end !== fixedEnd && (subtype === RefreshSubtype.BEGIN || subtype === RefreshSubtype.END)) {
+  const r = new WireReader(buf, start, end, shortBody);
+  const afi = r.u16('AFI');
+  const subtype = r.u8('message subtype');
+  const safi = r.u8('SAFI');
+  if (!r.done && (subtype === RefreshSubtype.BEGIN || subtype === RefreshSubtype.END)) {
     // RFC 7313 §5: the length rule is for subtypes 1 and 2; data is the whole erroneous message.
-    throw new WireError(7, 1, buf.slice(messageStart, end), `ROUTE-REFRESH ${REFRESH_SUBTYPE_NAMES[subtype]} length ${end - messageStart}`);
+    throw refreshLengthError(buf.slice(messageStart, end), `ROUTE-REFRESH ${REFRESH_SUBTYPE_NAMES[subtype]} length ${end - messageStart}`);
   }
   // A normal request may carry ORF entries (RFC 5291 §4); bytes after a reserved subtype are
   // left alone, as the whole message is ignored (RFC 7313 §5).
-  const orf = end > fixedEnd && subtype === RefreshSubtype.NORMAL ? decodeRefreshOrf(buf, fixedEnd, end, afi) : null;
+  const orf = !r.done && subtype === RefreshSubtype.NORMAL ? decodeRefreshOrf(r, afi) : null;
   return { type: 'ROUTE-REFRESH', afi, subtype, safi, orf };
 }
 

@@ -70,7 +70,7 @@ describe('ROUTE-REFRESH', () => {
     const other = expectMessage(decodeMessage(message(5, '0001 00 01 02 41 0002 abcd'), DEFAULT_CONTEXT));
     expect(decodeResultToJSON(other)).toMatchObject({ outcome: 'ok', orf: { when_to_refresh: 'defer', groups: [{ type: 65, value: 'abcd' }] } });
     const overrun = expectMessage(decodeMessage(message(5, '0001 00 01 01 40 0010 00'), DEFAULT_CONTEXT));
-    expect(decodeResultToJSON(overrun)).toMatchObject({ outcome: 'ok', orf: { groups: [], malformed: 'ORF type 64 length 16 overruns the message' } });
+    expect(decodeResultToJSON(overrun)).toMatchObject({ outcome: 'ok', orf: { groups: [], malformed: 'ORF type 64 entries needs 16 bytes, 1 left' } });
     // A /33 cannot be an IPv4 prefix.
     const bad = expectMessage(decodeMessage(message(5, '0001 00 01 01 40 000c 00 00000001 00 00 21 0a000000 00'), DEFAULT_CONTEXT));
     expect(decodeResultToJSON(bad)).toMatchObject({ outcome: 'ok', orf: { groups: [{ type: 64, malformed: 'ORF prefix length 33' }] } });
@@ -83,10 +83,11 @@ describe('ROUTE-REFRESH', () => {
 
 describe('ORF capability (RFC 5291 §3)', () => {
   it('reads each AFI/SAFI with its ORF types and send/receive, and writes the same bytes', async () => {
-    const { decodeCapability, capabilityToJSON, encodeCapability } = await import('../../../src/bgp/wire/index.js');
+    const { decodeCapability, capabilityFault, capabilityToJSON, encodeCapability } = await import('../../../src/bgp/wire/index.js');
     const { ByteWriter } = await import('../../../src/bgp/wire/writer.js');
+    const { WireReader } = await import('../../../src/bgp/wire/reader.js');
     const value = Uint8Array.from([0, 1, 0, 1, 1, 64, 3, 0, 2, 0, 1, 2, 64, 1, 128, 2]);
-    const cap = decodeCapability(3, value, 0, value.length);
+    const cap = decodeCapability(3, new WireReader(value, 0, value.length, capabilityFault));
     expect(capabilityToJSON(cap)).toEqual({
       code: 3,
       name: 'OUTBOUND_ROUTE_FILTERING',
@@ -98,6 +99,6 @@ describe('ORF capability (RFC 5291 §3)', () => {
     const w = new ByteWriter();
     encodeCapability(cap, w);
     expect(toHex(w.finish())).toBe('03' + '10' + toHex(value));
-    expect(() => decodeCapability(3, value, 0, 4)).toThrow(/ORF/);
+    expect(() => decodeCapability(3, new WireReader(value, 0, 4, capabilityFault))).toThrow(/ORF/);
   });
 });
