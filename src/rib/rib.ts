@@ -102,6 +102,7 @@ export class Rib {
     this.attrs.ref(attrId);
     if (old >= 0) this.attrs.unref(old & ATTR_MASK);
     if (old === -1) {
+      this.keys.v6.retain(key);
       (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]++;
       if (this.active.indexOf(sourceIndex) < 0) this.active.push(sourceIndex);
     }
@@ -129,6 +130,7 @@ export class Rib {
     (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]--;
     this.attrs.unref(old & ATTR_MASK);
     this.recompute(key);
+    this.keys.v6.release(key);
   }
 
   withdrawAll(sourceIndex: number): void {
