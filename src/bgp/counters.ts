@@ -10,9 +10,23 @@ import {
   type UpdateMessage,
 } from './wire/index.js';
 import type { FsmError, UpdateOutcome } from './fsm-types.js';
-import type { PeerLastError } from './peer-types.js';
 
 export type MessageCounts = Record<MessageTypeName, number>;
+
+/** A NOTIFICATION sent or received, or a local reason, ready for the API. */
+export interface PeerLastError {
+  time: number;
+  direction: 'sent' | 'received' | 'local';
+  code: number | null;
+  subcode: number | null;
+  /** "Cease/Administrative Shutdown", or the local reason. */
+  name: string;
+  /** RFC 9003 text of a Cease/Administrative Shutdown or Reset. */
+  shutdownCommunication: string | null;
+  /** NOTIFICATION data as hex. */
+  data: string;
+  reason: string;
+}
 
 export interface PeerCounters {
   messagesIn: MessageCounts;

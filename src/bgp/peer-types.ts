@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { AttributeIssue, Family, RefreshOrf, UpdateMessage } from './wire/index.js';
 import type { FsmConfig, FsmStateName, UpdateOutcome } from './fsm-types.js';
 import type { NegotiatedSession, SessionSettings } from './negotiate.js';
-import type { PeerCounters } from './counters.js';
+import type { PeerCounters, PeerLastError } from './counters.js';
+
+export type { PeerLastError };
 
 export interface MaxPrefixSettings {
   /** Per family: more prefixes than this ends the session with Cease/Maximum Number of Prefixes. */
@@ -45,20 +47,6 @@ export interface PeerOptions {
   now?: () => number;
 }
 
-/** A NOTIFICATION sent or received, or a local reason, ready for the API. */
-export interface PeerLastError {
-  time: number;
-  direction: 'sent' | 'received' | 'local';
-  code: number | null;
-  subcode: number | null;
-  /** "Cease/Administrative Shutdown", or the local reason. */
-  name: string;
-  /** RFC 9003 text of a Cease/Administrative Shutdown or Reset. */
-  shutdownCommunication: string | null;
-  /** NOTIFICATION data as hex. */
-  data: string;
-  reason: string;
-}
 
 export interface PeerDown {
   reason: string;
