@@ -49,13 +49,8 @@ export async function startDaemon(config: NecodConfig, options: DaemonOptions = 
   const peers = new Map<string, Peer>();
   const speaker = config.listen ? new Speaker({ address: config.listen.address, port: config.listen.port, logger }) : null;
   for (const n of config.neighbors) {
-    let sourceIndex = -1;
-    const peer = new Peer({
-      ...peerOptions(config, n, { restarting, forwardingPreserved: kernel?.preserved ?? [], logger }),
-      // The RIB holds the true count after import policy and withdrawals (RFC 4486 §4).
-      currentPrefixCount: (family) => engine.rib.adjRibInCount(sourceIndex, family),
-    });
-    sourceIndex = engine.addNeighbor(n, peer).index;
+    const peer = new Peer(peerOptions(config, n, { restarting, forwardingPreserved: kernel?.preserved ?? [], logger }));
+    engine.addNeighbor(n, peer);
     peers.set(n.name, peer);
     speaker?.addPeer(peer);
   }

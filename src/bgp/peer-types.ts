@@ -31,11 +31,6 @@ export interface PeerOptions {
   /** FSM timing in ms; defaults in DEFAULT_FSM_TIMING. */
   timing?: Partial<Omit<FsmConfig, 'session' | 'passive' | 'maxPrefixRestartMs'>>;
   maxPrefixes?: MaxPrefixSettings | null;
-  /**
-   * The prefixes of a family the neighbor holds in the RIB, checked against the maximum after
-   * each UPDATE. Default: announced minus withdrawn, counted from this session's UPDATEs.
-   */
-  currentPrefixCount?: (family: Family) => number;
   /** Bytes that may wait for a slow neighbor before it is reset with Cease/Out of Resources (32 MiB). */
   maxQueuedBytes?: number;
   /** How long a closing connection may take to flush its NOTIFICATION (1000 ms). */
@@ -57,6 +52,27 @@ export interface PeerStateChange {
   from: FsmStateName;
   to: FsmStateName;
   reason: string;
+}
+
+/** One UPDATE of an Established session, as the session hands it to its sink. */
+export interface ReceivedUpdate {
+  message: UpdateMessage;
+  outcome: UpdateOutcome;
+  issues: AttributeIssue[];
+  /** The neighbor's prefix limit per family (RFC 4486), or null. */
+  maxPrefixes: number | null;
+}
+
+/** What the sink did: took the UPDATE, or refused it whole because a family would pass the limit. */
+export type UpdateVerdict = { accepted: true } | { accepted: false; family: Family; count: number; limit: number };
+
+/**
+ * Where a session's UPDATEs go: the routing side (src/routing/peer-routes.ts) applies import
+ * policy, counts what the neighbor would then hold and judges the limit before it changes
+ * anything; the session acts on the verdict it returns and never reads the RIB itself.
+ */
+export interface UpdateSink {
+  receive(update: ReceivedUpdate): UpdateVerdict;
 }
 
 export interface PeerEvents {

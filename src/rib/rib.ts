@@ -278,6 +278,11 @@ export class Rib {
     });
   }
 
+  /** Whether a source's Adj-RIB-In has key. */
+  holds(sourceIndex: number, key: number): boolean {
+    return (this.adjIn[sourceIndex]?.get(key) ?? -1) >= 0;
+  }
+
   /** Adj-RIB-In lookup: the attribute set a source holds for key, or null. */
   adjRibInEntry(sourceIndex: number, key: number): { attrs: RouteAttrs; stale: boolean } | null {
     const v = this.adjIn[sourceIndex]?.get(key) ?? -1;

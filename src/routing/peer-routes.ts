@@ -2,7 +2,7 @@
 // Adj-RIB-In, the Loc-RIB goes out through the exporter while the session is up, and
 // graceful restart keeps or sweeps its routes. The only place sessions and RIB meet.
 import type { Logger } from 'pino';
-import type { Peer } from '../bgp/peer.js';
+import type { Peer, ReceivedUpdate, UpdateSink, UpdateVerdict } from '../bgp/peer.js';
 import type { NegotiatedSession } from '../bgp/negotiate.js';
 import { WhenToRefresh, endOfRibFamily, familyOf, type Family, type RefreshOrf } from '../bgp/wire/index.js';
 import type { ExportTarget } from '../rib/export.js';
@@ -46,7 +46,9 @@ export interface PeerRouteState {
 /** Without End-of-RIB, this long without an UPDATE counts as the initial table being complete. */
 const QUIET_MS = 1000;
 
-export class PeerRoutes {
+const ACCEPTED: UpdateVerdict = { accepted: true };
+
+export class PeerRoutes implements UpdateSink {
   private lastActivity = 0;
   private importCtx: ImportContext | null = null;
   /**
@@ -65,7 +67,7 @@ export class PeerRoutes {
   constructor(private readonly o: PeerRoutesOptions) {
     this.log = o.logger.child({ neighbor: o.source.name });
     o.peer.on('established', (n) => this.onEstablished(n));
-    o.peer.on('update', (msg, outcome) => this.onUpdate(msg, outcome));
+    o.peer.setUpdateSink(this);
     o.peer.on('routeRefresh', (afi, safi, subtype, orf) => void this.onRouteRefresh(afi, safi, subtype, orf));
     o.peer.on('down', (d) => this.onDown(d));
   }
@@ -115,24 +117,61 @@ export class PeerRoutes {
     });
   }
 
-  private onUpdate(msg: Parameters<typeof importUpdate>[0], outcome: Parameters<typeof importUpdate>[1]): void {
+  /**
+   * One UPDATE from the session: imported, counted against the limit, and only then applied.
+   * A refused UPDATE leaves the RIB as it was; the session then closes (RFC 4486).
+   */
+  receive({ message: msg, outcome, maxPrefixes }: ReceivedUpdate): UpdateVerdict {
     const ctx = this.importCtx;
-    if (!ctx) return;
+    if (!ctx) return ACCEPTED;
     this.lastActivity = Date.now();
     const eor = endOfRibFamily(msg);
     if (eor) {
       this.eor.add(eor);
       this.sweep(eor, 'End-of-RIB');
       this.o.onRibChanged();
-      return;
+      return ACCEPTED;
     }
     const r = importUpdate(msg, outcome, ctx);
+    if (maxPrefixes !== null) {
+      const over = this.overLimit(r, maxPrefixes);
+      if (over) return over;
+    }
     const src = this.o.source.index;
     for (const w of r.withdrawals) this.o.rib.withdraw(src, w);
     for (const a of r.announcements) this.o.rib.announce(src, a.list, this.o.rib.attrs.intern(a.attrs));
     if (r.rejected) this.rejected[r.rejected] = (this.rejected[r.rejected] ?? 0) + 1;
     if (r.policyRejected) this.rejected.policy = (this.rejected.policy ?? 0) + r.policyRejected;
     this.o.onRibChanged();
+    return ACCEPTED;
+  }
+
+  /**
+   * RFC 4486 §4 counts what the neighbor holds after import policy: the Adj-RIB-In now, plus
+   * what the UPDATE adds, minus what it withdraws. Checked for the families it announces.
+   */
+  private overLimit(r: ReturnType<typeof importUpdate>, limit: number): UpdateVerdict | null {
+    const rib = this.o.rib;
+    const src = this.o.source.index;
+    const delta = { ipv4: 0, ipv6: 0 };
+    const announced = { ipv4: false, ipv6: false };
+    for (const a of r.announcements) {
+      const f: Family = a.list.afi === 1 ? 'ipv4' : 'ipv6';
+      announced[f] = true;
+      for (let i = 0; i < a.list.count; i++) if (!rib.holds(src, rib.keys.keyAt(a.list, i))) delta[f]++;
+    }
+    for (const w of r.withdrawals) {
+      const f: Family = w.afi === 1 ? 'ipv4' : 'ipv6';
+      for (let i = 0; i < w.count; i++) {
+        const key = w.afi === 1 ? w.keys[i] : rib.keys.v6.findKey(w, i);
+        if (key >= 0 && rib.holds(src, key)) delta[f]--;
+      }
+    }
+    for (const f of ['ipv4', 'ipv6'] as const) {
+      const count = rib.adjRibInCount(src, f) + delta[f];
+      if (announced[f] && count > limit) return { accepted: false, family: f, count, limit };
+    }
+    return null;
   }
 
   private async onRouteRefresh(afi: number, safi: number, subtype: number, orf: RefreshOrf | null): Promise<void> {
