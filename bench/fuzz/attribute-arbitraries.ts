@@ -69,7 +69,8 @@ export function knownAttributeArbs(ctx: CodecContext): fc.Arbitrary<PathAttribut
   return [
     fc.constantFrom<0 | 1 | 2>(0, 1, 2).map((v) => makeAttribute('ORIGIN', v)),
     segmentsArb(asn, 0).map((v) => makeAttribute('AS_PATH', v)),
-    u32.map((v) => makeAttribute('NEXT_HOP', v)),
+    // RFC 4271 §6.3: a host address (not 0/8, 127/8 or 224/3), else the NEXT_HOP is invalid.
+    u32.filter((v) => v >>> 24 !== 0 && v >>> 24 !== 127 && v >>> 24 < 224).map((v) => makeAttribute('NEXT_HOP', v)),
     u32.map((v) => makeAttribute('MULTI_EXIT_DISC', v)),
     u32.map((v) => makeAttribute('LOCAL_PREF', v)),
     fc.constant(makeAttribute('ATOMIC_AGGREGATE', true)),

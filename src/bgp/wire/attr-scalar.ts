@@ -19,13 +19,20 @@ function u32Attribute<K extends 'NEXT_HOP' | 'MULTI_EXIT_DISC' | 'LOCAL_PREF' | 
   flags: number;
   rule: string;
   toJSON(v: number): unknown;
+  /** Throws AttributeFault for a value the attribute's RFC forbids. */
+  check?(v: number): void;
 }) {
   return defineAttribute<K>({
-    ...d,
+    code: d.code,
+    name: d.name,
+    flags: d.flags,
+    rule: d.rule,
     onError: 'treat-as-withdraw',
     decode(r) {
       r.expectLength(4, d.name);
-      return r.u32(d.name) as AttributeValues[K];
+      const v = r.u32(d.name);
+      d.check?.(v);
+      return v as AttributeValues[K];
     },
     encode(v, w) {
       w.u32(v as number);
@@ -52,7 +59,16 @@ export const ORIGIN = defineAttribute({
   toJSON: (v) => ORIGIN_NAMES[v],
 });
 
-export const NEXT_HOP = u32Attribute({ code: AttrCode.NEXT_HOP, name: 'NEXT_HOP', flags: WELL_KNOWN, rule: 'RFC 7606 §7.3', toJSON: formatIpv4 });
+/**
+ * RFC 4271 §6.3: a NEXT_HOP must be a valid host address: not in 0/8, 127/8, or multicast and
+ * reserved space (224/3). RFC 7606 §7.3 makes that treat-as-withdraw (3/8).
+ */
+function checkNextHop(v: number): void {
+  const first = v >>> 24;
+  if (first === 0 || first === 127 || first >= 224) throw new AttributeFault(UpdateSubcode.INVALID_NEXT_HOP, `NEXT_HOP ${formatIpv4(v)} is not a host address`);
+}
+
+export const NEXT_HOP = u32Attribute({ code: AttrCode.NEXT_HOP, name: 'NEXT_HOP', flags: WELL_KNOWN, rule: 'RFC 7606 §7.3', toJSON: formatIpv4, check: checkNextHop });
 export const MULTI_EXIT_DISC = u32Attribute({ code: AttrCode.MULTI_EXIT_DISC, name: 'MULTI_EXIT_DISC', flags: OPTIONAL, rule: 'RFC 7606 §7.4', toJSON: (v) => v });
 export const LOCAL_PREF = u32Attribute({ code: AttrCode.LOCAL_PREF, name: 'LOCAL_PREF', flags: WELL_KNOWN, rule: 'RFC 7606 §7.5', toJSON: (v) => v });
 export const ORIGINATOR_ID = u32Attribute({ code: AttrCode.ORIGINATOR_ID, name: 'ORIGINATOR_ID', flags: OPTIONAL, rule: 'RFC 7606 §7.9', toJSON: formatIpv4 });

@@ -117,6 +117,17 @@ describe('repeated attributes (RFC 7606 §3(g))', () => {
   });
 });
 
+describe('NEXT_HOP that is no host address (RFC 4271 §6.3, RFC 7606 §7.3)', () => {
+  for (const nh of ['00000000', '7f000001', 'e0000001', 'ffffffff']) {
+    it(`treats the routes as withdrawn for NEXT_HOP ${nh}, 3/8 with the attribute as data`, () => {
+      const bad = attr(0x40, 3, nh);
+      const r = expectMessage(decodeMessage(update({ attributes: ORIGIN_IGP + AS_PATH_2 + bad, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
+      expect(r.issues.map((i) => [i.code, i.notification?.subcode, i.rule])).toEqual([[3, 8, 'RFC 7606 §7.3']]);
+      expect(toHex(r.issues[0]?.notification?.data ?? new Uint8Array(0))).toBe(bad);
+    });
+  }
+});
+
 describe('AS4_PATH and AS4_AGGREGATOR between 4-octet speakers (RFC 6793 §3)', () => {
   it('discards them, processes the UPDATE and says so in the outcome', () => {
     const as4Path = attr(0xc0, 17, '0201fde9fde9');
