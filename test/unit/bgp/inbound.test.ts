@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTEXT, decodeMessage, encodeKeepalive, encodeNotification, encodeOpen, encodeRouteRefresh } from '../../../src/bgp/wire/index.js';
-import { inboundEvent, type ReceivedResult } from '../../../src/bgp/inbound.js';
+import { inboundEvent, negotiatedOrf, type ReceivedResult } from '../../../src/bgp/inbound.js';
 
 function decode(bytes: Uint8Array): ReceivedResult {
   const r = decodeMessage(bytes, DEFAULT_CONTEXT);
@@ -28,5 +28,15 @@ describe('inboundEvent', () => {
     const badMarker = encodeKeepalive();
     badMarker[0] = 0;
     expect(inboundEvent(decode(badMarker))).toMatchObject({ type: 'BGPHeaderErr', notification: { code: 1, subcode: 1 } });
+  });
+});
+
+describe('negotiatedOrf (RFC 5291 §5)', () => {
+  const group = (type: number) => ({ type, entries: [], raw: new Uint8Array(0), malformed: null });
+  it('keeps the Address Prefix ORF when negotiated and ignores every other type', () => {
+    const orf = { whenToRefresh: 1, groups: [group(64), group(65), group(128)], malformed: null };
+    expect(negotiatedOrf(orf, true)?.groups.map((g) => g.type)).toEqual([64]);
+    expect(negotiatedOrf(orf, false)).toBeNull();
+    expect(negotiatedOrf({ ...orf, groups: [group(65)] }, true)).toBeNull();
   });
 });
