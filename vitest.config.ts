@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'root',
-          include: ['test/interop/**/*.test.ts', 'test/netns/**/*.test.ts'],
+          include: ['test/interop/**/*.test.ts', 'test/netns/**/*.test.ts', 'test/packaging/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',

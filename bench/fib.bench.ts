@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderChange } from '../src/kernel/batch-lines.js';
-import { BatchWriter } from '../src/kernel/batch-writer.js';
+import { BatchWriter } from '../src/host/batch-writers.js';
 import { Fib, type BatchReport } from '../src/kernel/fib.js';
 import { FibModel } from '../src/kernel/fib-model.js';
 import { LegTable } from '../src/kernel/leg-set.js';
@@ -135,7 +135,7 @@ function rawBatch(ns: string, file: string): Promise<Run> {
 }
 
 async function writerRun(ns: string, n: number, shape: Shape, form: Form, parallel: number): Promise<Run> {
-  const w = new BatchWriter({ netns: ns, parallel, parallelMin: 10_000 });
+  const w = new BatchWriter({ netns: ns, writers: parallel, parallelMin: 10_000 });
   w.warm();
   await new Promise((r) => setTimeout(r, 50));
   // Rendering is part of the writer's work; building the change list is the differ's.
@@ -178,7 +178,7 @@ async function feed(fib: Fib, n: number, shape: Shape): Promise<void> {
     const end = Math.min(n, i + 10_000);
     for (; i < end; i++) {
       const d = desired(i, shape);
-      fib.set(d.prefix, d);
+      fib.set(d.prefix ?? "", d);
     }
     await new Promise((r) => setImmediate(r));
   }

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(bird2 frr gobgpd exabgp tshark nftables iproute2 iputils-ping)
+# systemd: systemd-analyze verify/security in the packaging test.
+apt_packages=(bird2 frr gobgpd exabgp tshark nftables iproute2 iputils-ping systemd)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -24,9 +25,9 @@ for svc in bird frr gobgpd exabgp; do
 done
 
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  # The registry reachable here does not serve other platforms' optional packages (rollup's and
-  # esbuild's native builds), so the lock file lists only this platform's and `npm ci` calls it
-  # out of sync. `npm install` installs the same locked versions and skips what it cannot get.
+  # The lock file lists every platform's optional native packages (rollup's, esbuild's), so
+  # `npm ci` works on a clean clone; should a registry refuse some of them, `npm install`
+  # installs the same locked versions and skips what it cannot get.
   ci_log=$(mktemp)
   if ! npm ci --no-audit --no-fund >"$ci_log" 2>&1; then
     echo "setup: npm ci refused the lock file ($(grep -m1 -o 'can only install packages when.*in sync' "$ci_log" || echo 'see npm log')); installing the locked versions with npm install" >&2

@@ -11,7 +11,8 @@ export interface FeedResult {
   socket: Socket;
 }
 
-export function feed(opts: { host: string; port: number; localAddress: string; asn: number; routerId: string; updates: Uint8Array[] }): Promise<FeedResult> {
+/** `afis`: the address families to open (1 IPv4, 2 IPv6); default IPv4 only. */
+export function feed(opts: { host: string; port: number; localAddress: string; asn: number; routerId: string; updates: Uint8Array[]; afis?: number[] }): Promise<FeedResult> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: opts.host, port: opts.port, localAddress: opts.localAddress });
     let inbuf = Buffer.alloc(0);
@@ -29,7 +30,7 @@ export function feed(opts: { host: string; port: number; localAddress: string; a
           holdTime: 90,
           bgpId: parseIpv4(opts.routerId) ?? 1,
           capabilities: [
-            { name: 'MULTIPROTOCOL', code: 1, afi: 1, safi: 1 },
+            ...(opts.afis ?? [1]).map((afi) => ({ name: 'MULTIPROTOCOL' as const, code: 1 as const, afi, safi: 1 })),
             { name: 'ROUTE_REFRESH', code: 2 },
             { name: 'FOUR_OCTET_AS', code: 65, asn: opts.asn },
           ],

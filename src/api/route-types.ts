@@ -40,21 +40,39 @@ export interface RouteView {
 }
 
 export interface RouteQuery {
-  /** Exact prefix ("10.0.0.0/24"), or an address for the longest match. */
+  /** A prefix ("10.0.0.0/24"), related to routes as `match` says; an address means `for`. */
   prefix?: string;
+  match?: 'exact' | 'longer' | 'covering';
+  /** An address: the longest prefix holding it. */
+  for?: string;
   family?: 'ipv4' | 'ipv6';
+  /** Only routes this neighbor sent a path for. */
+  neighbor?: string;
+  /** Only the best path of each route. */
+  best?: boolean;
   /** Include paths that lost, and all attributes. */
   all: boolean;
+  /** Routes per page; 0: every route, streamed page by page. */
   limit: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
 }
 
 export interface RouteList {
+  /** Routes matching the query in the whole table. */
   total: number;
+  /** More routes follow: ask again with `cursor` set to `next`. */
   truncated: boolean;
+  next: string | null;
   routes: RouteView[];
 }
 
+/** A query the API answers with an error: bad text (400) or an unknown neighbor (404). */
+export interface RouteQueryError {
+  status: 400 | 404;
+  error: string;
+}
+
 export interface RouteProvider {
-  /** Null when the prefix is not valid text; the API answers 400. */
-  listRoutes(query: RouteQuery): RouteList | null;
+  listRoutes(query: RouteQuery): RouteList | RouteQueryError;
 }

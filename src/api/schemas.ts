@@ -75,6 +75,68 @@ const lastError = {
   },
 } as const;
 
+const endpoint = {
+  type: ['object', 'null'],
+  required: ['address', 'port'],
+  properties: { address: { type: 'string' }, port: { type: 'integer' } },
+} as const;
+
+const counts = { type: 'object', additionalProperties: { type: 'integer' } } as const;
+const strings = { type: 'array', items: { type: 'string' } } as const;
+
+const neighborDetail = {
+  type: 'object',
+  required: ['local', 'remote', 'connectRetryCounter', 'peerRouterId', 'peerHostname', 'peerCapabilities', 'configured', 'prefixes', 'rejectedUpdates', 'gracefulRestart'],
+  properties: {
+    local: endpoint,
+    remote: endpoint,
+    connectRetryCounter: { type: 'integer' },
+    peerRouterId: { type: ['string', 'null'] },
+    peerHostname: { type: ['string', 'null'] },
+    peerCapabilities: strings,
+    configured: {
+      type: 'object',
+      required: ['holdTime', 'keepaliveTime', 'passive', 'families', 'capabilities', 'import', 'export'],
+      properties: {
+        holdTime: { type: 'integer' },
+        keepaliveTime: { type: 'integer' },
+        passive: { type: 'boolean' },
+        families: strings,
+        capabilities: {
+          type: 'object',
+          properties: {
+            fourOctetAs: { type: 'boolean' },
+            routeRefresh: { type: 'boolean' },
+            enhancedRouteRefresh: { type: 'boolean' },
+            gracefulRestart: { type: 'boolean' },
+            addPath: addPathMode,
+            extendedMessage: { type: 'boolean' },
+          },
+        },
+        import: { type: 'string' },
+        export: { type: 'string' },
+      },
+    },
+    prefixes: {
+      type: 'object',
+      required: ['received', 'best', 'exported', 'filtered', 'stale'],
+      properties: {
+        received: { type: 'integer' },
+        best: { type: 'integer' },
+        exported: { type: 'integer' },
+        filtered: { type: 'integer' },
+        stale: { type: 'integer' },
+      },
+    },
+    rejectedUpdates: counts,
+    gracefulRestart: {
+      type: 'object',
+      required: ['negotiated', 'endOfRib', 'staleUntil'],
+      properties: { negotiated: { type: 'boolean' }, endOfRib: strings, staleUntil: { type: ['string', 'null'] } },
+    },
+  },
+} as const;
+
 export const neighborViewSchema = {
   type: 'object',
   required: [
@@ -102,8 +164,46 @@ export const neighborViewSchema = {
     capabilities: negotiatedCapabilities,
     counters,
     lastError,
+    bfd: { type: 'string', enum: ['AdminDown', 'Down', 'Init', 'Up'] },
+    detail: neighborDetail,
   },
 } as const;
+
+export const statusSchema = {
+  type: 'object',
+  required: ['version', 'routerId', 'asn', 'startedAt', 'uptimeSeconds', 'ready', 'neighbors', 'routes', 'kernel'],
+  properties: {
+    version: { type: 'string' },
+    routerId: { type: 'string' },
+    asn: { type: 'integer' },
+    startedAt: { type: 'string' },
+    uptimeSeconds: { type: 'integer' },
+    ready: { type: 'boolean' },
+    neighbors: { type: 'object', required: ['total', 'byState'], properties: { total: { type: 'integer' }, byState: counts } },
+    routes: { type: 'object', required: ['ipv4', 'ipv6'], properties: { ipv4: { type: 'integer' }, ipv6: { type: 'integer' } } },
+    kernel: {
+      type: 'object',
+      required: ['enabled', 'installed', 'pending', 'failed'],
+      properties: { enabled: { type: 'boolean' }, installed: { type: 'integer' }, pending: { type: 'integer' }, failed: { type: 'integer' } },
+    },
+    bfd: counts,
+  },
+} as const;
+
+export const readinessSchema = {
+  type: 'object',
+  required: ['ready', 'waitingFor'],
+  properties: { ready: { type: 'boolean' }, waitingFor: strings },
+} as const;
+
+/** A body-less action's answer: what was done, in words and as data. */
+export const actionResultSchema = {
+  type: 'object',
+  required: ['ok', 'message'],
+  properties: { ok: { type: 'boolean' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+} as const;
+
+export const emptyBodySchema = { type: 'null', description: 'no body' } as const;
 
 export const errorSchema = {
   type: 'object',

@@ -25,6 +25,57 @@ export interface NeighborView {
   capabilities: NegotiatedCapabilities | null;
   counters: NeighborCounters;
   lastError: NeighborError | null;
+  /** The BFD session to this neighbor's address (RFC 5880 state); absent without BFD. */
+  bfd?: 'AdminDown' | 'Down' | 'Init' | 'Up';
+  /** Everything else about one neighbor; only in GET /v1/neighbors/:name. */
+  detail?: NeighborDetail;
+}
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+/** What `necod-cli show protocols all NAME` shows beyond the table row, like `birdc show protocols all`. */
+export interface NeighborDetail {
+  local: Endpoint | null;
+  remote: Endpoint | null;
+  connectRetryCounter: number;
+  /** Dotted router id of the neighbor, once an OPEN was received. */
+  peerRouterId: string | null;
+  peerHostname: string | null;
+  /** Capabilities the neighbor sent in its OPEN, by name. */
+  peerCapabilities: string[];
+  /** What necod offers in its OPEN, from the configuration. */
+  configured: {
+    holdTime: number;
+    keepaliveTime: number;
+    passive: boolean;
+    families: string[];
+    capabilities: { fourOctetAs: boolean; routeRefresh: boolean; enhancedRouteRefresh: boolean; gracefulRestart: boolean; addPath: AddPathMode; extendedMessage: boolean };
+    import: string;
+    export: string;
+  };
+  prefixes: {
+    /** Held in the Adj-RIB-In (after import policy). */
+    received: number;
+    /** Routes whose best path is this neighbor's. */
+    best: number;
+    /** Routes in this neighbor's Adj-RIB-Out. */
+    exported: number;
+    /** Prefixes the import policy rejected, since the start. */
+    filtered: number;
+    stale: number;
+  };
+  /** UPDATEs dropped whole, by reason (RFC 7606 treat-as-withdraw, AS path loop, ...). */
+  rejectedUpdates: Record<string, number>;
+  gracefulRestart: {
+    negotiated: boolean;
+    /** Families whose End-of-RIB arrived in this session. */
+    endOfRib: string[];
+    /** ISO time until which stale routes of a restarting neighbor are kept, or null. */
+    staleUntil: string | null;
+  };
 }
 
 export interface NegotiatedCapabilities {
@@ -82,4 +133,32 @@ export interface NeighborError {
  */
 export interface NeighborProvider {
   listNeighbors(): NeighborView[];
+  /** One neighbor with its detail; null when no neighbor has this name. Defaults to the list entry. */
+  neighbor?(name: string): NeighborView | null;
 }
+
+/** GET /v1/status: the one page an operator reads first. */
+export interface StatusView {
+  version: string;
+  routerId: string;
+  asn: number;
+  /** ISO time necod started, and seconds since. */
+  startedAt: string;
+  uptimeSeconds: number;
+  /** Whether first convergence was reached (GET /readyz). */
+  ready: boolean;
+  neighbors: { total: number; byState: Partial<Record<BgpState, number>> };
+  routes: { ipv4: number; ipv6: number };
+  kernel: { enabled: boolean; installed: number; pending: number; failed: number };
+  /** BFD sessions by state; absent until BFD exists. */
+  bfd?: Record<string, number>;
+}
+
+/** GET /readyz: first convergence, and what it still waits for. */
+export interface Readiness {
+  ready: boolean;
+  waitingFor: string[];
+}
+
+/** The events GET /v1/events streams; their shape is the routing side's, served as it is. */
+export type { EventKind, NecodEvent } from '../routing/events.js';

@@ -11,8 +11,6 @@ import {
 } from './wire/index.js';
 import type { FsmError, UpdateOutcome } from './fsm-types.js';
 
-export type MessageCounts = Record<MessageTypeName, number>;
-
 /** A NOTIFICATION sent or received, or a local reason, ready for the API. */
 export interface PeerLastError {
   time: number;
@@ -27,6 +25,9 @@ export interface PeerLastError {
   data: string;
   reason: string;
 }
+
+export type MessageCounts = Record<MessageTypeName, number>;
+
 
 export interface PeerCounters {
   messagesIn: MessageCounts;

@@ -5,7 +5,7 @@ import type { FsmConfig, FsmStateName, UpdateOutcome } from './fsm-types.js';
 import type { NegotiatedSession, SessionSettings } from './negotiate.js';
 import type { PeerCounters, PeerLastError } from './counters.js';
 
-export type { PeerLastError };
+export type { PeerLastError } from './counters.js';
 
 export interface MaxPrefixSettings {
   /** Per family: more prefixes than this ends the session with Cease/Maximum Number of Prefixes. */
@@ -41,7 +41,6 @@ export interface PeerOptions {
   /** Epoch ms clock (Date.now). */
   now?: () => number;
 }
-
 
 export interface PeerDown {
   reason: string;

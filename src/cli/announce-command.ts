@@ -1,9 +1,9 @@
 /** `necod-cli announce PREFIX …` and `necod-cli withdraw PREFIX`: routes announced through the API. */
 import type { Command } from 'commander';
-import { apiErrorMessage, createApiClient } from './api-client.js';
+import { apiErrorMessage } from './api-client.js';
 import { CliError } from './cli-error.js';
 import { processOutput, type CliOutput } from './cli-output.js';
-import { socketPathOf } from './socket-option.js';
+import { clientOf } from './socket-option.js';
 
 interface AnnounceOptions {
   nextHop?: string;
@@ -43,7 +43,7 @@ export function registerAnnounceCommands(program: Command, output: CliOutput = p
         ...(o.localPref !== undefined ? { 'local-pref': integer('--local-pref', o.localPref) } : {}),
         ...(o.med !== undefined ? { med: integer('--med', o.med) } : {}),
       };
-      const r = await createApiClient(socketPathOf(command)).send('POST', '/v1/announcements', body);
+      const r = await clientOf(command).send('POST', '/v1/announcements', body);
       if (r.status !== 201) throw new CliError(apiErrorMessage(r));
       output.out(`announced ${prefix}\n`);
     });
@@ -53,7 +53,7 @@ export function registerAnnounceCommands(program: Command, output: CliOutput = p
     .description('withdraw a route announced with `announce`')
     .argument('<prefix>')
     .action(async (prefix: string, _o: unknown, command: Command) => {
-      const r = await createApiClient(socketPathOf(command)).send('DELETE', `/v1/announcements?prefix=${encodeURIComponent(prefix)}`);
+      const r = await clientOf(command).send('DELETE', `/v1/announcements?prefix=${encodeURIComponent(prefix)}`);
       if (r.status !== 204) throw new CliError(apiErrorMessage(r));
       output.out(`withdrawn ${prefix}\n`);
     });

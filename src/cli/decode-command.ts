@@ -2,12 +2,15 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { decodeMessage, decodeResultToJSON, fromHex, makeContext, type CodecContext } from '../bgp/wire/index.js';
+import { decodeBfdHexLine } from './decode-bfd.js';
 
 export interface DecodeOptions {
   hex?: string;
   as4?: boolean;
   addpath?: string;
   extendedMessage?: boolean;
+  /** BFD control packets instead of BGP messages. */
+  bfd?: boolean;
 }
 
 /** Parses `--addpath ipv4,ipv6`; throws with a message naming the bad value. */
@@ -37,7 +40,7 @@ export async function runDecode(opts: DecodeOptions, input: NodeJS.ReadableStrea
   const ctx = makeContext({ as4: opts.as4 === true, addPath: parseAddPathFamilies(opts.addpath), extendedMessage: opts.extendedMessage === true });
   let bad = 0;
   const emit = (line: string) => {
-    const json = decodeHexLine(line, ctx);
+    const json = opts.bfd ? decodeBfdHexLine(line) : decodeHexLine(line, ctx);
     if (json.outcome === 'invalid-input') bad++;
     output.write(`${JSON.stringify(json)}\n`);
   };
@@ -58,6 +61,7 @@ export function registerDecodeCommand(program: Command): void {
     .option('--as4', 'the session negotiated 4-octet AS numbers (RFC 6793)')
     .option('--addpath <families>', 'families whose NLRI carry ADD-PATH path identifiers, e.g. ipv4,ipv6')
     .option('--extended-message', 'the session negotiated extended messages (RFC 8654)')
+    .option('--bfd', 'decode BFD control packets (UDP payloads, RFC 5880 §4.1) instead')
     .action(async (opts: DecodeOptions) => {
       try {
         process.exitCode = await runDecode(opts, process.stdin, process.stdout);

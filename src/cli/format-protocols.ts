@@ -2,7 +2,7 @@
  * `necod-cli show protocols` output: a birdc-like table of all neighbors, and a detail block for
  * one. Pure: the API's NeighborView and the current time in, text out.
  */
-import type { MessageCounts, NeighborError, NeighborView, NegotiatedCapabilities } from '../api/types.js';
+import type { MessageCounts, NeighborDetail, NeighborError, NeighborView, NegotiatedCapabilities } from '../api/types.js';
 import { formatDuration } from './format-duration.js';
 import { renderBlock, renderTable, type BlockLine } from './text-layout.js';
 
@@ -10,15 +10,18 @@ const TABLE_HEADER = ['Name', 'Remote AS', 'Address', 'State', 'Since', 'Info'];
 
 export function formatProtocolsTable(neighbors: readonly NeighborView[], now: Date): string {
   if (neighbors.length === 0) return 'No neighbors configured.\n';
+  // The BFD column appears only where some neighbor runs BFD.
+  const bfd = neighbors.some((n) => n.bfd !== undefined);
   const rows = neighbors.map((neighbor) => [
     neighbor.name,
     String(neighbor.remoteAs),
     neighbor.address,
     neighbor.state,
+    ...(bfd ? [neighbor.bfd ?? '-'] : []),
     formatDuration(secondsInState(neighbor, now)),
     info(neighbor),
   ]);
-  return renderTable(TABLE_HEADER, rows);
+  return renderTable(bfd ? [...TABLE_HEADER.slice(0, 4), 'BFD', ...TABLE_HEADER.slice(4)] : TABLE_HEADER, rows);
 }
 
 export function formatProtocolDetails(neighbor: NeighborView, now: Date): string {
@@ -27,6 +30,7 @@ export function formatProtocolDetails(neighbor: NeighborView, now: Date): string
     ['Remote AS', String(neighbor.remoteAs)],
     ['Local AS', `${neighbor.localAs} (${neighbor.remoteAs === neighbor.localAs ? 'iBGP' : 'eBGP'})`],
     ['State', neighbor.state],
+    ...(neighbor.bfd !== undefined ? [['BFD', neighbor.bfd] as const] : []),
     ['Since', `${neighbor.since} (${formatDuration(secondsInState(neighbor, now))} ago)`],
   ];
   if (neighbor.uptimeSeconds !== null) lines.push(['Uptime', formatDuration(neighbor.uptimeSeconds)]);
@@ -34,7 +38,60 @@ export function formatProtocolDetails(neighbor: NeighborView, now: Date): string
   lines.push(['Last error', neighbor.lastError === null ? 'none' : lastErrorDetail(neighbor.lastError)]);
   lines.push(capabilityLines(neighbor.capabilities));
   lines.push(counterLines(neighbor));
+  if (neighbor.detail) lines.push(...detailLines(neighbor.detail));
   return `${neighbor.name}\n${renderBlock(lines)}`;
+}
+
+/** What `birdc show protocols all` adds: the connection, the neighbor's OPEN, our settings, route counts. */
+function detailLines(d: NeighborDetail): BlockLine[] {
+  const endpoint = (e: NeighborDetail['local']) => (e === null ? 'none' : `${e.address} port ${e.port}`);
+  const c = d.configured;
+  const rejected = Object.entries(d.rejectedUpdates).map(([why, n]) => `${n} ${why}`);
+  return [
+    {
+      title: 'Connection',
+      lines: [
+        ['Local', endpoint(d.local)],
+        ['Remote', endpoint(d.remote)],
+        ['Connect retries', String(d.connectRetryCounter)],
+      ],
+    },
+    {
+      title: 'Neighbor',
+      lines: [
+        ['Router id', d.peerRouterId ?? 'unknown'],
+        ['Hostname', d.peerHostname ?? 'unknown'],
+        ['Capabilities', d.peerCapabilities.join(' ') || 'none'],
+      ],
+    },
+    {
+      title: 'Configured',
+      lines: [
+        ['Hold/keepalive', `${c.holdTime} s / ${c.keepaliveTime} s${c.passive ? ', passive' : ''}`],
+        ['Families', c.families.join(', ')],
+        ['Import', c.import],
+        ['Export', c.export],
+      ],
+    },
+    {
+      title: 'Routes',
+      lines: [
+        ['Imported', `${d.prefixes.received} (${d.prefixes.filtered} filtered)`],
+        ['Best', String(d.prefixes.best)],
+        ['Exported', String(d.prefixes.exported)],
+        ['Stale', String(d.prefixes.stale)],
+        ['Rejected UPDATEs', rejected.join(', ') || 'none'],
+      ],
+    },
+    {
+      title: 'Graceful restart',
+      lines: [
+        ['Negotiated', yesNo(d.gracefulRestart.negotiated)],
+        ['End-of-RIB', d.gracefulRestart.endOfRib.join(', ') || 'none yet'],
+        ...(d.gracefulRestart.staleUntil ? [['Stale until', d.gracefulRestart.staleUntil] as const] : []),
+      ],
+    },
+  ];
 }
 
 /** Seconds in the current state; the daemon's own count when Established, so clocks need not agree. */

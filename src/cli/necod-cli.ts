@@ -1,16 +1,8 @@
-/** necod-cli: the command line of necod's control API. Each command group registers itself here. */
-import { Command } from 'commander';
+/** necod-cli: the command line of necod's control API (the commands are in program.ts). */
 import { runCli } from './cli-error.js';
-import { registerAnnounceCommands } from './announce-command.js';
-import { registerDecodeCommand } from './decode-command.js';
-import { registerShowCommands } from './show-command.js';
-import { addSocketOption } from './socket-option.js';
+import { buildCliProgram } from './program.js';
 
-const program = addSocketOption(new Command('necod-cli').description('control and inspect a running necod'));
-registerShowCommands(program);
-registerDecodeCommand(program);
-registerAnnounceCommands(program);
-
+const program = buildCliProgram();
 // A command may have set process.exitCode itself; only a failure caught by runCli overrides it.
 const status = await runCli(program, process.argv);
 if (status !== 0) process.exitCode = status;

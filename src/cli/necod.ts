@@ -1,7 +1,8 @@
 /** necod: the daemon's command line. Checks the configuration, then hands over to src/daemon.ts. */
 import { Command } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
-import { checkConfigFile } from './check-config.js';
+import { checkConfigFile } from '../config/check-config.js';
+import { NECOD_VERSION } from '../util/version.js';
 
 interface NecodOptions {
   config: string;
@@ -10,6 +11,7 @@ interface NecodOptions {
 
 const program = new Command('necod')
   .description('BGP-4 speaker for layer-3 data-center servers')
+  .version(NECOD_VERSION, '-V, --version', 'print the version and exit')
   .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG_FILE)
   .option('--check-config <file>', 'check a configuration file, print every error, and exit')
   .action(async (options: NecodOptions) => {
@@ -27,7 +29,7 @@ const program = new Command('necod')
     // Loaded only now, so that --check-config stays quick and needs no more than the config code.
     const { startDaemon } = await import('../daemon.js');
     try {
-      await startDaemon(check.config);
+      await startDaemon(check.config, { configFile: fileName });
     } catch (error) {
       process.stderr.write(`necod: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

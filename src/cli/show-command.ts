@@ -1,22 +1,28 @@
 /** `necod-cli show ...`: read-only views of the daemon's state. */
 import type { Command } from 'commander';
 import type { NeighborView } from '../api/types.js';
-import { apiErrorMessage, createApiClient, type ApiResponse } from './api-client.js';
+import { apiErrorMessage, type ApiResponse } from './api-client.js';
 import { CliError } from './cli-error.js';
 import { processOutput, type CliOutput } from './cli-output.js';
 import { formatProtocolDetails, formatProtocolsTable } from './format-protocols.js';
-import { socketPathOf } from './socket-option.js';
+import { clientOf } from './socket-option.js';
 import { registerShowRoutes } from './show-routes-command.js';
 import { registerShowKernel } from './show-kernel-command.js';
+import { registerShowStatus } from './show-status-command.js';
+import { registerShowBfd } from './show-bfd-command.js';
 
 export function registerShowCommands(program: Command, output: CliOutput = processOutput): void {
   const show = program.command('show').description("show necod's state");
   registerShowRoutes(show, output);
   registerShowKernel(show, output);
+  registerShowBfd(show, output);
 
+  registerShowStatus(show, output);
   show
     .command('protocols')
-    .description('list the BGP neighbors and their sessions; with NAME, all details of one')
+    .alias('neighbors')
+    .description('list the BGP neighbors and their sessions; `all` or a NAME for every detail')
+    .argument('[all]', '"all": details of every neighbor (or of NAME)')
     .argument('[name]', 'the neighbor to show in detail')
     .option('--json', 'print the API response as it is')
     .addHelpText(
@@ -24,18 +30,32 @@ export function registerShowCommands(program: Command, output: CliOutput = proce
       '\nSince is how long the neighbor has been in its state; Info is the number of prefixes\n' +
         'received when Established, else the last error.',
     )
-    .action(async (name: string | undefined, options: { json?: boolean }, command: Command) => {
-      const client = createApiClient(socketPathOf(command));
-      const path = name === undefined ? '/v1/neighbors' : `/v1/neighbors/${encodeURIComponent(name)}`;
-      const response = await client.get(path);
-      if (response.status !== 200) throw new CliError(apiErrorMessage(response));
-      if (options.json === true) {
-        output.out(`${response.text}\n`);
+    .action(async (first: string | undefined, second: string | undefined, options: { json?: boolean }, command: Command) => {
+      const all = first === 'all';
+      const name = all ? second : first;
+      if (!all && second !== undefined) throw new CliError(`unexpected ${JSON.stringify(second)}: show protocols [all] [NAME]`);
+      const client = clientOf(command);
+      const now = new Date();
+      if (name !== undefined) {
+        const response = await client.get(`/v1/neighbors/${encodeURIComponent(name)}`);
+        if (response.status !== 200) throw new CliError(apiErrorMessage(response));
+        output.out(options.json === true ? `${response.text}\n` : formatProtocolDetails(oneNeighbor(response), now));
         return;
       }
-      const now = new Date();
-      if (name === undefined) output.out(formatProtocolsTable(neighborList(response), now));
-      else output.out(formatProtocolDetails(oneNeighbor(response), now));
+      const response = await client.get('/v1/neighbors');
+      if (response.status !== 200) throw new CliError(apiErrorMessage(response));
+      const list = neighborList(response);
+      if (!all) {
+        output.out(options.json === true ? `${response.text}\n` : formatProtocolsTable(list, now));
+        return;
+      }
+      // Details of each, as birdc's `show protocols all` prints them one after the other.
+      const details: NeighborView[] = [];
+      for (const n of list) {
+        const one = await client.get(`/v1/neighbors/${encodeURIComponent(n.name)}`);
+        if (one.status === 200) details.push(oneNeighbor(one));
+      }
+      output.out(options.json === true ? `${JSON.stringify(details)}\n` : details.map((n) => formatProtocolDetails(n, now)).join('\n'));
     });
 }
 

@@ -1,9 +1,9 @@
 /** `necod-cli show kernel [--json]`: the FIB through GET /v1/kernel. */
 import type { Command } from 'commander';
-import { apiErrorMessage, createApiClient } from './api-client.js';
+import { apiErrorMessage } from './api-client.js';
 import { CliError } from './cli-error.js';
 import { processOutput, type CliOutput } from './cli-output.js';
-import { socketPathOf } from './socket-option.js';
+import { clientOf } from './socket-option.js';
 import { renderBlock, renderTable, type BlockLine } from './text-layout.js';
 
 interface Status {
@@ -49,7 +49,7 @@ export function registerShowKernel(show: Command, output: CliOutput = processOut
     .description('show the kernel FIB: mode, protocol, table, pending and failed writes')
     .option('--json', 'print the API response as it is')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const response = await createApiClient(socketPathOf(command)).get('/v1/kernel');
+      const response = await clientOf(command).get('/v1/kernel');
       if (response.status !== 200) throw new CliError(apiErrorMessage(response));
       if (options.json) {
         output.out(`${response.text}\n`);

@@ -52,6 +52,9 @@ export const DEFAULT_KERNEL_METRIC = 32;
 export const DEFAULT_KERNEL_PROTOCOL = 'necod';
 export const DEFAULT_COALESCE_MS = 5;
 export const MAX_COALESCE_MS = 1000;
+/** Long-lived `ip -batch -` processes writing routes: one per core of a small server. */
+export const DEFAULT_KERNEL_WRITERS = 2;
+export const MAX_KERNEL_WRITERS = 16;
 /** The kernel allows many more next hops per route; hardware and sanity do not. */
 export const MAX_ECMP = 256;
 
@@ -62,3 +65,12 @@ export const DEFAULT_SCAN_TIME = 60;
 export const MAX_SCAN_TIME = 86400;
 /** Interface patterns are matched against names of at most 15 bytes; longer ones are surely a mistake. */
 export const MAX_INTERFACE_PATTERN_BYTES = 64;
+
+/**
+ * BFD, milliseconds: 100 ms × 3 notices a dead ToR in 300 ms with room for a loaded machine.
+ * BIRD's defaults are 100 ms TX / 10 ms RX × 5, FRR's 300 ms × 3.
+ */
+export const DEFAULT_BFD_INTERVAL_MS = 100;
+export const DEFAULT_BFD_MIN_RX_MS = 100;
+export const DEFAULT_BFD_MULTIPLIER = 3;
+export const MAX_BFD_INTERVAL_MS = 60_000;

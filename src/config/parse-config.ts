@@ -5,7 +5,8 @@ import { parseNeighbor, type NeighborContext, type NeighborEntry } from './parse
 import { readKernel } from './parse-kernel.js';
 import { readOriginate } from './parse-originate.js';
 import { readPolicies } from './parse-policies.js';
-import { checkBfd, readDecision, readGracefulRestart } from './parse-routing.js';
+import { readDecision, readGracefulRestart } from './parse-routing.js';
+import { readBfdDefaults } from './parse-bfd.js';
 import { checkNeighborReferences, checkPolicyReferences, type Reference } from './references.js';
 import type {
   ApiConfig,
@@ -15,7 +16,7 @@ import type {
   LogLevel,
   ParseConfigResult,
 } from './types.js';
-import { anyAddress, asNumber, integerIn, oneOf, routerId, socketPath } from './value-checks.js';
+import { anyAddress, asNumber, groupName, integerIn, oneOf, routerId, socketPath } from './value-checks.js';
 import { YamlFile } from './yaml-file.js';
 import { BGP_PORT, DEFAULT_API_SOCKET, DEFAULT_LISTEN_ADDRESS, DEFAULT_LOG_LEVEL } from './defaults.js';
 
@@ -35,7 +36,10 @@ export const TOP_LEVEL_KEYS = [
   'bfd',
 ] as const;
 export const LISTEN_KEYS = ['address', 'port'] as const;
-export const API_KEYS = ['socket'] as const;
+export const API_KEYS = ['socket', 'socket-group', 'listen', 'token-file'] as const;
+export const API_LISTEN_KEYS = ['address', 'port'] as const;
+/** The control API's TCP port when api.listen names none. */
+export const DEFAULT_API_PORT = 8179;
 export const LOG_KEYS = ['level'] as const;
 export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 
@@ -64,8 +68,9 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
   const kernel = readKernel(top, decision?.maxPaths);
   const originate = readOriginate(reader, top, kernel?.table);
   const policies = readPolicies(reader, top);
+  const bfd = readBfdDefaults(top);
   const policyRefs: Reference[] = [];
-  const context = { localAsn: asn, gracefulRestartTime: gracefulRestart?.restartTime, policyRefs };
+  const context = { localAsn: asn, gracefulRestartTime: gracefulRestart?.restartTime, policyRefs, bfd };
   const entries = readNeighbors(reader, top, context);
   if (entries !== undefined) checkNeighborSet(reader, entries, listen !== null);
   checkPolicyReferences(reader, policyRefs, policies.names);
@@ -73,7 +78,6 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
     const names = entries.map((entry) => entry.name).filter((name) => name !== undefined);
     checkNeighborReferences(reader, policies.neighborRefs, names);
   }
-  checkBfd(reader, top);
 
   if (
     reader.errors.length > 0 ||
@@ -86,6 +90,7 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
     decision === undefined ||
     gracefulRestart === undefined ||
     kernel === undefined ||
+    bfd === undefined ||
     originate === undefined ||
     policies.policies === undefined ||
     entries === undefined
@@ -108,6 +113,7 @@ export function parseConfig(text: string, fileName: string): ParseConfigResult {
       policies: policies.policies,
       originate,
       kernel,
+      bfd,
     },
   };
 }
@@ -135,11 +141,32 @@ function readListen(top: MappingReader): ListenConfig | null | undefined {
   return { address: address?.text ?? DEFAULT_LISTEN_ADDRESS, port };
 }
 
+function isLoopbackAddress(text: string): boolean {
+  return /^127\./.test(text) || text === '::1';
+}
+
 function readApi(top: MappingReader): ApiConfig | undefined {
   const block = top.mapping('api', API_KEYS);
   if (block === undefined) return undefined;
-  const socket = block === null ? DEFAULT_API_SOCKET : block.optional('socket', socketPath, DEFAULT_API_SOCKET);
-  return socket === undefined ? undefined : { socket };
+  if (block === null) return { socket: DEFAULT_API_SOCKET, socketGroup: null, listen: null, tokenFile: null };
+  const socket = block.optional('socket', socketPath, DEFAULT_API_SOCKET);
+  const socketGroup = block.optional('socket-group', groupName, null);
+  const tokenFile = block.optional('token-file', socketPath, null);
+  let listen: ApiConfig['listen'] | undefined = null;
+  const l = block.mapping('listen', API_LISTEN_KEYS);
+  if (l === undefined) listen = undefined;
+  else if (l !== null) {
+    const address = l.optional('address', anyAddress, null);
+    const port = l.optional('port', integerIn(1, 65535), DEFAULT_API_PORT);
+    listen = address === undefined || port === undefined ? undefined : { address: address?.text ?? '127.0.0.1', port };
+    // Anyone who can reach a non-loopback listener could steer the routing: it needs the token.
+    if (listen && !isLoopbackAddress(listen.address) && tokenFile === null) {
+      l.reject('address', `${listen.address} is not a loopback address; a listener beyond this host needs api.token-file`);
+      listen = undefined;
+    }
+  }
+  if (socket === undefined || socketGroup === undefined || tokenFile === undefined || listen === undefined) return undefined;
+  return { socket, socketGroup, listen, tokenFile };
 }
 
 function readLog(top: MappingReader): LogConfig | undefined {

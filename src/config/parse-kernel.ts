@@ -5,11 +5,13 @@ import type { KernelConfig, KernelTableId, NexthopGroupsMode } from './types.js'
 import { boolean, integerIn, oneOf, uint32, type ValueCheck } from './value-checks.js';
 import {
   DEFAULT_COALESCE_MS,
+  DEFAULT_KERNEL_WRITERS,
   DEFAULT_KERNEL_METRIC,
   DEFAULT_KERNEL_PROTOCOL,
   DEFAULT_KERNEL_TABLE,
   MAX_COALESCE_MS,
   MAX_ECMP,
+  MAX_KERNEL_WRITERS,
   RT_TABLE_LOCAL,
 } from './defaults.js';
 
@@ -21,6 +23,7 @@ export const KERNEL_KEYS = [
   'ecmp-max',
   'keep-on-stop',
   'coalesce-ms',
+  'writers',
   'export',
 ] as const;
 
@@ -54,6 +57,7 @@ export function readKernel(top: MappingReader, maxPaths: number | undefined): Ke
   const ecmpMax = optional('ecmp-max', integerIn(1, MAX_ECMP), maxPaths ?? null);
   const keepOnStop = optional('keep-on-stop', boolean, false);
   const coalesceMs = optional('coalesce-ms', integerIn(0, MAX_COALESCE_MS), DEFAULT_COALESCE_MS);
+  const writers = optional('writers', integerIn(1, MAX_KERNEL_WRITERS), DEFAULT_KERNEL_WRITERS);
   const exported = optional('export', boolean, true);
   if (
     table === undefined ||
@@ -64,9 +68,10 @@ export function readKernel(top: MappingReader, maxPaths: number | undefined): Ke
     ecmpMax === null ||
     keepOnStop === undefined ||
     coalesceMs === undefined ||
+    writers === undefined ||
     exported === undefined
   ) {
     return undefined;
   }
-  return { table, metric, protocol, nexthopGroups, ecmpMax, keepOnStop, coalesceMs, export: exported };
+  return { table, metric, protocol, nexthopGroups, ecmpMax, keepOnStop, coalesceMs, writers, export: exported };
 }

@@ -66,6 +66,10 @@ function filterCheck<K extends string>(keywords: readonly K[]): ValueCheck<K | {
 const importCheck = filterCheck(['all', 'none'] as const);
 const exportCheck = filterCheck(['local', 'all', 'none'] as const);
 
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
+}
+
 /** undefined when some key is invalid; policy names used are added to `policyRefs`. */
 export function readNeighborRouting(
   entry: MappingReader,
@@ -75,7 +79,9 @@ export function readNeighborRouting(
   const routeReflectorClient = entry.optional('route-reflector-client', boolean, false);
   const importFilter: ImportFilter | undefined = entry.optional('import', importCheck, 'all');
   const exportFilter: ExportFilter | undefined = entry.optional('export', exportCheck, 'local');
-  const nextHopRewrite = entry.optional('next-hop-rewrite', boolean, true);
+  // A route from a neighbor on this host (MetalLB on 127.0.0.1) would get 127.0.0.1 as its next
+  // hop, which the kernel refuses: such a neighbor keeps the next hops it sends unless told otherwise.
+  const nextHopRewrite = entry.optional('next-hop-rewrite', boolean, !isLoopback(facts.address?.text));
   const nextHopSubnetLength = entry.optional('next-hop-subnet-length', integerIn(0, 128), null);
   const interfaceValue = entry.optional('interface', interfaceName, null);
   const ipv6NextHop = entry.optional('ipv6-next-hop', hostAddress, null);

@@ -1,6 +1,7 @@
 /** Reads one entry of `neighbors:` and checks the fields of that entry against each other. */
 import type { ConfigReader, MappingReader } from './mapping-reader.js';
-import type { CapabilitiesConfig, MaxPrefixesConfig, NeighborConfig } from './types.js';
+import type { BfdDefaults, CapabilitiesConfig, MaxPrefixesConfig, NeighborConfig } from './types.js';
+import { readNeighborBfd } from './parse-bfd.js';
 import type { Located } from './yaml-file.js';
 import { readFamilies } from './read-families.js';
 import { NEIGHBOR_ROUTING_KEYS, readNeighborRouting } from './parse-neighbor-routing.js';
@@ -43,6 +44,7 @@ export const NEIGHBOR_KEYS = [
   'max-prefixes',
   'capabilities',
   'graceful-restart-time',
+  'bfd',
   ...NEIGHBOR_ROUTING_KEYS,
 ] as const;
 
@@ -71,6 +73,8 @@ export interface NeighborContext {
   gracefulRestartTime: number | undefined;
   /** Collects the policy names used, checked once every policy is known. */
   policyRefs: Reference[];
+  /** The top-level `bfd:` defaults; undefined when that block is itself invalid. */
+  bfd: BfdDefaults | undefined;
 }
 
 /** A neighbor entry as read: the fields checks across neighbors need, even when others are wrong. */
@@ -111,6 +115,12 @@ export function parseNeighbor(reader: ConfigReader, at: Located, context: Neighb
     context.gracefulRestartTime,
   );
   const routing = readNeighborRouting(entry, { address, families, remoteAs, localAsn }, context.policyRefs);
+  const bfd = readNeighborBfd(entry, context.bfd, {
+    address,
+    localAddress,
+    bgpMultihop: multihop !== undefined && multihop !== null && multihop > 1,
+    subnetLength: routing?.nextHopSubnetLength,
+  });
 
   if (address !== undefined && localAddress !== undefined && localAddress !== null) {
     checkSameFamily(entry, address, localAddress);
@@ -138,7 +148,8 @@ export function parseNeighbor(reader: ConfigReader, at: Located, context: Neighb
     maxPrefixes === undefined ||
     capabilities === undefined ||
     gracefulRestartTime === undefined ||
-    routing === undefined
+    routing === undefined ||
+    bfd === undefined
   ) {
     return partial(undefined);
   }
@@ -160,6 +171,7 @@ export function parseNeighbor(reader: ConfigReader, at: Located, context: Neighb
     capabilities,
     gracefulRestartTime,
     ...routing,
+    bfd,
   });
 }
 

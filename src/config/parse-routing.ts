@@ -1,6 +1,5 @@
-/** Reads the global routing blocks: `decision:`, `graceful-restart:` and the reserved `bfd:`. */
-import { isMap } from 'yaml';
-import { describeNode, type ConfigReader, type MappingReader } from './mapping-reader.js';
+/** Reads the global routing blocks: `decision:` and `graceful-restart:`. */
+import type { MappingReader } from './mapping-reader.js';
 import type { DecisionConfig, GracefulRestartConfig } from './types.js';
 import { boolean, integerIn } from './value-checks.js';
 import {
@@ -37,24 +36,4 @@ export function readGracefulRestart(top: MappingReader): GracefulRestartConfig |
   const staleTime = block.optional('stale-time', integerIn(1, 65535), DEFAULT_STALE_TIME);
   if (restartTime === undefined || staleTime === undefined) return undefined;
   return { restartTime, staleTime };
-}
-
-/**
- * `bfd:` is reserved for the BFD settings of a later necod, so that a file written for it is
- * refused rather than misread: today only an empty mapping is accepted. False when it is not one.
- */
-export function checkBfd(reader: ConfigReader, top: MappingReader): boolean {
-  const at = top.get('bfd');
-  if (at === undefined) return true;
-  const node = reader.file.resolve(at.node);
-  if (!isMap(node)) {
-    reader.error(at.path, at.line, `expected an empty mapping ({}), got ${describeNode(node)}`);
-    return false;
-  }
-  const entries = reader.namedEntries(at, 'nothing') ?? [];
-  for (const entry of entries) {
-    const message = `unknown key "${entry.key}" (bfd takes no settings yet: write bfd: {} or leave it out)`;
-    reader.error(entry.value.path, entry.keyLine, message);
-  }
-  return entries.length === 0;
 }

@@ -26,6 +26,7 @@ export interface NecodConfig {
   policies: PolicyConfig[];
   originate: OriginateConfig;
   kernel: KernelConfig;
+  bfd: BfdDefaults;
 }
 
 export interface DecisionConfig {
@@ -49,6 +50,12 @@ export interface ListenConfig {
 
 export interface ApiConfig {
   socket: string;
+  /** Group that owns the socket (mode 0660), so its members may use necod-cli; null: necod's own group. */
+  socketGroup: string | null;
+  /** Optional TCP listener; loopback unless a token file is set. */
+  listen: { address: string; port: number } | null;
+  /** File holding the bearer token every TCP request must carry; null: no token. */
+  tokenFile: string | null;
 }
 
 export interface LogConfig {
@@ -89,6 +96,31 @@ export interface NeighborConfig {
   interface: string | null;
   /** Our IPv6 next hop for IPv6 routes sent over this session (canonical text); null: chosen at run time. */
   ipv6NextHop: string | null;
+  /** BFD to this neighbor's address; null when off. */
+  bfd: NeighborBfdConfig | null;
+}
+
+/** The top-level `bfd:` block: the defaults of every neighbor's session. */
+export interface BfdDefaults {
+  /** Desired min TX, milliseconds (microsecond precision). */
+  intervalMs: number;
+  /** Required min RX, milliseconds. */
+  minRxMs: number;
+  multiplier: number;
+}
+
+export interface NeighborBfdConfig extends BfdDefaults {
+  /** RFC 5883 (UDP 4784) instead of single hop (RFC 5881, UDP 3784). */
+  multihop: boolean;
+  auth: BfdAuthConfig | null;
+}
+
+export interface BfdAuthConfig {
+  type: 'keyed-sha1' | 'meticulous-keyed-sha1';
+  keyId: number;
+  /** Exactly one of secret and keyFile is set. */
+  secret: string | null;
+  keyFile: string | null;
 }
 
 /** all / none, or every route the named policy accepts (with its changes). */
@@ -247,6 +279,8 @@ export interface KernelConfig {
   keepOnStop: boolean;
   /** Milliseconds route changes are gathered before one `ip -batch` run; 0 writes at once. */
   coalesceMs: number;
+  /** Long-lived `ip -batch -` processes the route lines of large batches are shared among. */
+  writers: number;
   /** false: write nothing to the kernel. */
   export: boolean;
 }

@@ -92,6 +92,15 @@ export const socketPath: ValueCheck<string> = {
   },
 };
 
+/** A unix group: a name or a number. */
+export const groupName: ValueCheck<string> = {
+  expected: 'a group name or number',
+  check: (value) =>
+    (typeof value === 'string' && /^[a-z_][a-z0-9_-]*\$?$/i.test(value)) || (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+      ? accept(String(value))
+      : mismatch(groupName.expected, value),
+};
+
 export const routerId: ValueCheck<string> = {
   expected: 'a dotted IPv4 address such as 10.0.0.1',
   check: (value) => {

@@ -1,6 +1,6 @@
-// Kernel changes as `ip -batch` lines, and `ip -batch -force` error output back to line numbers.
-// Pure text in, text out.
-import { isV6 } from './prefix.js';
+// Kernel changes as `ip -batch` lines, and which refusals of them mean "already so". Pure text out;
+// the error output of ip is read in src/host/batch-errors.ts.
+import { isV6 } from '../host/prefix-text.js';
 import type { Change, InstalledRoute, Leg, RouteTag } from './types.js';
 
 function legText(leg: Leg, routeV6: boolean): string {
@@ -31,12 +31,13 @@ function routeBody(prefix: string, route: InstalledRoute, tag: RouteTag): string
   }
 }
 
-export function renderChange(change: Change, tag: RouteTag): string {
+/** The `ip -batch` line of a change; `format` names a route key as prefix text. */
+export function renderChange<K>(change: Change<K>, tag: RouteTag, format: (key: K) => string = String): string {
   switch (change.op) {
     case 'route-replace':
-      return `route replace ${routeBody(change.prefix, change.route, tag)}`;
+      return `route replace ${routeBody(format(change.prefix), change.route, tag)}`;
     case 'route-delete':
-      return `route delete ${change.prefix} proto ${tag.protocol} metric ${tag.metric} table ${tag.table}`;
+      return `route delete ${format(change.prefix)} proto ${tag.protocol} metric ${tag.metric} table ${tag.table}`;
     case 'nexthop-replace': {
       const o = change.obj;
       if (o.type === 'leg') {
@@ -54,50 +55,8 @@ export function renderChange(change: Change, tag: RouteTag): string {
  * Whether an error on this change means the thing is already as wanted: deleting a route or an
  * object that is not there (ESRCH for routes, ENOENT for nexthop objects).
  */
-export function isHarmlessError(change: Change, message: string): boolean {
+export function isHarmlessError<K>(change: Change<K>, message: string): boolean {
   if (change.op === 'route-delete') return /No such process/.test(message);
   if (change.op === 'nexthop-delete') return /No such file or directory|does not exist/.test(message);
   return false;
-}
-
-const FAILED = /^Command failed (.*):(\d+)$/;
-
-/**
- * Incremental reader of `ip -batch -force` stderr. iproute2 prints the reason (one or more lines:
- * "Error: …", "RTNETLINK answers: …", "Cannot find device …") and then "Command failed FILE:N";
- * each failure is reported as (N, reason). Text after the last "Command failed" is kept as
- * `pending`: if ip then exits abnormally, that is why.
- */
-export class BatchErrorReader {
-  private partial = '';
-  private reason: string[] = [];
-  /** Highest line number ip reported as failed. */
-  lastFailedLine = 0;
-
-  constructor(private readonly onFailure: (line: number, reason: string) => void) {}
-
-  feed(chunk: string): void {
-    const text = this.partial + chunk;
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
-  }
-
-  /** The text since the last reported failure (including an unterminated last line). */
-  get pending(): string {
-    return [...this.reason, this.partial].filter((s) => s.length > 0).join('\n');
-  }
-
-  private line(line: string): void {
-    const m = FAILED.exec(line);
-    if (!m) {
-      if (line.length > 0) this.reason.push(line);
-      return;
-    }
-    const n = Number(m[2]);
-    this.lastFailedLine = Math.max(this.lastFailedLine, n);
-    const reason = this.reason.join('; ') || 'command failed';
-    this.reason = [];
-    this.onFailure(n, reason);
-  }
 }

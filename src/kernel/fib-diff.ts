@@ -13,17 +13,30 @@ export interface DiffOptions {
   mode: NexthopMode;
 }
 
-export type TargetList = Iterable<readonly [string, Target | null]>;
+export type TargetList<K = string> = Iterable<readonly [K, Target | null]>;
 
 interface GroupTally {
   users: number;
   want: Map<string, { set: LegSet; count: number }>;
 }
 
-export function diffRoutes(model: FibModel, targets: TargetList, opts: DiffOptions): Change[] {
-  const list = Array.isArray(targets) ? (targets as ReadonlyArray<readonly [string, Target | null]>) : [...targets];
+export function diffRoutes<K>(model: FibModel<K>, targets: TargetList<K>, opts: DiffOptions): Change<K>[] {
+  const keys: K[] = [];
+  const wanted: Array<Target | null> = [];
+  for (const [k, t] of targets) {
+    keys.push(k);
+    wanted.push(t);
+  }
+  return diffKeyed(model, keys, wanted, opts);
+}
+
+/**
+ * The same over parallel arrays, `targets[i]` for `keys[i]`: what the FIB calls for a batch, so
+ * that a batch of 50 000 routes makes no pair per route.
+ */
+export function diffKeyed<K>(model: FibModel<K>, keys: readonly K[], targets: ReadonlyArray<Target | null>, opts: DiffOptions): Change<K>[] {
   const ids = new IdPlanner(model);
-  const routeChanges: Change[] = [];
+  const routeChanges: Change<K>[] = [];
 
   // A group whose users all change, most of them to the same set, is changed in place: one
   // object write instead of one route write per user. This is how a lost next hop costs one
@@ -31,8 +44,9 @@ export function diffRoutes(model: FibModel, targets: TargetList, opts: DiffOptio
   const morphs = new Map<number, LegSet>();
   if (opts.mode === 'groups') {
     const tallies = new Map<number, GroupTally>();
-    for (const [prefix, target] of list) {
-      const r = model.routes.get(prefix);
+    for (let i = 0; i < keys.length; i++) {
+      const target = targets[i];
+      const r = model.routes.get(keys[i]);
       if (r?.type !== 'nhid' || !model.isGroup(r.nhid)) continue;
       let t = tallies.get(r.nhid);
       if (!t) {
@@ -57,7 +71,9 @@ export function diffRoutes(model: FibModel, targets: TargetList, opts: DiffOptio
     }
   }
 
-  for (const [prefix, target] of list) {
+  for (let i = 0; i < keys.length; i++) {
+    const prefix = keys[i];
+    const target = targets[i];
     const r = model.routes.get(prefix);
     if (target === null) {
       if (r !== undefined) routeChanges.push({ op: 'route-delete', prefix });
@@ -93,8 +109,8 @@ export function diffRoutes(model: FibModel, targets: TargetList, opts: DiffOptio
 }
 
 /** Deletes every group, then every leg, that no route and no group uses any more. */
-export function gcChanges(model: FibModel): Change[] {
-  const out: Change[] = [];
+export function gcChanges<K>(model: FibModel<K>): Change<K>[] {
+  const out: Change<K>[] = [];
   const freed = new Map<number, number>();
   const ids = [...model.objects.keys()].sort((a, b) => a - b);
   for (const id of ids) {
@@ -117,8 +133,8 @@ export function gcChanges(model: FibModel): Change[] {
  * place. Routes on these groups need no write at all; routes left with nothing are the caller's
  * to re-target.
  */
-export function downChanges(model: FibModel, down: ReadonlySet<string>): Change[] {
-  const out: Change[] = [];
+export function downChanges<K>(model: FibModel<K>, down: ReadonlySet<string>): Change<K>[] {
+  const out: Change<K>[] = [];
   for (const id of [...model.objects.keys()].sort((a, b) => a - b)) {
     const obj = model.objects.get(id)!;
     if (obj.type !== 'group') continue;
@@ -134,9 +150,9 @@ export function downChanges(model: FibModel, down: ReadonlySet<string>): Change[
 }
 
 /** Ids and object writes promised during one diff. */
-class IdPlanner {
-  readonly legChanges: Change[] = [];
-  readonly groupChanges: Change[] = [];
+class IdPlanner<K> {
+  readonly legChanges: Change<K>[] = [];
+  readonly groupChanges: Change<K>[] = [];
   private readonly taken = new Set<number>();
   private readonly newLegs = new Map<string, number>();
   private readonly groupFor = new Map<string, number | null>();
@@ -144,7 +160,7 @@ class IdPlanner {
   private readonly free: Generator<number>;
   private exhausted = false;
 
-  constructor(private readonly model: FibModel) {
+  constructor(private readonly model: FibModel<K>) {
     this.free = model.freeIds(this.taken);
   }
 

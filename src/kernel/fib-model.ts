@@ -1,15 +1,87 @@
 // necod's picture of its own part of the kernel: its routes and its nexthop objects, with the
-// reference counts that say which objects are still in use. Pure data; no I/O.
+// reference counts that say which objects are still in use. Pure data; no I/O. Routes are named
+// by K: the FIB's numeric route keys, held in a typed-array store (InstalledRoutes), or prefix
+// text in a plain Map (tests, tools). Objects are few (a handful of next-hop sets) and plain.
+import { PrefixTable } from '../rib/prefix-table.js';
 import type { LegTable } from './leg-set.js';
 import type { Change, IdRange, InstalledRoute, Leg, LegSet, NexthopObject, Target } from './types.js';
+
+/** What the model needs of a route map: a Map does, and so does InstalledRoutes. */
+export interface RouteMap<K> extends Iterable<[K, InstalledRoute]> {
+  get(key: K): InstalledRoute | undefined;
+  set(key: K, route: InstalledRoute): unknown;
+  delete(key: K): unknown;
+  has(key: K): boolean;
+  readonly size: number;
+  keys(): Iterable<K>;
+}
+
+/**
+ * Installed routes by numeric route key: a PrefixTable from key to the id of an interned route
+ * value (the model shares one value per nexthop object, per inline next-hop set, and the
+ * blackhole and unreachable singletons), so a million routes on a few next-hop sets cost a
+ * table slot each (17–24 bytes) and no object.
+ */
+export class InstalledRoutes implements RouteMap<number> {
+  private readonly table = new PrefixTable();
+  private readonly ids = new Map<InstalledRoute, number>();
+  private forms: InstalledRoute[] = [];
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  get byteSize(): number {
+    return this.table.byteSize;
+  }
+
+  get(key: number): InstalledRoute | undefined {
+    const id = this.table.get(key);
+    return id < 0 ? undefined : this.forms[id];
+  }
+
+  set(key: number, route: InstalledRoute): void {
+    let id = this.ids.get(route);
+    if (id === undefined) {
+      id = this.forms.length;
+      this.forms.push(route);
+      this.ids.set(route, id);
+    }
+    this.table.set(key, id);
+  }
+
+  delete(key: number): boolean {
+    return this.table.delete(key) >= 0;
+  }
+
+  has(key: number): boolean {
+    return this.table.has(key);
+  }
+
+  keys(): number[] {
+    return Array.from(this.table.keyList());
+  }
+
+  *[Symbol.iterator](): Generator<[number, InstalledRoute]> {
+    const keys = this.table.keyList();
+    for (const k of keys) {
+      const r = this.get(k);
+      if (r) yield [k, r];
+    }
+  }
+
+  /** Calls fn for every route without making an entry object per route. */
+  forEach(fn: (route: InstalledRoute, key: number) => void): void {
+    this.table.forEach((k, id) => fn(this.forms[id], k));
+  }
+}
 
 export const BLACKHOLE: InstalledRoute = Object.freeze({ type: 'blackhole' });
 export const UNREACHABLE: InstalledRoute = Object.freeze({ type: 'unreachable' });
 
 export class ModelError extends Error {}
 
-export class FibModel {
-  readonly routes = new Map<string, InstalledRoute>();
+export class FibModel<K = string> {
   readonly objects = new Map<number, NexthopObject>();
   /** Ids inside necod's range that belong to someone else: never used, never touched. */
   readonly reserved = new Set<number>();
@@ -25,6 +97,7 @@ export class FibModel {
   constructor(
     readonly range: IdRange,
     readonly legs: LegTable,
+    readonly routes: RouteMap<K> = new Map<K, InstalledRoute>(),
   ) {}
 
   /** The shared route value "use nexthop object id". */
@@ -115,7 +188,7 @@ export class FibModel {
   }
 
   /** Applies one change that the kernel accepted. Throws where the kernel would have refused. */
-  apply(change: Change): void {
+  apply(change: Change<K>): void {
     switch (change.op) {
       case 'route-replace':
         this.setRoute(change.prefix, change.route);
@@ -132,9 +205,9 @@ export class FibModel {
     }
   }
 
-  setRoute(prefix: string, route: InstalledRoute | undefined): void {
+  setRoute(prefix: K, route: InstalledRoute | undefined): void {
     if (route?.type === 'nhid' && !this.objects.has(route.nhid)) {
-      throw new ModelError(`route ${prefix} refers to missing nexthop ${route.nhid}`);
+      throw new ModelError(`route ${String(prefix)} refers to missing nexthop ${route.nhid}`);
     }
     const old = this.routes.get(prefix);
     if (old?.type === 'nhid') this.addRef(this.routeRefs, old.nhid, -1);
@@ -176,7 +249,7 @@ export class FibModel {
    * away): routes on it go, groups lose it, groups left empty go with their routes. Returns the
    * prefixes whose kernel route is now gone or different.
    */
-  forgetObject(id: number): string[] {
+  forgetObject(id: number): K[] {
     const obj = this.objects.get(id);
     if (!obj) return [];
     const gone = new Set<number>([id]);
@@ -192,14 +265,15 @@ export class FibModel {
         }
       }
     }
-    const affected: string[] = [];
+    const affected: K[] = [];
+    const lost: K[] = [];
     for (const [prefix, route] of this.routes) {
       if (route.type !== 'nhid') continue;
-      if (gone.has(route.nhid)) {
-        this.setRoute(prefix, undefined);
-        affected.push(prefix);
-      } else if (changedGroups.has(route.nhid)) affected.push(prefix);
+      if (gone.has(route.nhid)) lost.push(prefix);
+      else if (changedGroups.has(route.nhid)) affected.push(prefix);
     }
+    for (const prefix of lost) this.setRoute(prefix, undefined);
+    affected.push(...lost);
     for (const g of gone) {
       const o = this.objects.get(g);
       if (!o) continue;
@@ -215,8 +289,8 @@ export class FibModel {
   }
 
   /** Prefixes of routes that use any of these objects (a scan: only for rare events). */
-  usersOf(ids: ReadonlySet<number>): string[] {
-    const out: string[] = [];
+  usersOf(ids: ReadonlySet<number>): K[] {
+    const out: K[] = [];
     for (const [prefix, route] of this.routes) if (route.type === 'nhid' && ids.has(route.nhid)) out.push(prefix);
     return out;
   }

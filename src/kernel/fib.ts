@@ -5,22 +5,43 @@
 // prefixes) the dirty prefixes get their next hops resolved, the differ turns them into kernel
 // changes against the model, the writer runs them, and the changes the kernel accepted go into
 // the model. Refused ones leave the prefix failed, visible in the API, and retried.
+//
+// Failover plans (the contract with the BFD worker thread). In nexthop-group mode, taking a dead
+// next hop out of every route is a handful of group changes, whatever the number of routes; the
+// FIB keeps those `ip -batch` lines prepared for every next hop its groups hold:
+//   failoverPlan(via)            the lines now (`nexthop replace id G group … proto P`, one per
+//                                group holding via and something else), or null when groups are
+//                                off or there is nothing to do;
+//   onFailoverPlan(cb)           cb(via, lines | null) whenever the plan of a via changes (after a
+//                                batch changed nexthop objects, or the mode is known at start);
+//   nextHopDown(via, {applied})  with `applied: true`, another thread already wrote the plan: the
+//                                FIB applies the same group changes to its model without writing
+//                                them, then writes only whatever still differs (normally nothing).
+// The plan replaces groups rather than deleting the via's leg object: deleting the leg would also
+// delete, in the kernel, every route whose group holds nothing else, which the model could only
+// learn by a scan of all routes; replacing groups keeps every route and touches only the groups.
+// A route whose only next hop is via keeps pointing at it until the RIB withdraws it, as without
+// BFD. The lines carry numbers only (ids, protocol), so any `ip -batch -` in the namespace can
+// write them.
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
+import { BatchWriter, type BatchOutcome, type Lines } from '../host/batch-writers.js';
+import { runIp, type IpContext } from '../host/ip-runner.js';
+import { canonicalAddress, isLinkLocal, parseAddress } from '../host/prefix-text.js';
+import { streamRoutes } from '../host/route-stream.js';
+import { DEFAULT_DIRS, protocolToWrite, tableToWrite } from '../host/rt-names.js';
+import { IPV6_BASE, RouteKeys } from '../rib/route-key.js';
 import { isHarmlessError, renderChange } from './batch-lines.js';
-import { BatchWriter, type BatchOutcome } from './batch-writer.js';
-import { diffRoutes, downChanges, gcChanges } from './fib-diff.js';
-import { FibModel, ModelError } from './fib-model.js';
-import { readNexthops, runIp, streamRoutes, type IpContext } from './kernel-reader.js';
+import { diffKeyed, downChanges, gcChanges } from './fib-diff.js';
+import { FibModel, InstalledRoutes, ModelError } from './fib-model.js';
 import { LegTable } from './leg-set.js';
-import type { MonitorEvent } from './monitor-lines.js';
-import { canonicalAddress, canonicalPrefix, isLinkLocal, isV6, parseAddress } from './prefix.js';
-import { deletionHits, installedFromKernel, loadObjects, readSnapshot, sameObject, sameRoute, splitNexthops } from './reconcile.js';
+import type { MonitorEvent } from './monitor-events.js';
+import { RawSetTable, WANT_BLACKHOLE, WANT_NO_HOPS, WANT_UNREACHABLE, type RawSet } from './raw-sets.js';
+import { deletionHits, installedFromKernel, loadObjects, readNexthops, sameObject, sameRoute, splitNexthops, streamOwnRoutes } from './reconcile.js';
 import { NextHopResolver } from './resolver.js';
-import { RawSetTable, RouteEntry, type RawSet } from './route-entry.js';
 import { RouteMonitor } from './route-monitor.js';
-import { resolveProtocol, resolveTable, DEFAULT_DIRS } from './rt-names.js';
-import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
+import { RouteTable, WANT_NONE } from './route-table.js';
+import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteKind, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
 
 export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
 
@@ -43,11 +64,12 @@ export interface FibOptions {
   coalesceMs?: number;
   /** Most prefixes per batch; a full window is written at once. Default 50 000. */
   batchMax?: number;
-  /** ip processes sharing the route lines of a large batch. Default 1. */
-  parallel?: number;
+  /** Long-lived `ip -batch -` writers sharing the route lines of large batches. Default 2. */
+  writers?: number;
   /**
-   * A batch of at least this many lines pauses `ip monitor` until the writing is done, then
-   * everything is read back instead. Default 10 000; 0 never pauses.
+   * A batch of at least this many routes stops the following of route events (links, addresses
+   * and nexthop objects are still followed) until the writing is done; the periodic verification
+   * covers what happened to routes meanwhile. Default 10 000; 0 never.
    */
   bulkLines?: number;
   /** Read-back of necod's routes, in ms; 0 turns it off. Default 30 000. */
@@ -60,6 +82,11 @@ export interface FibOptions {
    * to measure what watching costs: then only verification notices anything.
    */
   monitor?: boolean;
+  /**
+   * The RIB's route keys, so that the feed hands over keys, not text, and IPv6 prefix ids are
+   * shared; a Fib without a RIB (tests) makes its own.
+   */
+  keys?: RouteKeys;
   /** Run every ip command in this network namespace (tests, benchmarks). */
   netns?: string | null;
   /** The ip binary. */
@@ -99,28 +126,26 @@ export interface FibStatus {
   monitor: { lines: number; events: number; restarts: number; overruns: number };
 }
 
+/** Route keys: IPv4 address × 64 + length, or 2^40 + an IPv6 prefix id (src/rib/route-key.ts). */
+type Key = number;
+
 interface Prepared {
   no: number;
-  changes: readonly Change[];
-  lines: string[];
+  changes: readonly Change<Key>[];
+  /** The `ip -batch` line of each change, rendered when the writer takes it. */
+  lines: Lines;
   /** What the model held before each change, to put back if the kernel refuses it. */
   undo: Array<InstalledRoute | NexthopObject | undefined>;
   barrier: number;
-  slice: readonly RouteEntry[];
-  targets: ReadonlyArray<readonly [string, Target | null]>;
-  /** The entry of each target. */
-  owners: readonly RouteEntry[];
-  problems: Map<string, string>;
+  /** Slots written by this batch, and (parallel) the key and target of each route diffed. */
+  slice: readonly number[];
+  keys: readonly Key[];
+  targets: ReadonlyArray<Target | null>;
+  owners: readonly number[];
+  /** Slot → which next hops could not be used. */
+  problems: Map<number, string>;
   what: string;
   t0: number;
-}
-
-interface TargetResult {
-  target: Target | null;
-  /** Why some or all next hops cannot be used. */
-  problem: string | null;
-  /** A next-hop lookup is under way: decide later. */
-  wait: boolean;
 }
 
 const DEFAULT_IDS: IdRange = { min: 200_000_000, max: 200_999_999 };
@@ -138,22 +163,35 @@ export class Fib extends EventEmitter {
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
   private readonly watch: boolean;
+  private readonly keys: RouteKeys;
   private readonly bulkLines: number;
 
   private readonly legs = new LegTable();
-  private readonly model: FibModel;
-  private readonly entries = new Map<string, RouteEntry>();
-  private dirty = new Map<string, RouteEntry>();
-  private readonly failed = new Set<RouteEntry>();
+  private readonly installed = new InstalledRoutes();
+  private readonly model: FibModel<Key>;
+  /** Per route: what the RIB wants, state, failures, last batch. */
+  private readonly table = new RouteTable();
+  /** Slots to write, in the order they became dirty; entries whose dirty bit is off are skipped. */
+  private dirtyQueue: number[] = [];
+  private dirtyHead = 0;
+  private dirtyCount = 0;
+  private readonly failed = new Set<number>();
+  /** Slot → the last error or next-hop problem of the route (few routes have one). */
+  private readonly errors = new Map<number, string>();
   // A new next hop is looked up at once, so that its routes need not wait for it at write time.
   private readonly raws = new RawSetTable((via, dev) => {
     if (dev === null && this.started) this.resolver.get(via);
   });
   private readonly down = new Set<string>();
-  private readonly foreign = new Map<string, number>();
+  /** Route key → protocol of another program's route at necod's metric in necod's table. */
+  private readonly foreign = new Map<Key, number>();
   private readonly viaCanon = new Map<string, string | null>();
   private strays: number[] = [];
   private epoch = 0;
+  private verifyMark = 0;
+  /** Failover plan per next-hop address, as last published. */
+  private plans = new Map<string, { changes: Change<Key>[]; lines: string[] }>();
+  private readonly format = (key: Key): string => this.keys.format(key);
 
   private readonly writer: BatchWriter;
   private readonly resolver: NextHopResolver;
@@ -184,8 +222,8 @@ export class Fib extends EventEmitter {
     super();
     const dirs = opts.iproute2Dirs ?? DEFAULT_DIRS;
     this.tag = {
-      protocol: resolveProtocol(opts.protocol ?? 'necod', dirs),
-      table: resolveTable(opts.table ?? 'main', dirs),
+      protocol: protocolToWrite(opts.protocol ?? 'necod', dirs),
+      table: tableToWrite(opts.table ?? 'main', dirs),
       metric: opts.metric ?? 32,
     };
     if (!Number.isInteger(this.tag.metric) || this.tag.metric < 0 || this.tag.metric > 0xffffffff) throw new RangeError(`metric ${this.tag.metric} out of range`);
@@ -201,9 +239,10 @@ export class Fib extends EventEmitter {
     this.retryMinMs = opts.retryMinMs ?? 1_000;
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
     this.watch = opts.monitor ?? true;
+    this.keys = opts.keys ?? new RouteKeys();
     this.bulkLines = opts.bulkLines ?? 10_000;
-    this.model = new FibModel(ids, this.legs);
-    this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, parallel: opts.parallel ?? 1, logger: this.log });
+    this.model = new FibModel<Key>(ids, this.legs, this.installed);
+    this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
     this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
     this.monitor = new RouteMonitor({
       ctx: this.ctx,
@@ -226,36 +265,45 @@ export class Fib extends EventEmitter {
 
   /**
    * Probes nexthop object support, starts watching the kernel, and reads what a previous run
-   * left: those routes stay untouched until converged(), unless set() says otherwise first.
+   * left: those routes stay untouched until converged(), unless set() says otherwise first. A
+   * table that does not exist yet is an empty table.
    */
   async start(): Promise<void> {
     if (this.started || this.stopping) return;
     const nexthops = await this.probeNexthops();
     this.mode = nexthops ? 'groups' : 'inline';
-    if (this.watch) this.monitor.start();
-    const snap = await readSnapshot(this.ctx, this.tag, { foreign: true });
-    if (snap.nexthops) {
-      const { own, reserved } = splitNexthops(snap.nexthops, this.model, this.tag.protocol);
+    if (this.watch) await this.monitor.start();
+    const objects = await readNexthops(this.ctx);
+    if (objects) {
+      const { own, reserved } = splitNexthops(objects, this.model, this.tag.protocol);
       for (const id of reserved) this.model.reserved.add(id);
       this.strays = loadObjects(this.model, own, this.legs);
     }
-    for (const [prefix, proto] of snap.foreign) this.foreign.set(prefix, proto);
-    for (const [prefix, kr] of snap.routes) {
-      this.model.setRoute(prefix, installedFromKernel(kr, this.model, this.legs));
-      let e = this.entries.get(prefix);
-      if (!e) {
-        e = new RouteEntry(prefix);
-        e.state = 'stale';
-        this.entries.set(prefix, e);
-      }
-    }
+    let kept = 0;
+    // Read as a stream: a full table left by a previous run is never held as text or records.
+    await streamOwnRoutes(
+      this.ctx,
+      this.tag,
+      (r) => {
+        const key = this.keys.parse(r.prefix);
+        if (key === null) return;
+        kept++;
+        this.model.setRoute(key, installedFromKernel(r, this.model, this.legs));
+        if (this.table.slot(key) < 0) this.table.setState(this.table.add(key), 'stale');
+      },
+      (prefix, proto) => {
+        const key = this.keys.parse(prefix);
+        if (key !== null) this.foreign.set(key, proto);
+      },
+    );
     this.writer.warm();
     this.started = true;
+    this.refreshPlans();
     this.log.info(
-      { mode: this.mode, protocol: this.tag.protocol, table: this.tag.table, metric: this.tag.metric, kept: snap.routes.size, objects: this.model.objects.size, foreign: snap.foreign.size },
+      { mode: this.mode, protocol: this.tag.protocol, table: this.tag.table, metric: this.tag.metric, kept, objects: this.model.objects.size, foreign: this.foreign.size },
       'kernel FIB started',
     );
-    if (this.dirty.size > 0) this.schedule();
+    if (this.dirtyCount > 0) this.schedule();
   }
 
   /**
@@ -265,7 +313,9 @@ export class Fib extends EventEmitter {
   async converged(): Promise<void> {
     if (!this.isConverged) {
       this.isConverged = true;
-      for (const e of this.entries.values()) if (e.state === 'stale') this.markDirty(e);
+      this.table.forEach((s) => {
+        if (this.table.state(s) === 'stale') this.markDirty(s);
+      });
     }
     await this.settled();
   }
@@ -278,79 +328,144 @@ export class Fib extends EventEmitter {
     for (const t of [this.timer, this.retryTimer, this.refreshTimer]) if (t) clearTimeout(t);
     this.timer = this.retryTimer = this.refreshTimer = null;
     await this.loop;
+    this.refreshPlans();
     await this.monitor.stop();
     this.resolver.close();
     if (!keep && this.started) await this.removeEverything();
     await this.writer.close();
-    this.log.info({ keep, routes: this.model.routes.size }, 'kernel FIB stopped');
+    this.log.info({ keep, routes: this.installed.size }, 'kernel FIB stopped');
   }
 
   // ---------------------------------------------------------------- the RIB's side
 
   /**
-   * The RIB's wish for one prefix; null removes it. Never throws for bad input: it is logged. The
-   * route and its next-hop array are kept by reference and must not be changed afterwards (one
-   * array shared by many routes is welcome: it is interned once).
+   * The RIB's wish for one prefix, by text; null removes it. Never throws for bad input: it is
+   * logged. See setKey() for what may be shared.
    */
   set(prefix: string, route: DesiredRoute | null): void {
-    if (this.stopping) return;
-    const canon = canonicalPrefix(prefix);
-    if (canon === null) {
+    const key = this.keys.parse(prefix);
+    if (key === null) {
       this.log.error({ prefix }, 'kernel FIB: not a prefix, ignored');
       return;
     }
-    let e = this.entries.get(canon);
+    this.setKey(key, route);
+  }
+
+  /**
+   * The RIB's wish for one route key; null removes it. The route and its next-hop array are kept
+   * by reference and must not be changed afterwards: one object shared by many routes (one per
+   * interned Loc-RIB selection) costs one lookup per route and nothing else.
+   */
+  setKey(key: Key, route: DesiredRoute | null): void {
+    if (this.stopping) return;
+    let slot = this.table.slot(key);
     if (route === null) {
-      if (!e) return;
-      this.raws.attach(e, null);
-      e.kind = null;
-      if (e.state === 'stale' && !this.isConverged) e.state = 'pending';
-      this.markDirty(e);
+      if (slot < 0) return;
+      this.raws.move(this.table.want(slot), WANT_NONE);
+      this.table.setWant(slot, WANT_NONE);
+      if (this.table.state(slot) === 'stale' && !this.isConverged) this.table.setState(slot, 'pending');
+      this.markDirty(slot);
       return;
     }
-    let raw: RawSet | null = null;
-    if (route.kind === 'unicast') {
-      raw = route.nextHops.length === 0 ? null : this.raws.intern(route.nextHops, this.canonVia);
-      if ((raw === null && route.nextHops.length > 0) || (raw?.hasV4 && isV6(canon))) {
-        this.log.error({ prefix, nextHops: route.nextHops }, 'kernel FIB: bad next hop, route ignored');
-        return;
-      }
+    const want = this.wantOf(key, route);
+    if (want === null) return;
+    if (slot < 0) slot = this.table.add(key);
+    else if (this.table.want(slot) === want && !this.table.dirty(slot) && this.table.state(slot) !== 'stale') return;
+    this.raws.move(this.table.want(slot), want);
+    this.table.setWant(slot, want);
+    if (this.table.state(slot) !== 'failed') this.table.setState(slot, 'pending');
+    this.markDirty(slot);
+  }
+
+  /** The interned want id of a desired route; null (logged) when its next hops are unusable. */
+  private wantOf(key: Key, route: DesiredRoute): number | null {
+    if (route.kind === 'blackhole') return WANT_BLACKHOLE;
+    if (route.kind === 'unreachable') return WANT_UNREACHABLE;
+    if (route.nextHops.length === 0) return WANT_NO_HOPS;
+    const raw = this.raws.intern(route.nextHops, this.canonVia);
+    if (raw === null || (raw.hasV4 && key >= IPV6_BASE)) {
+      this.log.error({ prefix: this.format(key), nextHops: route.nextHops }, 'kernel FIB: bad next hop, route ignored');
+      return null;
     }
-    if (!e) {
-      e = new RouteEntry(canon);
-      this.entries.set(canon, e);
-    } else if (e.kind === route.kind && e.raw === raw && !this.dirty.has(canon) && e.state !== 'stale') {
-      return;
-    }
-    e.kind = route.kind;
-    this.raws.attach(e, raw);
-    if (e.state !== 'failed') e.state = 'pending';
-    this.markDirty(e);
+    return raw.want;
   }
 
   /**
    * A next hop is gone (its BFD session or BGP neighbor went down). Every nexthop group holding
    * it drops it at once, in one batch ahead of everything else: one write per group, whatever
-   * the number of routes. Routes are re-examined afterwards as usual.
+   * the number of routes. Routes are re-examined afterwards as usual. With `applied`, the
+   * failover plan of this via was already written by another thread (see the file comment).
    */
-  nextHopDown(via: string): void {
-    const v = canonicalAddress(via);
+  nextHopDown(via: string, opts: { applied?: boolean } = {}): void {
+    const v = this.canonVia(via);
     if (v === null || this.down.has(v) || this.stopping) return;
     this.down.add(v);
     this.epoch++;
     if (this.mode === 'groups') {
+      if (opts.applied) this.applyWrittenPlan(v);
       this.urgent = true;
       this.kick();
     }
-    for (const e of this.raws.usersOfVia(v)) this.markDirty(e);
+    this.markUsersOf(v);
   }
 
   /** The next hop is usable again: routes asking for it get it back. */
   nextHopUp(via: string): void {
-    const v = canonicalAddress(via);
+    const v = this.canonVia(via);
     if (v === null || !this.down.delete(v) || this.stopping) return;
     this.epoch++;
-    for (const e of this.raws.usersOfVia(v)) this.markDirty(e);
+    this.markUsersOf(v);
+  }
+
+  /**
+   * The `ip -batch` lines that take `via` out of every route at once, prepared in advance; null
+   * when nexthop groups are off or no group holds via next to another next hop.
+   */
+  failoverPlan(via: string): string[] | null {
+    const v = this.canonVia(via);
+    return v === null ? null : (this.plans.get(v)?.lines ?? null);
+  }
+
+  /** Calls `cb(via, lines | null)` whenever a via's failover plan changes; returns the unsubscribe. */
+  onFailoverPlan(cb: (via: string, lines: string[] | null) => void): () => void {
+    this.on('failover-plan', cb);
+    return () => this.off('failover-plan', cb);
+  }
+
+  /** The model takes the group changes of the plan another thread wrote, as the kernel did. */
+  private applyWrittenPlan(via: string): void {
+    const plan = this.plans.get(via);
+    if (!plan) return;
+    for (const c of plan.changes) {
+      try {
+        this.model.apply(c);
+      } catch (err) {
+        if (!(err instanceof ModelError)) throw err;
+        // The plan was older than the model: verification finds what the kernel holds.
+        this.monitor.requestVerify(0);
+      }
+    }
+    this.refreshPlans();
+  }
+
+  /** Recomputes every via's failover plan and announces those that changed. */
+  private refreshPlans(): void {
+    const next = new Map<string, { changes: Change<Key>[]; lines: string[] }>();
+    if (this.mode === 'groups' && !this.stopping) {
+      const vias = new Set<string>();
+      for (const o of this.model.objects.values()) if (o.type === 'leg' && !this.down.has(o.leg.via)) vias.add(o.leg.via);
+      for (const via of vias) {
+        const changes = downChanges(this.model, new Set([via]));
+        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag, this.format)) });
+      }
+    }
+    const old = this.plans;
+    this.plans = next;
+    for (const [via, plan] of next) {
+      const before = old.get(via);
+      if (!before || before.lines.join('\n') !== plan.lines.join('\n')) this.emit('failover-plan', via, plan.lines);
+    }
+    for (const via of old.keys()) if (!next.has(via)) this.emit('failover-plan', via, null);
   }
 
   /** Resolves when nothing is waiting to be written (tests, benchmarks, shutdown). */
@@ -362,13 +477,13 @@ export class Fib extends EventEmitter {
           await this.loop;
           continue;
         }
-        if (this.dirty.size > 0 || this.urgent) {
+        if (this.dirtyCount > 0 || this.urgent) {
           if (!this.started) return;
           this.kick();
           continue;
         }
         await this.resolver.idle();
-        if (this.dirty.size === 0 && !this.loop && !this.urgent) return;
+        if (this.dirtyCount === 0 && !this.loop && !this.urgent) return;
       }
     } finally {
       this.flushing--;
@@ -378,30 +493,34 @@ export class Fib extends EventEmitter {
   // ---------------------------------------------------------------- the API's side
 
   route(prefix: string): RouteStatus | undefined {
-    const canon = canonicalPrefix(prefix);
-    const e = canon === null ? undefined : this.entries.get(canon);
-    return e ? this.statusOf(e) : undefined;
+    const key = this.keys.parse(prefix);
+    const slot = key === null ? -1 : this.table.slot(key);
+    return slot < 0 ? undefined : this.statusOf(slot);
   }
 
   /** Route states, optionally only one kind, at most `limit` of them. */
   routes(opts: { state?: RouteStateName; limit?: number } = {}): RouteStatus[] {
     const limit = opts.limit ?? 1000;
     const out: RouteStatus[] = [];
-    const source = opts.state === 'failed' ? this.failed : this.entries.values();
-    for (const e of source) {
-      if (out.length >= limit) break;
-      if (opts.state === undefined || e.state === opts.state) out.push(this.statusOf(e));
+    if (opts.state === 'failed') {
+      for (const s of this.failed) if (out.length < limit) out.push(this.statusOf(s));
+      return out;
     }
+    this.table.forEach((s) => {
+      if (out.length < limit && (opts.state === undefined || this.table.state(s) === opts.state)) out.push(this.statusOf(s));
+    });
     return out;
   }
 
   counters(): FibCounters {
-    return { ...this.stats, routesInstalled: this.model.routes.size, nexthopObjects: this.model.objects.size };
+    return { ...this.stats, routesInstalled: this.installed.size, nexthopObjects: this.model.objects.size };
   }
 
   status(): FibStatus {
     let stale = 0;
-    if (!this.isConverged) for (const e of this.entries.values()) if (e.state === 'stale') stale++;
+    if (!this.isConverged) this.table.forEach((s) => {
+      if (this.table.state(s) === 'stale') stale++;
+    });
     return {
       started: this.started,
       converged: this.isConverged,
@@ -409,13 +528,18 @@ export class Fib extends EventEmitter {
       protocol: this.tag.protocol,
       table: this.tag.table,
       metric: this.tag.metric,
-      pending: this.dirty.size,
+      pending: this.dirtyCount,
       failed: this.failed.size,
       stale,
       down: [...this.down],
       counters: this.counters(),
-      monitor: { ...this.monitor.counters },
+      monitor: { ...this.monitor.counters, restarts: this.monitor.restarts },
     };
+  }
+
+  /** Bytes the per-route state holds in typed arrays (routes, installed forms), for benchmarks. */
+  get stateBytes(): number {
+    return this.table.byteSize + this.installed.byteSize;
   }
 
   /** Runs a read-back of the kernel now (tests; the monitor runs it periodically). */
@@ -423,25 +547,62 @@ export class Fib extends EventEmitter {
     return this.monitor.verifyNow();
   }
 
-  private foreignReason(prefix: string, proto: number): string {
-    return `a route of protocol ${proto} holds ${prefix} at metric ${this.tag.metric} in table ${this.tag.table}; necod leaves it alone`;
+  private foreignReason(key: Key, proto: number): string {
+    return `a route of protocol ${proto} holds ${this.format(key)} at metric ${this.tag.metric} in table ${this.tag.table}; necod leaves it alone`;
   }
 
   // ---------------------------------------------------------------- scheduling
 
-  private markDirty(e: RouteEntry): void {
-    if (this.dirty.size === 0) this.firstDirtyAt = Date.now();
-    if (!this.dirty.has(e.prefix)) this.dirty.set(e.prefix, e);
+  private markDirty(slot: number): void {
+    if (this.table.dirty(slot)) return;
+    if (this.dirtyCount === 0) this.firstDirtyAt = Date.now();
+    this.table.setDirty(slot, true);
+    this.dirtyQueue.push(slot);
+    this.dirtyCount++;
     this.schedule();
+  }
+
+  private markKey(key: Key): void {
+    const s = this.table.slot(key);
+    if (s >= 0) this.markDirty(s);
+  }
+
+  private markUsersOf(via: string): void {
+    const wants = this.raws.wantsOfVia(via);
+    if (wants.size > 0) for (const s of this.table.slotsWanting(wants)) this.markDirty(s);
+  }
+
+  /** Up to `max` dirty slots whose last write has reported, in the order they became dirty. */
+  private takeDirty(max: number): number[] {
+    const slice: number[] = [];
+    const waiting: number[] = [];
+    const q = this.dirtyQueue;
+    while (this.dirtyHead < q.length && slice.length < max) {
+      const s = q[this.dirtyHead++];
+      if (!this.table.dirty(s)) continue;
+      if (this.table.inflight(s)) {
+        waiting.push(s); // its previous write has not reported yet
+        continue;
+      }
+      this.table.setDirty(s, false);
+      this.dirtyCount--;
+      slice.push(s);
+    }
+    if (this.dirtyHead > 4096 && this.dirtyHead * 2 > q.length) {
+      this.dirtyQueue = q.slice(this.dirtyHead);
+      this.dirtyHead = 0;
+    }
+    for (const s of waiting) this.dirtyQueue.push(s);
+    return slice;
   }
 
   private schedule(): void {
     if (!this.started || this.stopping || this.loop) return;
-    if (this.urgent || this.dirty.size >= this.batchMax) {
+    if (this.urgent || this.dirtyCount >= this.batchMax) {
       this.kick();
       return;
     }
-    if (this.dirty.size === 0 || this.timer) return;
+    if (this.dirtyCount === 0 || this.timer) return;
     const wait = Math.max(0, this.coalesceMs - (Date.now() - this.firstDirtyAt));
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -462,20 +623,30 @@ export class Fib extends EventEmitter {
   }
 
   /**
-   * The write loop. Batch k+1 is prepared (diffed against the model as if batch k succeeds) while
-   * batch k is in the kernel, so ip never waits for JavaScript; refused changes are undone in the
-   * model when their batch reports. Unused objects are deleted only when nothing is in flight.
+   * The write loop. Batch k+1 is prepared (diffed against the model as if batch k succeeds) and
+   * streamed into the writers while batch k is still in the kernel, so ip never waits for
+   * JavaScript; refused changes are undone in the model when their batch reports. Unused
+   * objects are deleted only when nothing is in flight.
    */
   private async run(): Promise<void> {
-    // At most one batch in the kernel and one prepared behind it: an urgent batch (a next hop
-    // lost) never waits for more than those two.
+    // At most two batches in the writers' pipes: an urgent batch (a next hop lost) goes through
+    // its own writer and never waits behind them.
     const inFlight: Array<Promise<void>> = [];
+    let objectJobs = 0;
     const start = (p: Prepared): void => {
-      const prev = inFlight.at(-1);
+      // A batch of routes only streams into the writers while the one ahead is still being
+      // written. One that changes objects, or follows one that does, waits: its routes may need
+      // objects whose lines another writer has not run yet.
+      const objects = p.barrier > 0;
+      const prev = objects || objectJobs > 0 ? inFlight.at(-1) : undefined;
+      if (objects) objectJobs++;
       const job: Promise<void> = (async () => {
         await prev;
         await this.execute(p);
-      })().finally(() => inFlight.splice(inFlight.indexOf(job), 1));
+      })().finally(() => {
+        inFlight.splice(inFlight.indexOf(job), 1);
+        if (objects) objectJobs--;
+      });
       inFlight.push(job);
     };
     const drain = async (): Promise<void> => {
@@ -485,13 +656,12 @@ export class Fib extends EventEmitter {
       try {
         if (this.urgent) {
           this.urgent = false;
-          await drain();
-          const p = this.prepare(downChanges(this.model, this.down), [], [], new Map(), 'next hop down');
+          const p = this.prepare(downChanges(this.model, this.down), [], [], [], [], new Map(), 'next hop down');
           if (p) await this.execute(p, true);
           continue;
         }
-        const windowOpen = this.flushing === 0 && this.dirty.size < this.batchMax && Date.now() - this.firstDirtyAt < this.coalesceMs;
-        if (this.dirty.size === 0 || windowOpen) {
+        const windowOpen = this.flushing === 0 && this.dirtyCount < this.batchMax && Date.now() - this.firstDirtyAt < this.coalesceMs;
+        if (this.dirtyCount === 0 || windowOpen) {
           if (inFlight.length === 0) break;
           await inFlight[0];
           continue;
@@ -500,28 +670,26 @@ export class Fib extends EventEmitter {
           await inFlight[0];
           continue;
         }
-        const slice: RouteEntry[] = [];
-        for (const e of this.dirty.values()) {
-          if (e.inflight) continue; // its previous write has not reported yet
-          slice.push(e);
-          if (slice.length >= this.batchMax) break;
-        }
+        const slice = this.takeDirty(this.batchMax);
         if (slice.length === 0) {
+          if (inFlight.length === 0) {
+            await new Promise((r) => setTimeout(r, 1));
+            continue;
+          }
           await inFlight[0];
           continue;
         }
-        for (const e of slice) this.dirty.delete(e.prefix);
-        if (this.dirty.size > 0) this.firstDirtyAt = Date.now() - this.coalesceMs;
+        if (this.dirtyCount > 0) this.firstDirtyAt = Date.now() - this.coalesceMs;
         let p: Prepared | null;
         try {
           p = this.prepareSlice(slice);
         } catch (err) {
-          for (const e of slice) this.setFailed(e, `internal error: ${String(err)}`);
+          for (const s of slice) this.setFailed(s, `internal error: ${String(err)}`);
           this.scheduleRetry();
           throw err;
         }
         if (p) {
-          if (this.bulkLines > 0 && p.lines.length >= this.bulkLines && this.watch) this.monitor.pause();
+          if (this.bulkLines > 0 && p.changes.length >= this.bulkLines) this.monitor.quiet(true);
           start(p);
         }
         // Let the batch get going before preparing the next one.
@@ -533,12 +701,9 @@ export class Fib extends EventEmitter {
       }
     }
     await drain();
-    if (this.monitor.isPaused && !this.stopping) {
-      this.monitor.resume();
-      this.resolver.refresh();
-    }
+    this.monitor.quiet(false);
     if (!this.stopping && !this.urgent) {
-      const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], new Map(), 'unused nexthop objects');
+      const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], [], [], new Map(), 'unused nexthop objects');
       if (gc) await this.execute(gc);
     }
   }
@@ -546,52 +711,54 @@ export class Fib extends EventEmitter {
   // ---------------------------------------------------------------- one batch
 
   /** Targets for the slice, diffed into changes; null when there is nothing to write. */
-  private prepareSlice(slice: RouteEntry[]): Prepared | null {
-    const targets: Array<readonly [string, Target | null]> = [];
-    const owners: RouteEntry[] = [];
-    const problems = new Map<string, string>();
-    for (const e of slice) {
-      const holder = this.foreign.get(e.prefix);
-      if (holder !== undefined && e.kind !== null) {
-        this.setFailed(e, this.foreignReason(e.prefix, holder));
+  private prepareSlice(slice: number[]): Prepared | null {
+    const keys: Key[] = [];
+    const targets: Array<Target | null> = [];
+    const owners: number[] = [];
+    const problems = new Map<number, string>();
+    for (const s of slice) {
+      const key = this.table.key(s);
+      const holder = this.foreign.get(key);
+      if (holder !== undefined && this.table.want(s) !== WANT_NONE) {
+        this.setFailed(s, this.foreignReason(key, holder));
         continue;
       }
-      const t = this.targetOf(e);
-      if (t.wait) continue; // marked dirty again when the lookup answers
-      if (t.problem) problems.set(e.prefix, t.problem);
-      targets.push([e.prefix, t.target]);
-      owners.push(e);
+      if (!this.target(s)) continue; // marked dirty again when the lookup answers
+      if (this.tProblem) problems.set(s, this.tProblem);
+      keys.push(key);
+      targets.push(this.tTarget);
+      owners.push(s);
     }
-    if (targets.length === 0) return null;
-    const changes = diffRoutes(this.model, targets, { mode: this.mode });
-    const p = this.prepare(changes, slice, targets, problems, `${targets.length} prefixes`, owners);
-    if (!p) this.settleStates(targets, owners, problems, new Map(), new Map());
+    if (keys.length === 0) return null;
+    const changes = diffKeyed(this.model, keys, targets, { mode: this.mode });
+    const p = this.prepare(changes, slice, keys, targets, owners, problems, `${keys.length} prefixes`);
+    if (!p) this.settleStates(keys, targets, owners, problems, new Map(), new Map());
     return p;
   }
 
   /** Renders the changes and puts them into the model now, remembering how to undo each. */
   private prepare(
-    changes: readonly Change[],
-    slice: readonly RouteEntry[],
-    targets: Prepared['targets'],
-    problems: Map<string, string>,
+    changes: readonly Change<Key>[],
+    slice: readonly number[],
+    keys: readonly Key[],
+    targets: ReadonlyArray<Target | null>,
+    owners: readonly number[],
+    problems: Map<number, string>,
     what: string,
-    owners: readonly RouteEntry[] = [],
   ): Prepared | null {
     if (changes.length === 0) return null;
     const no = ++this.batchNo;
-    for (const e of slice) {
-      e.gen = no;
-      e.inflight = true;
+    for (const s of slice) {
+      this.table.setGen(s, no);
+      this.table.setInflight(s, true);
     }
-    const lines: string[] = new Array<string>(changes.length);
     const undo: Array<InstalledRoute | NexthopObject | undefined> = new Array(changes.length);
-    const kept: Change[] = [];
+    const kept: Change<Key>[] = [];
     let barrier = 0;
     for (const c of changes) {
       const i = kept.length;
       let before: InstalledRoute | NexthopObject | undefined;
-      if (c.op === 'route-replace' || c.op === 'route-delete') before = this.model.routes.get(c.prefix);
+      if (c.op === 'route-replace' || c.op === 'route-delete') before = this.installed.get(c.prefix);
       else {
         before = this.model.objects.get(c.op === 'nexthop-replace' ? c.obj.id : c.id);
         this.lastObjectBatch = no;
@@ -607,12 +774,11 @@ export class Fib extends EventEmitter {
       }
       kept.push(c);
       undo[i] = before;
-      lines[i] = renderChange(c, this.tag);
     }
-    lines.length = kept.length;
     undo.length = kept.length;
+    const lines: Lines = { length: kept.length, at: (i) => (i < kept.length ? renderChange(kept[i], this.tag, this.format) : undefined) };
     this.unconfirmed.add(no);
-    return { no, changes: kept, lines, undo, barrier, slice, targets, owners, problems, what, t0: performance.now() };
+    return { no, changes: kept, lines, undo, barrier, slice, keys, targets, owners, problems, what, t0: performance.now() };
   }
 
   /** Runs a prepared batch; refused changes are undone in the model and their prefixes fail. */
@@ -621,20 +787,20 @@ export class Fib extends EventEmitter {
     try {
       outcome = quick ? await this.writer.runQuick(p.lines) : await this.writer.run({ lines: p.lines, barrier: p.barrier });
     } catch (err) {
-      outcome = { errors: new Map(p.lines.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
+      outcome = { errors: new Map(p.changes.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
     }
     this.stats.batches++;
     this.stats.writes += p.lines.length;
     const refused = new Map<number, string>();
     for (const [i, msg] of outcome.errors) if (!isHarmlessError(p.changes[i], msg)) refused.set(i, msg);
     const objectErrors = new Map<number, string>();
-    const routeErrors = new Map<string, string>();
+    const routeErrors = new Map<Key, string>();
     let logged = 0;
     for (const i of [...refused.keys()].sort((a, b) => b - a)) {
       const c = p.changes[i];
       const msg = refused.get(i)!;
       this.stats.failures++;
-      if (logged++ < 10) this.log.warn({ line: p.lines[i], error: msg }, 'kernel refused a write');
+      if (logged++ < 10) this.log.warn({ line: p.lines.at(i), error: msg }, 'kernel refused a write');
       this.undo(c, p.undo[i]);
       if (c.op === 'nexthop-replace') objectErrors.set(c.obj.id, msg);
     }
@@ -646,19 +812,20 @@ export class Fib extends EventEmitter {
       routeErrors.set(c.prefix, why ?? msg);
     }
     if (refused.size > 10) this.log.warn({ refused: refused.size }, 'kernel refused writes');
-    for (const e of p.slice) e.inflight = false;
+    for (const s of p.slice) this.table.setInflight(s, false);
     this.unconfirmed.delete(p.no);
-    this.settleStates(p.targets, p.owners, p.problems, routeErrors, objectErrors);
+    this.settleStates(p.keys, p.targets, p.owners, p.problems, routeErrors, objectErrors);
     const report: BatchReport = { prefixes: p.slice.length, lines: p.lines.length, failures: refused.size, ms: performance.now() - p.t0 };
     this.log.debug({ ...report, what: p.what, crashes: outcome.crashes }, 'kernel batch');
+    if (this.mode === 'groups' && p.barrier > 0) this.refreshPlans();
     this.emit('batch', report);
   }
 
   /** Puts back what the model held before a change the kernel refused. */
-  private undo(c: Change, before: InstalledRoute | NexthopObject | undefined): void {
+  private undo(c: Change<Key>, before: InstalledRoute | NexthopObject | undefined): void {
     try {
       if (c.op === 'route-replace' || c.op === 'route-delete') {
-        const now = this.model.routes.get(c.prefix);
+        const now = this.installed.get(c.prefix);
         const mine = c.op === 'route-replace' ? c.route : undefined;
         if (now === mine) this.model.setRoute(c.prefix, before as InstalledRoute | undefined);
         return;
@@ -670,9 +837,9 @@ export class Fib extends EventEmitter {
       // An object that never came to be: whatever was prepared on top of it goes too, and a
       // read-back makes sure the model and the kernel agree again.
       const id = c.op === 'nexthop-replace' ? c.obj.id : c.id;
-      for (const prefix of this.model.forgetObject(id)) {
-        const e = this.entries.get(prefix);
-        if (e && !e.inflight) this.markDirty(e);
+      for (const key of this.model.forgetObject(id)) {
+        const s = this.table.slot(key);
+        if (s >= 0 && !this.table.inflight(s)) this.markDirty(s);
       }
       this.monitor.requestVerify(500);
     } catch (err) {
@@ -682,26 +849,28 @@ export class Fib extends EventEmitter {
   }
 
   private settleStates(
-    targets: Prepared['targets'],
-    owners: readonly RouteEntry[],
-    problems: ReadonlyMap<string, string>,
-    routeErrors: ReadonlyMap<string, string>,
+    keys: readonly Key[],
+    targets: ReadonlyArray<Target | null>,
+    owners: readonly number[],
+    problems: ReadonlyMap<number, string>,
+    routeErrors: ReadonlyMap<Key, string>,
     objectErrors: ReadonlyMap<number, string>,
   ): void {
-    for (let i = 0; i < targets.length; i++) {
-      const [prefix, target] = targets[i];
-      const e = owners[i];
-      if (e.inflight || this.dirty.has(prefix) || this.entries.get(prefix) !== e) continue; // changed again meanwhile
-      const ok = this.model.satisfies(this.model.routes.get(prefix), target);
-      const problem = problems.get(prefix) ?? null;
-      if (ok && (target !== null || problem === null)) this.setInstalled(e, problem);
-      else this.setFailed(e, routeErrors.get(prefix) ?? this.objectError(prefix, target, objectErrors) ?? problem ?? 'not installed');
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const target = targets[i];
+      const s = owners[i];
+      if (this.table.inflight(s) || this.table.dirty(s) || this.table.slot(key) !== s) continue; // changed again meanwhile
+      const ok = this.model.satisfies(this.installed.get(key), target);
+      const problem = problems.get(s) ?? null;
+      if (ok && (target !== null || problem === null)) this.setInstalled(s, problem);
+      else this.setFailed(s, routeErrors.get(key) ?? this.objectError(key, target, objectErrors) ?? problem ?? 'not installed');
     }
     if (this.failed.size > 0) this.scheduleRetry();
     else this.retryRound = 0;
   }
 
-  private whyObjectFailed(id: number, changes: readonly Change[], errors: ReadonlyMap<number, string>): string | null {
+  private whyObjectFailed(id: number, changes: readonly Change<Key>[], errors: ReadonlyMap<number, string>): string | null {
     if (errors.size === 0) return null;
     const own = errors.get(id);
     if (own !== undefined) return `nexthop object ${id}: ${own}`;
@@ -716,37 +885,46 @@ export class Fib extends EventEmitter {
   }
 
   /** The refusal of an object a unicast route needed (its group change, or one of its legs). */
-  private objectError(prefix: string, target: Target | null, errors: ReadonlyMap<number, string>): string | null {
+  private objectError(key: Key, target: Target | null, errors: ReadonlyMap<number, string>): string | null {
     if (errors.size === 0 || target?.kind !== 'unicast') return null;
-    const r = this.model.routes.get(prefix);
+    const r = this.installed.get(key);
     const mine = r?.type === 'nhid' ? errors.get(r.nhid) : undefined;
     if (mine !== undefined) return `nexthop object ${r?.type === 'nhid' ? r.nhid : ''}: ${mine}`;
     const [[id, msg]] = errors;
     return `nexthop object ${id}: ${msg}`;
   }
 
-  private setInstalled(e: RouteEntry, problem: string | null): void {
-    this.failed.delete(e);
-    e.failures = 0;
-    e.error = problem;
-    if (e.kind === null && !this.model.routes.has(e.prefix)) {
-      this.entries.delete(e.prefix);
-      this.raws.attach(e, null);
+  private setInstalled(s: number, problem: string | null): void {
+    this.failed.delete(s);
+    this.table.setFailures(s, 0);
+    if (problem === null) this.errors.delete(s);
+    else this.errors.set(s, problem);
+    const key = this.table.key(s);
+    if (this.table.want(s) === WANT_NONE && !this.installed.has(key)) {
+      this.forget(s);
       return;
     }
-    e.state = e.kind === null ? 'stale' : 'installed';
+    this.table.setState(s, this.table.want(s) === WANT_NONE ? 'stale' : 'installed');
   }
 
-  private setFailed(e: RouteEntry, error: string): void {
-    if (e.kind === null && !this.model.routes.has(e.prefix)) {
-      this.failed.delete(e);
-      this.entries.delete(e.prefix);
+  private setFailed(s: number, error: string): void {
+    if (this.table.want(s) === WANT_NONE && !this.installed.has(this.table.key(s))) {
+      this.forget(s);
       return;
     }
-    e.state = 'failed';
-    e.error = error;
-    e.failures++;
-    this.failed.add(e);
+    this.table.setState(s, 'failed');
+    this.errors.set(s, error);
+    this.table.setFailures(s, this.table.failures(s) + 1);
+    this.failed.add(s);
+  }
+
+  /** A route the RIB no longer wants and the kernel no longer has: its slot goes. */
+  private forget(s: number): void {
+    this.failed.delete(s);
+    this.errors.delete(s);
+    this.raws.move(this.table.want(s), WANT_NONE);
+    if (this.table.dirty(s)) this.dirtyCount--;
+    this.table.remove(s);
   }
 
   private scheduleRetry(): void {
@@ -764,10 +942,10 @@ export class Fib extends EventEmitter {
     if (this.failed.size === 0) return;
     this.resolver.refresh();
     this.stats.retries += this.failed.size;
-    for (const e of this.failed) this.markDirty(e);
+    for (const s of this.failed) this.markDirty(s);
   }
 
-  private *strayChanges(): Generator<Change> {
+  private *strayChanges(): Generator<Change<Key>> {
     if (!this.isConverged || this.strays.length === 0) return;
     const ids = this.strays;
     this.strays = [];
@@ -787,20 +965,44 @@ export class Fib extends EventEmitter {
     return c;
   };
 
-  private targetOf(e: RouteEntry): TargetResult {
-    if (e.kind === null) return { target: null, problem: null, wait: false };
-    if (e.kind !== 'unicast') return { target: { kind: e.kind }, problem: null, wait: false };
-    const raw = e.raw;
-    if (raw === null || raw.hops.length === 0) return { target: null, problem: 'unicast route without next hops', wait: false };
+  // The target of the last target() call: one result reused, not an object per route.
+  private tTarget: Target | null = null;
+  private tProblem: string | null = null;
+
+  /** Sets tTarget and tProblem for a slot; false when a next-hop lookup is under way (decide later). */
+  private target(s: number): boolean {
+    this.tTarget = null;
+    this.tProblem = null;
+    const want = this.table.want(s);
+    if (want === WANT_NONE) return true;
+    if (want === WANT_BLACKHOLE) {
+      this.tTarget = BLACKHOLE_TARGET;
+      return true;
+    }
+    if (want === WANT_UNREACHABLE) {
+      this.tTarget = UNREACHABLE_TARGET;
+      return true;
+    }
+    const raw = this.raws.ofWant(want);
+    if (raw === null || raw.hops.length === 0) {
+      this.tProblem = 'unicast route without next hops';
+      return true;
+    }
     if (raw.epoch !== this.epoch) {
       const r = this.resolve(raw);
-      if (r === 'wait') return { target: null, problem: null, wait: true };
+      if (r === 'wait') return false;
       raw.epoch = this.epoch;
       raw.resolved = r.set;
       raw.problem = r.problem;
+      raw.target = r.set ? { kind: 'unicast', set: r.set } : null;
     }
-    if (raw.resolved === null) return { target: null, problem: raw.problem ?? 'no usable next hop', wait: false };
-    return { target: { kind: 'unicast', set: raw.resolved }, problem: raw.problem, wait: false };
+    if (raw.resolved === null) {
+      this.tProblem = raw.problem ?? 'no usable next hop';
+      return true;
+    }
+    this.tTarget = raw.target;
+    this.tProblem = raw.problem;
+    return true;
   }
 
   private resolve(raw: RawSet): { set: LegSet | null; problem: string | null } | 'wait' {
@@ -839,7 +1041,7 @@ export class Fib extends EventEmitter {
 
   private resolutionChanged(vias: string[]): void {
     this.epoch++;
-    for (const via of vias) for (const e of this.raws.usersOfVia(via)) this.markDirty(e);
+    for (const via of vias) this.markUsersOf(via);
   }
 
   private legDevs(): Set<string> {
@@ -864,36 +1066,38 @@ export class Fib extends EventEmitter {
     if (!this.started || this.stopping) return;
     switch (ev.kind) {
       case 'own-route-gone': {
-        const mine = this.model.routes.get(ev.prefix);
+        const key = this.keys.parse(ev.prefix);
+        if (key === null) return;
+        const mine = this.installed.get(key);
         if (!mine || !deletionHits(mine, ev.route)) return;
-        const e = this.entries.get(ev.prefix);
-        if (e?.inflight) return; // being written right now
-        this.model.setRoute(ev.prefix, undefined);
+        const s = this.table.slot(key);
+        if (s >= 0 && this.table.inflight(s)) return; // being written right now
+        this.model.setRoute(key, undefined);
         this.log.warn({ prefix: ev.prefix }, 'a route of necod was removed from the kernel; restoring it');
-        if (e) {
-          if (e.kind === null) this.setInstalled(e, null);
+        if (s >= 0) {
+          if (this.table.want(s) === WANT_NONE) this.setInstalled(s, null);
           else {
             this.stats.restored++;
-            this.markDirty(e);
+            this.markDirty(s);
           }
         }
         return;
       }
       case 'foreign-route': {
+        const key = this.keys.parse(ev.prefix);
+        if (key === null) return;
         if (ev.deleted) {
-          if (this.foreign.delete(ev.prefix)) {
-            const e = this.entries.get(ev.prefix);
-            if (e && e.kind !== null) this.markDirty(e);
+          if (this.foreign.delete(key)) {
+            const s = this.table.slot(key);
+            if (s >= 0 && this.table.want(s) !== WANT_NONE) this.markDirty(s);
           }
           return;
         }
-        this.foreign.set(ev.prefix, ev.protocol);
-        const e = this.entries.get(ev.prefix);
-        if (this.model.routes.has(ev.prefix)) {
-          // The kernel replaced necod's route with theirs.
-          this.model.setRoute(ev.prefix, undefined);
-        }
-        if (e) this.setFailed(e, this.foreignReason(ev.prefix, ev.protocol));
+        this.foreign.set(key, ev.protocol);
+        const s = this.table.slot(key);
+        // The kernel replaced necod's route with theirs.
+        if (this.installed.has(key)) this.model.setRoute(key, undefined);
+        if (s >= 0) this.setFailed(s, this.foreignReason(key, ev.protocol));
         return;
       }
       case 'own-nexthop-gone': {
@@ -901,13 +1105,14 @@ export class Fib extends EventEmitter {
           if (this.unconfirmed.size > 0) this.monitor.requestVerify(50);
           return;
         }
-        for (const p of this.model.forgetObject(ev.id)) {
-          const e = this.entries.get(p);
-          if (e) this.markDirty(e);
-        }
+        for (const key of this.model.forgetObject(ev.id)) this.markKey(key);
+        this.refreshPlans();
         return;
       }
       case 'device':
+        // Long-lived writers cache interface indexes by name: a device that came or went makes
+        // them stale.
+        this.writer.recycle();
         // The kernel drops routes and nexthop objects of a device going down without telling
         // anyone: read back what is left, and look next hops up again.
         this.refreshResolutionSoon();
@@ -922,72 +1127,100 @@ export class Fib extends EventEmitter {
   }
 
   /**
-   * Reads necod's routes and objects back and repairs the model where the kernel differs;
-   * prefixes written while the read ran are skipped (the read may have missed their write).
+   * Reads necod's routes and objects back and repairs the model where the kernel differs; routes
+   * written while the read ran are skipped (the read may have missed their write). The table is
+   * compared as it streams in: nothing of it is held but a mark per route.
    */
   private async verify(full: boolean): Promise<void> {
     if (!this.started || this.stopping) return;
-    this.stats.verifications++;
-    // Prefixes of batches not yet confirmed, or written while the read runs, may legitimately differ.
-    const g0 = this.unconfirmed.size > 0 ? Math.min(...this.unconfirmed) : this.batchNo + 1;
-    const snap = await readSnapshot(this.ctx, this.tag, { foreign: full });
+    // Not while a bulk write streams in: every route of it would be skipped as too new anyway,
+    // and the read would take CPU from the writers. Afterwards the kernel holds what ip accepted.
+    for (let i = 0; i < 100 && this.loop && !this.stopping; i++) await this.loop;
     if (this.stopping) return;
-    const touched = new Set<string>();
-    if (full) {
-      // Routes of other protocols that came or went while nobody watched.
-      for (const [prefix, proto] of snap.foreign) {
-        if (this.foreign.has(prefix)) continue;
-        this.foreign.set(prefix, proto);
-        const e = this.entries.get(prefix);
-        if (e && !this.model.routes.has(prefix) && e.kind !== null) this.setFailed(e, this.foreignReason(prefix, proto));
-      }
-      for (const prefix of [...this.foreign.keys()]) {
-        if (snap.foreign.has(prefix)) continue;
-        this.foreign.delete(prefix);
-        touched.add(prefix);
-      }
-    }
-    if (snap.nexthops && this.lastObjectBatch < g0) {
-      const { own } = splitNexthops(snap.nexthops, this.model, this.tag.protocol);
+    this.stats.verifications++;
+    // Routes of batches not yet confirmed, or written while the read runs, may legitimately differ.
+    const g0 = this.unconfirmed.size > 0 ? Math.min(...this.unconfirmed) : this.batchNo + 1;
+    const touched: Key[] = [];
+    const objects = await readNexthops(this.ctx);
+    if (this.stopping) return;
+    if (objects && this.lastObjectBatch < g0) {
+      const { own } = splitNexthops(objects, this.model, this.tag.protocol);
       const seen = new Set(own.map((n) => n.id));
       for (const id of [...this.model.objects.keys()]) {
-        if (!seen.has(id)) for (const p of this.model.forgetObject(id)) touched.add(p);
+        if (!seen.has(id)) touched.push(...this.model.forgetObject(id));
       }
       const changed = own.filter((nh) => this.model.objects.has(nh.id) && !sameObject(this.model, nh));
       const fresh = own.filter((nh) => !this.model.objects.has(nh.id));
-      for (const nh of changed) for (const p of this.model.forgetObject(nh.id)) touched.add(p);
+      for (const nh of changed) touched.push(...this.model.forgetObject(nh.id));
       this.strays.push(...loadObjects(this.model, [...changed, ...fresh], this.legs));
     }
-    for (const [prefix, route] of this.model.routes) {
-      const e = this.entries.get(prefix);
-      if (e && e.gen >= g0) continue;
-      const k = snap.routes.get(prefix);
-      const inKernel = k ? installedFromKernel(k, this.model, this.legs) : undefined;
-      if (sameRoute(route, inKernel)) continue;
-      touched.add(prefix);
-      if (!inKernel) this.stats.restored++;
-      this.model.setRoute(prefix, inKernel);
+    const mark = (this.verifyMark = (this.verifyMark % 255) + 1);
+    const foreign = full ? new Map<Key, number>() : null;
+    try {
+      await streamOwnRoutes(
+        this.ctx,
+        this.tag,
+        (r) => {
+          const key = this.keys.parse(r.prefix);
+          if (key === null) return;
+          let s = this.table.slot(key);
+          if (s >= 0) {
+            this.table.setMark(s, mark);
+            if (this.table.gen(s) >= g0) return;
+          }
+          const mine = this.installed.get(key);
+          const inKernel = installedFromKernel(r, this.model, this.legs);
+          if (sameRoute(mine, inKernel)) return;
+          this.model.setRoute(key, inKernel);
+          if (s < 0) {
+            // A route of necod's protocol nobody asked for (left by a crash, or made by hand).
+            s = this.table.add(key);
+            this.table.setState(s, 'stale');
+            this.table.setMark(s, mark);
+          }
+          touched.push(key);
+        },
+        foreign ? (prefix, proto) => {
+          const key = this.keys.parse(prefix);
+          if (key !== null) foreign.set(key, proto);
+        } : undefined,
+      );
+    } catch (err) {
+      this.log.error({ err }, 'cannot read the kernel table back');
+      return;
     }
-    for (const [prefix, k] of snap.routes) {
-      if (this.model.routes.has(prefix)) continue;
-      const e = this.entries.get(prefix);
-      if (e && e.gen >= g0) continue;
-      this.model.setRoute(prefix, installedFromKernel(k, this.model, this.legs));
-      touched.add(prefix);
-    }
-    for (const p of touched) {
-      let e = this.entries.get(p);
-      if (!e) {
-        if (!this.model.routes.has(p)) continue;
-        e = new RouteEntry(p);
-        e.state = 'stale';
-        this.entries.set(p, e);
-        if (!this.isConverged) continue;
+    if (this.stopping) return;
+    // Routes of necod the kernel did not list: gone behind its back.
+    this.table.forEach((s) => {
+      if (this.table.mark(s) === mark || this.table.gen(s) >= g0) return;
+      const key = this.table.key(s);
+      if (!this.installed.has(key)) return;
+      this.stats.restored++;
+      this.model.setRoute(key, undefined);
+      touched.push(key);
+    });
+    if (foreign) {
+      // Routes of other protocols that came or went while nobody watched.
+      for (const [key, proto] of foreign) {
+        if (this.foreign.has(key)) continue;
+        this.foreign.set(key, proto);
+        const s = this.table.slot(key);
+        if (s >= 0 && !this.installed.has(key) && this.table.want(s) !== WANT_NONE) this.setFailed(s, this.foreignReason(key, proto));
       }
-      if (e.kind === null && e.state === 'stale' && !this.isConverged) continue;
-      this.markDirty(e);
+      for (const key of [...this.foreign.keys()]) {
+        if (foreign.has(key)) continue;
+        this.foreign.delete(key);
+        touched.push(key);
+      }
     }
-    if (touched.size > 0) this.log.warn({ routes: touched.size }, 'kernel differed from necod; repairing');
+    for (const key of touched) {
+      const s = this.table.slot(key);
+      if (s < 0) continue;
+      if (this.table.want(s) === WANT_NONE && this.table.state(s) === 'stale' && !this.isConverged) continue;
+      this.markDirty(s);
+    }
+    if (touched.length > 0) this.log.warn({ routes: touched.length }, 'kernel differed from necod; repairing');
+    this.refreshPlans();
   }
 
   private async probeNexthops(): Promise<boolean> {
@@ -1042,11 +1275,13 @@ export class Fib extends EventEmitter {
       let refused = 0;
       for (const [i, msg] of out.errors) if (!/No such process|No such file|does not exist/.test(msg) && refused++ < 10) this.log.warn({ line: lines[i], error: msg }, 'could not remove');
     }
-    for (const p of [...this.model.routes.keys()]) this.model.setRoute(p, undefined);
+    for (const key of this.installed.keys()) this.model.setRoute(key, undefined);
   }
 
-  private statusOf(e: RouteEntry): RouteStatus {
-    const installed = this.model.routes.get(e.prefix);
+  private statusOf(s: number): RouteStatus {
+    const key = this.table.key(s);
+    const prefix = this.format(key);
+    const installed = this.installed.get(key);
     let kernel: string | null = null;
     if (installed) {
       switch (installed.type) {
@@ -1065,8 +1300,14 @@ export class Fib extends EventEmitter {
           kernel = installed.type;
       }
     }
+    const want = this.table.want(s);
+    const kind: RouteKind | null = want === WANT_NONE ? null : want === WANT_BLACKHOLE ? 'blackhole' : want === WANT_UNREACHABLE ? 'unreachable' : 'unicast';
+    const hops = this.raws.ofWant(want)?.hops ?? [];
     const desired: DesiredRoute | null =
-      e.kind === null ? null : { prefix: e.prefix, kind: e.kind, nextHops: (e.raw?.hops ?? []).map((h) => ({ via: h.via, dev: h.dev, ...(h.onlink ? { onlink: true } : {}) })) };
-    return { prefix: e.prefix, desired, state: e.state, error: e.error, failures: e.failures, kernel };
+      kind === null ? null : { prefix, kind, nextHops: hops.map((h) => ({ via: h.via, dev: h.dev, ...(h.onlink ? { onlink: true } : {}) })) };
+    return { prefix, desired, state: this.table.state(s), error: this.errors.get(s) ?? null, failures: this.table.failures(s), kernel };
   }
 }
+
+const BLACKHOLE_TARGET: Target = Object.freeze({ kind: 'blackhole' });
+const UNREACHABLE_TARGET: Target = Object.freeze({ kind: 'unreachable' });

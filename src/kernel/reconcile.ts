@@ -1,36 +1,28 @@
 // What the kernel holds of necod's, read back and turned into the model's terms: at start-up
 // (routes left by a previous run stay in place until convergence) and for periodic verification.
 import { BLACKHOLE, UNREACHABLE, type FibModel } from './fib-model.js';
-import { readNexthops, streamRoutes, type IpContext } from './kernel-reader.js';
+import type { IpContext } from '../host/ip-runner.js';
+import { readNexthops, streamRoutes } from '../host/route-stream.js';
 import { legKey, type LegTable } from './leg-set.js';
-import { RTN_BLACKHOLE, RTN_UNICAST, RTN_UNREACHABLE, type KernelNexthop, type KernelRoute } from './route-parse.js';
+import { RTN_BLACKHOLE, RTN_UNICAST, RTN_UNREACHABLE, type KernelNexthop, type KernelRoute } from '../host/route-records.js';
 import type { InstalledRoute, RouteTag } from './types.js';
 
-export interface KernelSnapshot {
-  /** necod's routes: its protocol, in its table. */
-  routes: Map<string, KernelRoute>;
-  /** Prefixes held in necod's table at necod's metric by another protocol → that protocol. */
-  foreign: Map<string, number>;
-  /** Every nexthop object; null when the kernel has none. */
-  nexthops: KernelNexthop[] | null;
-}
-
 /**
- * Reads necod's routes of both families and the nexthop objects. With `foreign`, the whole table
- * is read once so that routes of other protocols at necod's metric are known too (a `route
- * replace` would overwrite them); otherwise the kernel filters by protocol.
+ * Streams necod's routes of both families in its table into `onOwn`, one at a time, so that a full
+ * table is compared as it is read and never held. With `onForeign`, the whole table is read so
+ * that routes of other protocols at necod's metric are reported too (a `route replace` would
+ * overwrite them); otherwise the kernel filters by protocol. A table that does not exist is empty.
  */
-export async function readSnapshot(ctx: IpContext, tag: RouteTag, opts: { foreign: boolean }): Promise<KernelSnapshot> {
-  const snap: KernelSnapshot = { routes: new Map(), foreign: new Map(), nexthops: null };
-  snap.nexthops = await readNexthops(ctx);
+export async function streamOwnRoutes(ctx: IpContext, tag: RouteTag, onOwn: (r: KernelRoute) => void, onForeign?: (prefix: string, protocol: number) => void): Promise<void> {
   for (const v6 of [false, true]) {
-    await streamRoutes(ctx, { v6, table: tag.table, protocol: opts.foreign ? undefined : tag.protocol }, (r) => {
-      if (r.protocol === tag.protocol) snap.routes.set(r.prefix, r);
-      else if (r.metric === tag.metric && isRouteType(r.type)) snap.foreign.set(r.prefix, r.protocol);
+    await streamRoutes(ctx, { v6, table: tag.table, protocol: onForeign ? undefined : tag.protocol }, (r) => {
+      if (r.protocol === tag.protocol) onOwn(r);
+      else if (onForeign && r.metric === tag.metric && isRouteType(r.type)) onForeign(r.prefix, r.protocol);
     });
   }
-  return snap;
 }
+
+export { readNexthops };
 
 function isRouteType(type: number): boolean {
   // unicast and the "nowhere" types; local, broadcast and the like live in the local table.
@@ -38,7 +30,7 @@ function isRouteType(type: number): boolean {
 }
 
 /** Objects in necod's id range: its own (by protocol) and those to leave alone. */
-export function splitNexthops(nexthops: readonly KernelNexthop[], model: FibModel, protocol: number): { own: KernelNexthop[]; reserved: number[] } {
+export function splitNexthops<K>(nexthops: readonly KernelNexthop[], model: FibModel<K>, protocol: number): { own: KernelNexthop[]; reserved: number[] } {
   const own: KernelNexthop[] = [];
   const reserved: number[] = [];
   for (const nh of nexthops) {
@@ -54,7 +46,7 @@ export function splitNexthops(nexthops: readonly KernelNexthop[], model: FibMode
  * Returns the ids of objects of necod that the model cannot hold (odd kinds, groups with foreign
  * members); they are deleted once unused.
  */
-export function loadObjects(model: FibModel, own: readonly KernelNexthop[], legs: LegTable): number[] {
+export function loadObjects<K>(model: FibModel<K>, own: readonly KernelNexthop[], legs: LegTable): number[] {
   const strays: number[] = [];
   for (const nh of own) {
     if (nh.kind === 'leg' && nh.leg) model.putObject({ type: 'leg', id: nh.id, leg: legs.leg(nh.leg.via, nh.leg.dev, nh.leg.onlink) });
@@ -67,14 +59,27 @@ export function loadObjects(model: FibModel, own: readonly KernelNexthop[], legs
   return strays;
 }
 
+const others = new Map<string, InstalledRoute>();
+
+/** Routes of a form necod does not manage, one shared value per text (they are rare). */
+function otherRoute(text: string): InstalledRoute {
+  let r = others.get(text);
+  if (!r) {
+    if (others.size > 1000) others.clear();
+    r = Object.freeze({ type: 'other', text });
+    others.set(text, r);
+  }
+  return r;
+}
+
 /** A kernel route in the model's terms. */
-export function installedFromKernel(r: KernelRoute, model: FibModel, legs: LegTable): InstalledRoute {
+export function installedFromKernel<K>(r: KernelRoute, model: FibModel<K>, legs: LegTable): InstalledRoute {
   if (r.type === RTN_BLACKHOLE) return BLACKHOLE;
   if (r.type === RTN_UNREACHABLE) return UNREACHABLE;
-  if (r.type !== RTN_UNICAST) return { type: 'other', text: `type ${r.type}` };
-  if (r.nhid !== null) return model.objects.has(r.nhid) ? model.nhidRoute(r.nhid) : { type: 'other', text: `nhid ${r.nhid}` };
+  if (r.type !== RTN_UNICAST) return otherRoute(`type ${r.type}`);
+  if (r.nhid !== null) return model.objects.has(r.nhid) ? model.nhidRoute(r.nhid) : otherRoute(`nhid ${r.nhid}`);
   const set = legs.set(r.legs.map((l) => legs.leg(l.via, l.dev, l.onlink)));
-  if (!set) return { type: 'other', text: r.devOnly ? `dev ${r.devOnly}` : 'no next hop' };
+  if (!set) return otherRoute(r.devOnly ? `dev ${r.devOnly}` : 'no next hop');
   return model.inlineRoute(set);
 }
 
@@ -95,7 +100,7 @@ export function sameRoute(a: InstalledRoute | undefined, b: InstalledRoute | und
 }
 
 /** Whether a kernel object matches the model's object of the same id. */
-export function sameObject(model: FibModel, nh: KernelNexthop): boolean {
+export function sameObject<K>(model: FibModel<K>, nh: KernelNexthop): boolean {
   const o = model.objects.get(nh.id);
   if (!o) return false;
   if (o.type === 'leg') return nh.kind === 'leg' && nh.leg !== null && nh.leg.via === o.leg.via && nh.leg.dev === o.leg.dev && nh.leg.onlink === o.leg.onlink;

@@ -1,9 +1,9 @@
 // Finds the outgoing device of a next hop from its connected route, as the kernel sees it now
 // (`ip route get`). Next hops are few (the ToRs and their subnets), so each is looked up once and
 // cached until an interface or address change that concerns it.
-import type { IpContext } from './kernel-reader.js';
-import { runIp } from './kernel-reader.js';
-import { parseAddress, prefixContains, type Address, type Prefix } from './prefix.js';
+import type { IpContext } from '../host/ip-runner.js';
+import { runIp } from '../host/ip-runner.js';
+import { parseAddress, prefixContains, type Address, type Prefix } from '../host/prefix-text.js';
 
 export type Resolution = { readonly ok: true; readonly dev: string } | { readonly ok: false; readonly error: string };
 

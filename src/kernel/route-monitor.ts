@@ -1,11 +1,12 @@
-// Owns the `ip monitor` child and the periodic read-back of necod's routes. Lines are classified
-// in monitor-lines.ts; only those that concern necod reach the FIB. When events may have been lost
-// (kernel buffer overrun, ip restarted) the FIB is asked for a full verification instead.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+// The FIB's view of the kernel's events and its periodic read-back. Lines come from the shared
+// monitor of src/host (necod's own route additions are dropped there, before they cost a string);
+// monitor-events.ts turns the rest into events, and only those that concern necod reach the FIB.
+// When events may have been lost (kernel buffer overrun, ip restarted) the FIB is asked for a
+// verification instead. Verification runs when asked and on its interval, never twice at once.
 import type { Logger } from 'pino';
-import { ipArgs, type IpContext } from './kernel-reader.js';
-import { MonitorClassifier, type Interest, type MonitorEvent } from './monitor-lines.js';
+import type { IpContext } from '../host/ip-runner.js';
+import { subscribeMonitor, type MonitorSubscription } from '../host/monitor-hub.js';
+import { MonitorClassifier, type Interest, type MonitorEvent } from './monitor-events.js';
 
 export interface RouteMonitorOptions {
   ctx: IpContext;
@@ -28,63 +29,84 @@ export interface MonitorCounters {
 
 export class RouteMonitor {
   readonly counters: MonitorCounters = { lines: 0, events: 0, restarts: 0, overruns: 0 };
-  private child: ChildProcessByStdio<null, Readable, Readable> | null = null;
+  private readonly subscription: MonitorSubscription;
   private readonly classifier: MonitorClassifier;
   private stopped = true;
-  private restartDelay = 500;
-  private restartTimer: NodeJS.Timeout | null = null;
   private periodic: NodeJS.Timeout | null = null;
   private soon: NodeJS.Timeout | null = null;
   private verifying: Promise<void> | null = null;
   private again = false;
   private full = false;
-  private paused = false;
-  private childExit: Promise<void> = Promise.resolve();
+  private started: Promise<void> = Promise.resolve();
+  private lastVerifyAt = 0;
 
   constructor(private readonly opts: RouteMonitorOptions) {
     this.classifier = new MonitorClassifier(opts.interest);
+    this.subscription = subscribeMonitor(
+      opts.ctx,
+      { line: (line) => this.line(line), resync: (reason) => this.resync(reason) },
+      { routes: true, ignoresAdded: [opts.interest.protocol] },
+      { logger: opts.logger },
+    );
   }
 
-  start(): void {
-    if (!this.stopped) return;
+  /** Resolves once the kernel's events are followed (a failure to run ip is logged, not thrown). */
+  start(): Promise<void> {
+    if (!this.stopped) return this.started;
     this.stopped = false;
-    this.spawnChild();
+    // The start-up read counts as the first verification.
+    this.lastVerifyAt = Date.now();
+    this.started = this.subscription.start().catch((err: unknown) => {
+      this.opts.logger?.error({ err }, 'cannot run ip monitor');
+    });
     this.schedulePeriodic();
+    return this.started;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of [this.restartTimer, this.periodic, this.soon]) if (t) clearTimeout(t);
-    this.restartTimer = this.periodic = this.soon = null;
-    this.child?.kill('SIGTERM');
-    await this.childExit;
+    for (const t of [this.periodic, this.soon, this.loud]) if (t) clearTimeout(t);
+    this.periodic = this.soon = this.loud = null;
+    await this.started;
+    await this.subscription.stop();
     await this.verifying;
   }
 
+  get restarts(): number {
+    return this.subscription.restarts;
+  }
+
   /**
-   * Stops watching while necod writes a bulk of routes: every route it adds would come back as an
-   * event to format and read, which costs about as much as the write itself. resume() starts the
-   * watch again and reads everything back, so nothing that happened meanwhile is missed.
+   * Route events are not followed while necod writes a bulk of its own routes (every one would
+   * come back as an event for ip to format): links, addresses and nexthop objects still are.
+   * What happens to routes meanwhile is found by the next periodic verification.
    */
-  pause(): void {
-    if (this.stopped || this.paused) return;
-    this.paused = true;
-    const child = this.child;
-    this.child = null;
-    child?.kill('SIGTERM');
+  quiet(on: boolean): void {
+    if (this.loud) clearTimeout(this.loud);
+    this.loud = null;
+    if (on || this.stopped) {
+      this.subscription.quiet(on);
+      return;
+    }
+    // A full table arrives as a run of bulk batches with short pauses: follow routes again only
+    // once writing has paused for a while, not between every two batches.
+    this.loud = setTimeout(() => {
+      this.loud = null;
+      this.subscription.quiet(false);
+    }, 500);
+    this.loud.unref();
   }
 
-  resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
-    if (this.stopped) return;
-    this.spawnChild();
-    // ip gives no sign when it listens; reading back a little later covers the time before it does.
-    this.requestVerify(250, true);
-  }
+  private loud: NodeJS.Timeout | null = null;
 
-  get isPaused(): boolean {
-    return this.paused;
+  private resync(reason: string): void {
+    // "netlink receive error No buffer space available": the kernel dropped events.
+    if (/No buffer space|ENOBUFS|overrun/i.test(reason)) this.counters.overruns++;
+    this.opts.logger?.warn({ reason }, 'route monitor may have lost kernel events; verifying all routes');
+    // A full-table install can overrun the monitor's socket again and again: reading the table
+    // back each time would cost more than the install. Never more often than the interval.
+    const interval = this.opts.verifyIntervalMs > 0 ? this.opts.verifyIntervalMs : 30_000;
+    this.requestVerify(Math.max(200, this.lastVerifyAt + interval - Date.now()), true);
   }
 
   /** A verification within `delayMs`; several requests in that time make one. */
@@ -122,6 +144,7 @@ export class RouteMonitor {
         this.again = false;
         const full = this.full;
         this.full = false;
+        this.lastVerifyAt = Date.now();
         try {
           await this.opts.verify(full);
         } catch (err) {
@@ -136,48 +159,6 @@ export class RouteMonitor {
     }
   }
 
-  private spawnChild(): void {
-    const args = ipArgs(this.opts.ctx, ['-N', '-o', 'monitor', 'route', 'nexthop', 'link', 'address']);
-    const child = spawn(this.opts.ctx.ip, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    let partial = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) this.line(line);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      // "netlink receive error No buffer space available": the kernel dropped events.
-      if (/No buffer space|ENOBUFS|overrun/i.test(chunk)) {
-        this.counters.overruns++;
-        this.opts.logger?.warn('route monitor lost kernel events; verifying all routes');
-        this.requestVerify(200);
-      }
-    });
-    this.childExit = new Promise((resolve) => {
-      child.once('error', (err) => {
-        this.opts.logger?.error({ err }, 'cannot run ip monitor');
-      });
-      child.once('close', (code, signal) => {
-        resolve();
-        // Only the current child's death matters: a paused one was killed on purpose.
-        if (this.child !== child) return;
-        this.child = null;
-        if (this.stopped || this.paused) return;
-        this.counters.restarts++;
-        this.opts.logger?.warn({ code, signal }, 'ip monitor exited; restarting');
-        this.restartTimer = setTimeout(() => {
-          this.restartTimer = null;
-          if (this.stopped) return;
-          this.spawnChild();
-          // Events between the two children are lost.
-          this.requestVerify(200);
-        }, this.restartDelay);
-        this.restartDelay = Math.min(this.restartDelay * 2, 30_000);
-      });
-    });
-  }
-
   private line(line: string): void {
     this.counters.lines++;
     if (line === '') return;
@@ -190,7 +171,6 @@ export class RouteMonitor {
     }
     if (!e) return;
     this.counters.events++;
-    this.restartDelay = 500;
     try {
       this.opts.onEvent(e);
     } catch (err) {

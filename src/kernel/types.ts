@@ -10,8 +10,8 @@ export interface NextHop {
 }
 
 export interface DesiredRoute {
-  /** "10.0.0.0/24" or "2001:db8::/48". */
-  prefix: string;
+  /** "10.0.0.0/24" or "2001:db8::/48"; the FIB keys routes by number and does not need it. */
+  prefix?: string;
   kind: RouteKind;
   nextHops: NextHop[];
 }
@@ -53,12 +53,15 @@ export type NexthopObject =
   | { readonly type: 'leg'; readonly id: number; readonly leg: Leg }
   | { readonly type: 'group'; readonly id: number; readonly members: readonly number[] };
 
-/** One kernel write, in the order the differ emits them. */
-export type Change =
+/**
+ * One kernel write, in the order the differ emits them. `K` is how a route is named: the FIB
+ * uses the RIB's numeric route keys, tests and tools may use prefix text.
+ */
+export type Change<K = string> =
   | { readonly op: 'nexthop-replace'; readonly obj: NexthopObject }
   | { readonly op: 'nexthop-delete'; readonly id: number }
-  | { readonly op: 'route-replace'; readonly prefix: string; readonly route: InstalledRoute }
-  | { readonly op: 'route-delete'; readonly prefix: string };
+  | { readonly op: 'route-replace'; readonly prefix: K; readonly route: InstalledRoute }
+  | { readonly op: 'route-delete'; readonly prefix: K };
 
 export type NexthopMode = 'groups' | 'inline';
 

@@ -6,10 +6,11 @@ import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
 import { Coalescer } from './coalescer.js';
 import { interfaceRoutes, mergeInterfaceRoutes, ruleFor, toRule, type InterfaceRule, type InterfaceSpec } from './interface-routes.js';
-import { readAddresses, type IpRunOptions } from './ip-json.js';
-import { IpMonitor, type MonitorTuning } from './ip-monitor.js';
-import type { IpInterface } from './ip-records.js';
-import { parseLinkAddrLine } from './monitor-lines.js';
+import type { MonitorTuning } from '../host/ip-monitor.js';
+import type { IpInterface } from '../host/ip-records.js';
+import { ipContext, readAddresses, type IpContext } from '../host/ip-runner.js';
+import { subscribeMonitor, type MonitorSubscription } from '../host/monitor-hub.js';
+import { parseLinkAddrLine } from '../host/monitor-lines.js';
 import { diffRoutes, type OriginEvents, type OriginReader, type OriginRoute } from './types.js';
 
 export interface InterfaceAddressOriginOptions {
@@ -52,9 +53,9 @@ interface Watched {
 export class InterfaceAddressOrigin extends EventEmitter<OriginEvents> implements OriginReader {
   private readonly rules: InterfaceRule[];
   private readonly options: InterfaceAddressOriginOptions;
-  private readonly ipOptions: IpRunOptions;
+  private readonly ip: IpContext;
   private readonly log: Logger;
-  private readonly monitor: IpMonitor;
+  private readonly monitor: MonitorSubscription;
   private readonly coalescer: Coalescer;
   /** Interfaces some rule names, present now, by name (up or down, with or without routes). */
   private watched = new Map<string, Watched>();
@@ -71,17 +72,14 @@ export class InterfaceAddressOrigin extends EventEmitter<OriginEvents> implement
     super();
     this.options = options;
     this.rules = options.interfaces.map(toRule);
-    this.ipOptions = { ipPath: options.ipPath, netns: options.netns };
+    this.ip = ipContext(options);
     this.log = (options.logger ?? pino({ level: 'silent' })).child({ origin: 'interfaces' });
-    this.monitor = new IpMonitor({
-      ...options.monitor,
-      args: ['-o', 'monitor', 'address', 'link'],
-      ipPath: options.ipPath,
-      netns: options.netns,
-      logger: this.log,
-    });
-    this.monitor.on('line', (line) => this.onLine(line));
-    this.monitor.on('resync', () => this.requestFull());
+    this.monitor = subscribeMonitor(
+      this.ip,
+      { line: (line) => this.onLine(line), resync: () => this.requestFull() },
+      { routes: false },
+      { tuning: options.monitor, logger: this.log },
+    );
     this.coalescer = new Coalescer(() => this.refresh(), {
       debounceMs: options.debounceMs ?? 5,
       retryMs: options.retryMs ?? 1000,
@@ -184,7 +182,7 @@ export class InterfaceAddressOrigin extends EventEmitter<OriginEvents> implement
 
   private async readAll(): Promise<void> {
     this.counters.fullReads++;
-    const interfaces = await readAddresses(null, this.ipOptions);
+    const interfaces = await readAddresses(this.ip, null);
     const watched = new Map<string, Watched>();
     for (const iface of interfaces) {
       const entry = this.entryFor(iface);
@@ -196,7 +194,7 @@ export class InterfaceAddressOrigin extends EventEmitter<OriginEvents> implement
 
   private async readOne(name: string): Promise<void> {
     this.deviceReads.set(name, (this.deviceReads.get(name) ?? 0) + 1);
-    const found = (await readAddresses(name, this.ipOptions)).find((iface) => iface.name === name);
+    const found = (await readAddresses(this.ip, name)).find((iface) => iface.name === name);
     const entry = found === undefined ? null : this.entryFor(found);
     if (entry === null) this.watched.delete(name);
     else this.watched.set(name, entry);

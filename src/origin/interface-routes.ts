@@ -1,6 +1,6 @@
 // Which routes an interface's addresses stand for: pure, from `ip -json addr show` records.
-import type { IpAddress, IpInterface } from './ip-records.js';
-import { hostPrefix, isIpv6LinkLocal, networkPrefix } from './prefix.js';
+import type { IpAddress, IpInterface } from '../host/ip-records.js';
+import { hostPrefix, isIpv6LinkLocal, networkPrefix } from '../host/prefix-text.js';
 import { ORIGIN_FAMILIES, type OriginFamily, type OriginRoute } from './types.js';
 
 /** host: each address as a /32 or /128; subnet: the connected prefix (the peer's, for a peer address). */

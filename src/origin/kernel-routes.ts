@@ -1,6 +1,6 @@
 // Which routes of a kernel table become origin routes: pure, from `ip -N -json -d route show`.
-import type { IpRoute } from './ip-records.js';
-import { destinationPrefix } from './prefix.js';
+import type { IpRoute } from '../host/ip-records.js';
+import { destinationPrefix } from '../host/prefix-text.js';
 import type { OriginFamily, OriginKind, OriginRoute } from './types.js';
 
 /** RTN_* route types (linux/rtnetlink.h). */

@@ -4,11 +4,12 @@
 import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
 import { Coalescer } from './coalescer.js';
-import { readTableRoutes, type IpRunOptions } from './ip-json.js';
-import { IpMonitor, type MonitorTuning } from './ip-monitor.js';
+import type { MonitorTuning } from '../host/ip-monitor.js';
+import { ipContext, readTableRoutes, type IpContext } from '../host/ip-runner.js';
+import { subscribeMonitor, type MonitorSubscription } from '../host/monitor-hub.js';
 import { kernelRoutes } from './kernel-routes.js';
-import { routeLineTable } from './monitor-lines.js';
-import { resolveProtocol, resolveTable, rtNameFiles } from './rt-names.js';
+import { isRouteLine, routeLineTable } from '../host/monitor-lines.js';
+import { DEFAULT_DIRS, protocolToRead, tableToRead } from '../host/rt-names.js';
 import { ORIGIN_FAMILIES, diffRoutes, type OriginEvents, type OriginReader, type OriginFamily, type OriginRoute } from './types.js';
 
 export interface KernelTableOriginOptions {
@@ -31,9 +32,8 @@ export interface KernelTableOriginOptions {
   /** Pause before retrying a failed read. Default 1 s. */
   retryMs?: number;
   monitor?: MonitorTuning;
-  /** Where table and protocol names are looked up; default iproute2's files. */
-  rtTablesFiles?: readonly string[];
-  rtProtosFiles?: readonly string[];
+  /** Where rt_tables and rt_protos are looked up; default iproute2's directories. */
+  iproute2Dirs?: readonly string[];
 }
 
 export interface KernelTableStats {
@@ -51,9 +51,9 @@ export interface KernelTableStats {
 export class KernelTableOrigin extends EventEmitter<OriginEvents> implements OriginReader {
   private readonly options: KernelTableOriginOptions;
   private readonly families: readonly OriginFamily[];
-  private readonly ipOptions: IpRunOptions;
+  private readonly ip: IpContext;
   private readonly log: Logger;
-  private readonly monitor: IpMonitor;
+  private monitor: MonitorSubscription | null = null;
   private readonly coalescer: Coalescer;
   private tableId = 0;
   private ignoreProtocols = new Set<number>();
@@ -66,18 +66,8 @@ export class KernelTableOrigin extends EventEmitter<OriginEvents> implements Ori
     super();
     this.options = options;
     this.families = options.families ?? ORIGIN_FAMILIES;
-    this.ipOptions = { ipPath: options.ipPath, netns: options.netns };
+    this.ip = ipContext(options);
     this.log = (options.logger ?? pino({ level: 'silent' })).child({ origin: 'kernel-table', table: options.table });
-    this.monitor = new IpMonitor({
-      ...options.monitor,
-      // -N: tables by number, whatever names rt_tables gives them.
-      args: ['-N', '-o', 'monitor', 'route'],
-      ipPath: options.ipPath,
-      netns: options.netns,
-      logger: this.log,
-    });
-    this.monitor.on('line', (line) => this.onLine(line));
-    this.monitor.on('resync', () => this.coalescer.request());
     this.coalescer = new Coalescer(() => this.refresh(), {
       debounceMs: options.debounceMs ?? 10,
       retryMs: options.retryMs ?? 1000,
@@ -101,10 +91,15 @@ export class KernelTableOrigin extends EventEmitter<OriginEvents> implements Ori
     if (this.state !== 'new') throw new Error('KernelTableOrigin already started');
     this.state = 'running';
     try {
-      this.tableId = await resolveTable(this.options.table, this.options.rtTablesFiles ?? rtNameFiles('rt_tables'));
-      const protocols = this.options.ignoreProtocols ?? ['kernel'];
-      const files = this.options.rtProtosFiles ?? rtNameFiles('rt_protos');
-      this.ignoreProtocols = new Set(await Promise.all(protocols.map((p) => resolveProtocol(p, files))));
+      const dirs = this.options.iproute2Dirs ?? DEFAULT_DIRS;
+      this.tableId = tableToRead(this.options.table, dirs);
+      this.ignoreProtocols = new Set((this.options.ignoreProtocols ?? ['kernel']).map((p) => protocolToRead(p, dirs)));
+      this.monitor = subscribeMonitor(
+        this.ip,
+        { line: (line) => this.onLine(line), resync: () => this.coalescer.request() },
+        { routes: true, ignoresAdded: [...this.ignoreProtocols] },
+        { tuning: this.options.monitor, logger: this.log },
+      );
       // Monitor first: whatever changes during the first read is then reported, not lost.
       await this.monitor.start();
       await this.refresh();
@@ -125,7 +120,7 @@ export class KernelTableOrigin extends EventEmitter<OriginEvents> implements Ori
     this.state = 'stopped';
     if (this.scanTimer !== null) clearInterval(this.scanTimer);
     this.scanTimer = null;
-    await Promise.all([this.monitor.stop(), this.coalescer.stop()]);
+    await Promise.all([this.monitor?.stop(), this.coalescer.stop()]);
   }
 
   routes(): OriginRoute[] {
@@ -133,11 +128,12 @@ export class KernelTableOrigin extends EventEmitter<OriginEvents> implements Ori
   }
 
   stats(): KernelTableStats {
-    return { ...this.counters, monitorRestarts: this.monitor.restarts, monitorPid: this.monitor.pid };
+    return { ...this.counters, monitorRestarts: this.monitor?.restarts ?? 0, monitorPid: this.monitor?.pid ?? null };
   }
 
   private onLine(line: string): void {
     this.counters.lines++;
+    if (!isRouteLine(line)) return;
     // null: a table named in words, which -N rules out; read rather than guess.
     const table = routeLineTable(line);
     if (table !== null && table !== this.tableId) return;
@@ -150,7 +146,7 @@ export class KernelTableOrigin extends EventEmitter<OriginEvents> implements Ori
     const next = new Map<string, OriginRoute>();
     const filter = { ignoreProtocols: this.ignoreProtocols };
     for (const family of this.families) {
-      const routes = await readTableRoutes(this.tableId, family, this.ipOptions);
+      const routes = await readTableRoutes(this.ip, this.tableId, family);
       for (const [prefix, route] of kernelRoutes(routes, family, filter)) next.set(prefix, route);
     }
     this.publish(next);

@@ -1,9 +1,10 @@
 // The plain data every origin reader hands to the RIB: a route to advertise, and the changes
 // to a reader's set of them. No reader state leaks out; a consumer needs nothing but these.
+import type { IpFamily } from '../host/ip-records.js';
 
 export type OriginKind = 'unicast' | 'blackhole' | 'unreachable';
 
-export type OriginFamily = 'ipv4' | 'ipv6';
+export type OriginFamily = IpFamily;
 
 export const ORIGIN_FAMILIES: readonly OriginFamily[] = ['ipv4', 'ipv6'];
 

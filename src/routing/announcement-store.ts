@@ -1,8 +1,15 @@
 // Routes announced through the API, kept by prefix and fed into their own RIB source.
 import type { Logger } from 'pino';
-import type { AnnouncementStore } from '../api/routes/announcements.js';
 import { LocalRoutes, type LocalRoute } from './local-routes.js';
 import type { RouteEngine } from './route-engine.js';
+
+/** The API's announcements, by prefix. */
+export interface AnnouncementStore {
+  list(): LocalRoute[];
+  announce(route: LocalRoute): void;
+  /** False when nothing was announced for the prefix. */
+  withdraw(prefix: string): boolean;
+}
 
 export function announcementStore(engine: RouteEngine, logger: Logger): AnnouncementStore {
   const routes = new LocalRoutes(engine.rib, engine.addLocalSource('api', 'api'), () => engine.changed());

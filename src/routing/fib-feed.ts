@@ -1,21 +1,21 @@
-// Loc-RIB → kernel: each changed prefix becomes the route the kernel should have (its
-// ECMP next hops), or none. Locally originated routes and routes policy marked
-// no-install are never written (they are advertised only).
+// Loc-RIB → kernel: each changed route key becomes the route the kernel should have (its ECMP
+// next hops), or none, handed to the FIB by key. Locally originated routes and routes policy
+// marked no-install are never written (they are advertised only). The desired route depends only
+// on the Loc-RIB entry's interned selection, so it is built once per selection and shared by
+// every route using it: a full table from two ToRs costs a handful of objects, not one per
+// prefix, and no prefix ever becomes text on the way.
 import type { Fib } from '../kernel/fib.js';
 import type { DesiredRoute, NextHop } from '../kernel/types.js';
 import type { Rib } from '../rib/rib.js';
+import type { StoredSelection } from '../rib/selection-store.js';
 
-/** What the kernel should hold for a Loc-RIB entry; null: no route of ours. */
-export function desiredKernelRoute(rib: Rib, key: number, ecmpMax: number): DesiredRoute | null {
-  const sel = rib.selected(key);
-  if (!sel) return null;
+/** What the kernel should hold for a Loc-RIB selection; null: no route of ours. */
+export function desiredOfSelection(rib: Rib, sel: StoredSelection, ecmpMax: number): DesiredRoute | null {
   const best = rib.source(sel.sources[0]);
   if (!best || best.kind !== 'bgp') return null;
   const first = rib.attrs.get(sel.attrIds[0]);
   if (first.noInstall) return null;
-  const prefix = rib.keys.format(key);
-  if (first.kind !== 'unicast') return { prefix, kind: first.kind, nextHops: [] };
-  // Called for every changed prefix: a linear scan of a handful of next hops, no Set or key string.
+  if (first.kind !== 'unicast') return { kind: first.kind, nextHops: [] };
   const nextHops: NextHop[] = [];
   for (let i = 0; i < sel.attrIds.length && nextHops.length < ecmpMax; i++) {
     const a = rib.attrs.get(sel.attrIds[i]);
@@ -24,10 +24,13 @@ export function desiredKernelRoute(rib: Rib, key: number, ecmpMax: number): Desi
     if (nextHops.some((h) => h.via === via && h.dev === a.device)) continue;
     nextHops.push({ via, dev: a.device });
   }
-  return nextHops.length ? { prefix, kind: 'unicast', nextHops } : null;
+  return nextHops.length ? { kind: 'unicast', nextHops } : null;
 }
 
 export class FibFeed {
+  /** Interned selections are replaced, never changed, so the object is the cache key. */
+  private readonly desired = new WeakMap<StoredSelection, DesiredRoute | null>();
+
   constructor(
     private readonly rib: Rib,
     private readonly fib: Fib,
@@ -38,8 +41,17 @@ export class FibFeed {
   apply(keys: ArrayLike<number>): void {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      const route = desiredKernelRoute(this.rib, key, this.ecmpMax);
-      this.fib.set(route?.prefix ?? this.rib.keys.format(key), route);
+      const sel = this.rib.selected(key);
+      if (sel === null) {
+        this.fib.setKey(key, null);
+        continue;
+      }
+      let d = this.desired.get(sel);
+      if (d === undefined) {
+        d = desiredOfSelection(this.rib, sel, this.ecmpMax);
+        this.desired.set(sel, d);
+      }
+      this.fib.setKey(key, d);
     }
   }
 

@@ -1,11 +1,10 @@
 // The kernel side of a running necod: starts the FIB (which finds routes a previous run
 // left), feeds it Loc-RIB changes, and tells it when the first convergence is reached.
 import type { Logger } from 'pino';
-import type { KernelStateView } from '../api/route-types.js';
-import type { KernelView } from '../api/routes/kernel.js';
 import type { Family } from '../bgp/wire/index.js';
 import type { NecodConfig } from '../config/types.js';
 import { Fib } from '../kernel/fib.js';
+import type { RouteKeys } from '../rib/route-key.js';
 import { FibFeed } from './fib-feed.js';
 import type { RouteEngine } from './route-engine.js';
 
@@ -18,7 +17,8 @@ export interface KernelSide {
   stop(keep: boolean): Promise<void>;
 }
 
-export async function startKernel(config: NecodConfig, logger: Logger): Promise<KernelSide | null> {
+/** `keys`: the RIB's route keys, so that routes reach the FIB as keys. */
+export async function startKernel(config: NecodConfig, logger: Logger, keys?: RouteKeys): Promise<KernelSide | null> {
   const k = config.kernel;
   if (!k.export) return null;
   const fib = new Fib({
@@ -29,6 +29,8 @@ export async function startKernel(config: NecodConfig, logger: Logger): Promise<
     ecmpMax: k.ecmpMax,
     keepOnStop: k.keepOnStop,
     coalesceMs: k.coalesceMs,
+    writers: k.writers,
+    keys,
     logger,
   });
   await fib.start();
@@ -90,19 +92,4 @@ export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames:
     clearTimeout(timer);
     clearInterval(poll);
   };
-}
-
-/** A prefix's kernel state for the routes API (routes kept from a previous run show as pending). */
-export function kernelStateOf(side: KernelSide | null, prefix: string): KernelStateView | undefined {
-  if (!side) return undefined;
-  const r = side.fib.route(prefix);
-  if (!r) return { state: 'not-installed' };
-  const state = r.state === 'stale' ? 'pending' : r.state;
-  return r.error ? { state, error: r.error } : { state };
-}
-
-/** GET /v1/kernel. */
-export function kernelView(side: KernelSide | null): KernelView {
-  if (!side) return { enabled: false };
-  return { enabled: true, status: side.fib.status(), pending: side.fib.routes({ state: 'pending', limit: 100 }), failed: side.fib.routes({ state: 'failed', limit: 100 }) };
 }

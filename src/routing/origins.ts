@@ -24,6 +24,7 @@ export function staticRoute(r: StaticRouteConfig): LocalRoute {
 
 export class Origins {
   private readonly readers: OriginReader[] = [];
+  private statics: LocalRoutes | null = null;
 
   constructor(
     private readonly config: NecodConfig,
@@ -34,10 +35,7 @@ export class Origins {
   async start(): Promise<void> {
     const o = this.config.originate;
     const changed = () => this.engine.changed();
-    if (o.static.length) {
-      const statics = new LocalRoutes(this.engine.rib, this.engine.addLocalSource('static', 'static'), changed);
-      statics.replace(o.static.map(staticRoute));
-    }
+    if (o.static.length) this.setStatic(o.static);
     if (o.interfaces.length) {
       const direct = new LocalRoutes(this.engine.rib, this.engine.addLocalSource('direct', 'direct'), changed);
       const reader = new InterfaceAddressOrigin({ interfaces: o.interfaces, logger: this.logger });
@@ -54,6 +52,13 @@ export class Origins {
       });
       await this.follow(reader, routes, `kernel table ${t.table}`);
     }
+  }
+
+  /** The static routes, replaced as a set: a reload announces what is new and withdraws what is gone. */
+  setStatic(routes: readonly StaticRouteConfig[]): void {
+    if (this.statics === null && routes.length === 0) return;
+    this.statics ??= new LocalRoutes(this.engine.rib, this.engine.addLocalSource('static', 'static'), () => this.engine.changed());
+    this.statics.replace(routes.map(staticRoute));
   }
 
   private async follow(reader: OriginReader, routes: LocalRoutes, what: string): Promise<void> {

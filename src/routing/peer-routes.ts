@@ -6,7 +6,7 @@ import type { Peer, ReceivedUpdate, UpdateSink, UpdateVerdict } from '../bgp/pee
 import type { NegotiatedSession } from '../bgp/negotiate.js';
 import { WhenToRefresh, endOfRibFamily, familyOf, type Family, type RefreshOrf } from '../bgp/wire/index.js';
 import type { ExportTarget } from '../rib/export.js';
-import type { Exporter } from '../rib/exporter.js';
+import type { Exporter, ExportSession } from '../rib/exporter.js';
 import { importUpdate, type ImportContext } from '../rib/import.js';
 import { applyOrfEntries, type OrfFilter } from '../rib/orf-filter.js';
 import type { Rib } from '../rib/rib.js';
@@ -62,6 +62,8 @@ export class PeerRoutes implements UpdateSink {
   private readonly rejected: Record<string, number> = {};
   /** The neighbor's Address Prefix ORF per family, in this session (RFC 5291). */
   private orf: Partial<Record<Family, OrfFilter>> = {};
+  /** What the exporter sends this session by; its target is replaced when policy is reloaded. */
+  private exportSession: ExportSession | null = null;
   private readonly log: Logger;
 
   constructor(private readonly o: PeerRoutesOptions) {
@@ -107,14 +109,50 @@ export class PeerRoutes implements UpdateSink {
     }
     this.o.onSessionUp?.();
     const peer = this.o.peer;
-    void this.o.exporter.attach({
+    this.exportSession = {
       target: this.o.exportTarget(n, local),
       ctx: n.tx,
       families: n.families,
       send: async (messages) => {
         for (const m of messages) if (!peer.send(m)) await peer.writable();
       },
-    });
+    };
+    void this.o.exporter.attach(this.exportSession);
+  }
+
+  /**
+   * Applies changed import or export settings to the live session without resetting it
+   * (soft reconfiguration). Export: every route is evaluated again and the differences go out.
+   * Import: the neighbor is asked to send its routes again (RFC 2918), which the new settings
+   * filter; answers false when it cannot be asked (route refresh not negotiated), in which case
+   * only a reset applies the new import settings.
+   */
+  reapply(what: { import: boolean; export: boolean }): boolean {
+    const n = this.session;
+    if (n === null) return true;
+    const local = this.o.peer.status().local?.address ?? null;
+    if (what.export && this.exportSession) {
+      this.exportSession.target = this.o.exportTarget(n, local);
+      this.o.exporter.reevaluate(this.o.source.name);
+    }
+    if (!what.import) return true;
+    this.importCtx = this.o.importContext(n, local);
+    return this.refreshIn();
+  }
+
+  /** Asks the neighbor for its routes again (RFC 2918 §3); false when route refresh was not negotiated. */
+  refreshIn(): boolean {
+    const n = this.session;
+    if (n === null || !n.routeRefresh) return false;
+    for (const f of n.families) this.o.peer.requestRefresh(f);
+    return true;
+  }
+
+  /** Sends the whole Adj-RIB-Out again, as the answer to a ROUTE-REFRESH would (RFC 2918 §4). */
+  async resendOut(): Promise<void> {
+    const n = this.session;
+    if (n === null) return;
+    for (const f of n.families) await this.o.peer.sendRefreshAnswer(f, this.o.exporter.refreshMessages(this.o.source.name, f));
   }
 
   /**
@@ -204,6 +242,7 @@ export class PeerRoutes implements UpdateSink {
   private onDown(d: Parameters<typeof retainRoutesOnDown>[2]): void {
     const n = this.session;
     this.session = null;
+    this.exportSession = null;
     this.o.exporter.detach(this.o.source.name);
     this.importCtx = null;
     this.eor.clear();

@@ -32,15 +32,56 @@ export class RouteEngine {
   private readonly clients = new Set<number>();
   private static readonly REJECT_ALL = compilePolicy({ name: 'none', rules: [], defaultAction: 'reject' });
 
+  /** Each neighbor's settings, replaced on reload; the sessions' closures read them from here. */
+  private readonly neighborConfigs = new Map<string, NeighborConfig>();
+
   constructor(
-    private readonly config: NecodConfig,
+    private config: NecodConfig,
     private readonly logger: Logger,
   ) {
     this.rib = new Rib({ maxPaths: config.decision.maxPaths, alwaysCompareMed: config.decision.alwaysCompareMed });
     this.routerId = parseIpv4(config.routerId) ?? 0;
     this.clusterId = parseIpv4(config.clusterId) ?? this.routerId;
-    for (const p of config.policies) this.policies.set(p.name, compilePolicy(p as Policy));
+    this.compilePolicies(config);
     this.exporter = new Exporter(this.rib, { isClient: (index) => this.clients.has(index) });
+  }
+
+  private compilePolicies(config: NecodConfig): void {
+    this.policies.clear();
+    for (const p of config.policies) this.policies.set(p.name, compilePolicy(p as Policy));
+  }
+
+  /**
+   * Takes a reloaded configuration's policies and neighbor settings. Nothing is re-filtered
+   * here: the reload asks each changed neighbor's PeerRoutes to apply them (route refresh in,
+   * re-evaluation out), so no session is reset for a policy change.
+   */
+  reconfigure(config: NecodConfig): void {
+    this.config = config;
+    this.compilePolicies(config);
+    for (const n of config.neighbors) {
+      const source = this.sources.get(n.name);
+      if (!this.neighborConfigs.has(n.name) || !source) continue;
+      this.neighborConfigs.set(n.name, n);
+      if (n.routeReflectorClient) this.clients.add(source.index);
+      else this.clients.delete(source.index);
+    }
+  }
+
+  /** A de-configured neighbor: its routes leave the RIB and its source is gone. */
+  removeNeighbor(name: string): void {
+    const source = this.sources.get(name);
+    const routes = this.peerRoutes.get(name);
+    if (!source || !routes) return;
+    routes.close();
+    this.exporter.detach(name);
+    this.rib.withdrawAll(source.index);
+    this.rib.removeSource(source.index);
+    this.clients.delete(source.index);
+    this.peerRoutes.delete(name);
+    this.sources.delete(name);
+    this.neighborConfigs.delete(name);
+    this.changed();
   }
 
   /** A local origin (static, direct, kernel, api) gets a source of its own. */
@@ -95,22 +136,24 @@ export class RouteEngine {
     };
     this.rib.addSource(source);
     this.sources.set(n.name, source);
+    this.neighborConfigs.set(n.name, n);
+    const current = (): NeighborConfig => this.neighborConfigs.get(n.name) ?? n;
     if (n.routeReflectorClient) this.clients.add(source.index);
     const routes = new PeerRoutes({
       peer,
       rib: this.rib,
       exporter: this.exporter,
       source,
-      importContext: (neg, local) => this.importContext(n, neg, local),
-      exportTarget: (neg, local) => this.exportTarget(n, source, neg, local),
+      importContext: (neg, local) => this.importContext(current(), neg, local),
+      exportTarget: (neg, local) => this.exportTarget(current(), source, neg, local),
       onRibChanged: () => this.changed(),
       ourNotificationBit: false,
       staleTimeSeconds: this.config.gracefulRestart.staleTime,
       onSessionDown: (retained) => {
-        for (const l of this.sessionListeners) l(n, false, retained);
+        for (const l of this.sessionListeners) l(current(), false, retained);
       },
       onSessionUp: () => {
-        for (const l of this.sessionListeners) l(n, true, false);
+        for (const l of this.sessionListeners) l(current(), true, false);
       },
       logger: this.logger,
     });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchWriter } from '../../src/host/batch-writers.js';
 import { Fib, type BatchReport } from '../../src/kernel/fib.js';
 import type { DesiredRoute } from '../../src/kernel/types.js';
 import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
@@ -73,6 +74,47 @@ describe.each(['on', 'off'] as const)('kernel FIB failover (nexthop-groups %s)',
       expect(batches.reduce((n, b) => n + b.lines, 0)).toBeLessThanOrEqual(4);
     }
     expect(fib.route(v4(7))).toMatchObject({ state: 'installed', error: null });
+  });
+
+  it('keeps a failover plan per next hop that another writer can apply, and then writes nothing itself', async () => {
+    const plan4 = fib.failoverPlan(A.gw4);
+    const plan6 = fib.failoverPlan(A.gw6);
+    if (groups === 'off') {
+      expect(plan4).toBeNull();
+      expect(plan6).toBeNull();
+      return;
+    }
+    // One group holds A and B for each family: one line each, numbers only.
+    expect(plan4).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
+    expect(plan6).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
+    expect(fib.failoverPlan(B.gw4)?.[0]).not.toBe(plan4?.[0]);
+    const announced: Array<[string, string[] | null]> = [];
+    const off = fib.onFailoverPlan((via, lines) => announced.push([via, lines]));
+
+    // Another thread (BFD) writes the plan through a writer of its own, then tells the FIB.
+    const other = new BatchWriter({ netns: lab.ns, writers: 1 });
+    const out = await other.runQuick([...(plan4 ?? []), ...(plan6 ?? [])]);
+    await other.close();
+    expect(out.errors.size).toBe(0);
+    expect(await allUse(lab, [B.gw4], [B.gw6])).toBe(true);
+    fib.nextHopDown(A.gw4, { applied: true });
+    fib.nextHopDown(A.gw6, { applied: true });
+    await fib.settled();
+    expect(await allUse(lab, [B.gw4], [B.gw6])).toBe(true);
+    // No group line written again; at most the legs of A, now unused, are deleted.
+    expect(batches.reduce((n, b) => n + b.lines, 0)).toBeLessThanOrEqual(2);
+    expect(fib.failoverPlan(A.gw4)).toBeNull();
+    expect(announced).toContainEqual([A.gw4, null]);
+    expect(announced).toContainEqual([B.gw4, null]);
+
+    // Back up: the groups take A again and new plans are announced.
+    fib.nextHopUp(A.gw4);
+    fib.nextHopUp(A.gw6);
+    await fib.settled();
+    expect(await allUse(lab, [A.gw4, B.gw4], [A.gw6, B.gw6])).toBe(true);
+    expect(fib.failoverPlan(A.gw4)).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
+    expect(announced.some(([via, lines]) => via === A.gw4 && lines !== null)).toBe(true);
+    off();
   });
 
   it('the RIB withdrawing one next hop from every route in one window is one group change', async () => {

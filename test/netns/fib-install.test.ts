@@ -134,3 +134,36 @@ describe.each(['on', 'off'] as const)('kernel FIB install (nexthop-groups %s)', 
     expect(KernelLab.gateways((await lab.routeMap({ proto: 200 })).get('10.9.0.0/24'))).toEqual([A.gw4, B.gw4]);
   });
 });
+
+describe('kernel FIB in a table that does not exist yet', () => {
+  let lab: KernelLab;
+  let fib: Fib;
+
+  afterEach(async () => {
+    await fib?.stop().catch(() => {});
+    await lab.destroy();
+  });
+
+  it.each(['on', 'off'] as const)('starts with the table empty and installs IPv4 and IPv6 into it (nexthop-groups %s)', async (groups) => {
+    lab = await KernelLab.create();
+    for (const v of ['-4', '-6']) {
+      const r = await lab.ip([v, 'route', 'show', 'table', '100']);
+      expect(r.stderr).toMatch(/FIB table does not exist/);
+    }
+    fib = new Fib({ netns: lab.ns, table: 100, nexthopGroups: groups, verifyIntervalMs: 0 });
+    await fib.start();
+    expect(fib.status().started).toBe(true);
+    expect(fib.status().stale).toBe(0);
+    fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4));
+    fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', A.gw6));
+    await fib.settled();
+    expect(KernelLab.gateways((await lab.routeMap({ proto: 200, table: 100 })).get('10.9.0.0/24'))).toEqual([A.gw4, B.gw4]);
+    expect(KernelLab.gateways((await lab.routeMap({ v6: true, proto: 200, table: 100 })).get('2001:db8:9::/48'))).toEqual([A.gw6]);
+    // A verification of a family whose table is gone again reads it as empty, not as an error.
+    await fib.verifyNow();
+    expect(fib.route('10.9.0.0/24')?.state).toBe('installed');
+    await fib.stop();
+    expect((await lab.ip(['-4', 'route', 'show', 'table', '100'])).stdout.trim()).toBe('');
+  });
+});
+

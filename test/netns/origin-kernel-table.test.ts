@@ -124,7 +124,7 @@ describe('kernel table options', () => {
   it('a table named in rt_tables, not yet created, fills in later', async () => {
     const rtTables = join(tmp, 'rt_tables');
     writeFileSync(rtTables, '150 pods\n');
-    const { origin, tracker } = follow({ table: 'pods', rtTablesFiles: [rtTables] });
+    const { origin, tracker } = follow({ table: 'pods', iproute2Dirs: [tmp] });
     await origin.start();
     expect(origin.table).toBe(150);
     expect(tracker.prefixes()).toEqual([]);
@@ -133,8 +133,20 @@ describe('kernel table options', () => {
     await origin.stop();
   });
 
+  it.each([['ipv4'], ['ipv6']] as const)('a table that does not exist yet is empty for %s, and fills in later', async (family) => {
+    const table = family === 'ipv4' ? 151 : 152;
+    const { origin, tracker } = follow({ table, families: [family] });
+    await origin.start();
+    expect(origin.stats().failedReads).toBe(0);
+    expect(tracker.prefixes()).toEqual([]);
+    const prefix = family === 'ipv4' ? '10.98.0.0/16' : '2001:db8:98::/48';
+    await ns.ip(...(family === 'ipv4' ? [] : ['-6']), 'route', 'add', 'blackhole', prefix, 'table', String(table));
+    await tracker.waitFor([prefix]);
+    await origin.stop();
+  });
+
   it('an unknown table name fails start', async () => {
-    const { origin } = follow({ table: 'nosuch', rtTablesFiles: [join(tmp, 'absent')] });
+    const { origin } = follow({ table: 'nosuch', iproute2Dirs: [join(tmp, 'absent')] });
     await expect(origin.start()).rejects.toThrow(/unknown routing table "nosuch"/);
   });
 

@@ -215,7 +215,7 @@ describe('FIB differ examples', () => {
 
 describe('prefix text', () => {
   it('the IPv4 fast path agrees with the general parser', async () => {
-    const { canonicalPrefix, formatPrefix, parsePrefix } = await import('../../src/kernel/prefix.js');
+    const { canonicalPrefix, formatPrefix, parsePrefix } = await import('../../src/host/prefix-text.js');
     const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('00', '01', '256', '999', '', 'a'));
     const text = fc.tuple(octet, octet, octet, octet, fc.oneof(fc.integer({ min: 0, max: 33 }).map(String), fc.constantFrom('', '08', 'x'))).map(([a, b, c, d, l]) => `${a}.${b}.${c}.${d}/${l}`);
     fc.assert(

@@ -1,19 +1,17 @@
 /**
  * Routes announced through the API (load-balancer addresses and the like):
- * GET /v1/announcements, POST /v1/announcements, DELETE /v1/announcements?prefix=P.
+ * GET /v1/announcements, POST /v1/announcements, DELETE /v1/announcements?prefix=P, and the
+ * idempotent forms a controller uses: PUT and DELETE /v1/announcements/PREFIX (the prefix as
+ * it is, slash included: /v1/announcements/192.0.2.10/32).
  */
 import type { FastifyInstance } from 'fastify';
 import { parseCommunity, parsePrefix, parseIpv4, parseIpv6, type LargeCommunity } from '../../bgp/wire/index.js';
 import { largeCommunityCheck } from '../../config/community-text.js';
 import type { LocalRoute } from '../../routing/local-routes.js';
+import type { AnnouncementStore } from '../../routing/announcement-store.js';
 import { errorSchema } from '../schemas.js';
 
-export interface AnnouncementStore {
-  list(): LocalRoute[];
-  announce(route: LocalRoute): void;
-  /** False when nothing was announced for the prefix. */
-  withdraw(prefix: string): boolean;
-}
+export type { AnnouncementStore };
 
 interface Body {
   prefix: string;
@@ -25,20 +23,30 @@ interface Body {
   med?: number;
 }
 
-const bodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['prefix'],
-  properties: {
-    prefix: { type: 'string', maxLength: 64 },
+const routeProperties = {
     'next-hop': { type: 'string', maxLength: 64 },
     blackhole: { type: 'boolean' },
     communities: { type: 'array', maxItems: 256, items: { type: 'string', maxLength: 32 } },
     'large-communities': { type: 'array', maxItems: 256, items: { type: 'string', maxLength: 40 } },
     'local-pref': { type: 'integer', minimum: 0, maximum: 4294967295 },
     med: { type: 'integer', minimum: 0, maximum: 4294967295 },
-  },
 } as const;
+
+const bodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['prefix'],
+  properties: { prefix: { type: 'string', maxLength: 64 }, ...routeProperties },
+} as const;
+
+/** PUT's body: the route without its prefix, which the path names; empty means a plain route. */
+const putBodySchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { prefix: { type: 'string', maxLength: 64, description: 'if given, must equal the path' }, ...routeProperties },
+} as const;
+
+const announcementSchema = { type: 'object', additionalProperties: true } as const;
 
 function parseLarge(s: string): LargeCommunity | null {
   const r = largeCommunityCheck.check(s);
@@ -83,9 +91,9 @@ export function announcementFromBody(b: Body): LocalRoute | string {
 }
 
 export function registerAnnouncementRoutes(server: FastifyInstance, store: AnnouncementStore): void {
-  server.get('/v1/announcements', async () => store.list());
+  server.get('/v1/announcements', { schema: { response: { 200: { type: 'array', items: announcementSchema } } } }, async () => store.list());
 
-  server.post<{ Body: Body }>('/v1/announcements', { schema: { body: bodySchema, response: { 400: errorSchema } }, attachValidation: true }, async (request, reply) => {
+  server.post<{ Body: Body }>('/v1/announcements', { schema: { body: bodySchema, response: { 201: announcementSchema, 400: errorSchema } }, attachValidation: true }, async (request, reply) => {
     if (request.validationError) return reply.code(400).send({ error: `bad announcement: ${request.validationError.message.replace(/^body\/?/, '')}` });
     const route = announcementFromBody(request.body);
     if (typeof route === 'string') return reply.code(400).send({ error: route });
@@ -93,11 +101,42 @@ export function registerAnnouncementRoutes(server: FastifyInstance, store: Annou
     return reply.code(201).send(route);
   });
 
-  server.delete<{ Querystring: { prefix?: string } }>('/v1/announcements', async (request, reply) => {
+  server.put<{ Params: { '*': string }; Body: Partial<Body> | null }>(
+    '/v1/announcements/*',
+    { schema: { body: putBodySchema, response: { 200: announcementSchema, 201: announcementSchema, 400: errorSchema } }, attachValidation: true },
+    async (request, reply) => {
+      if (request.validationError) return reply.code(400).send({ error: `bad announcement: ${request.validationError.message.replace(/^body\/?/, '')}` });
+      const prefix = request.params['*'];
+      const body = request.body ?? {};
+      if (body.prefix !== undefined && body.prefix !== prefix) return reply.code(400).send({ error: `prefix: ${body.prefix} in the body differs from ${prefix} in the path` });
+      const route = announcementFromBody({ ...body, prefix });
+      if (typeof route === 'string') return reply.code(400).send({ error: route });
+      const existed = store.list().some((r) => r.prefix === prefix);
+      store.announce(route);
+      return reply.code(existed ? 200 : 201).send(route);
+    },
+  );
+
+  server.delete<{ Params: { '*': string } }>(
+    '/v1/announcements/*',
+    { schema: { response: { 204: { type: 'null' }, 400: errorSchema, 404: errorSchema } } },
+    async (request, reply) => {
+      const prefix = request.params['*'];
+      if (!parsePrefix(prefix)) return reply.code(400).send({ error: `prefix: not a prefix: ${JSON.stringify(prefix)}` });
+      if (!store.withdraw(prefix)) return reply.code(404).send({ error: `nothing announced for ${prefix}` });
+      return reply.code(204).send();
+    },
+  );
+
+  server.delete<{ Querystring: { prefix?: string } }>(
+    '/v1/announcements',
+    { schema: { querystring: { type: 'object', properties: { prefix: { type: 'string', maxLength: 64 } } }, response: { 204: { type: 'null' }, 400: errorSchema, 404: errorSchema } } },
+    async (request, reply) => {
     const prefix = request.query.prefix;
     if (!prefix) return reply.code(400).send({ error: 'prefix: missing (DELETE /v1/announcements?prefix=10.0.0.1/32)' });
     if (!parsePrefix(prefix)) return reply.code(400).send({ error: `prefix: not a prefix: ${JSON.stringify(prefix)}` });
     if (!store.withdraw(prefix)) return reply.code(404).send({ error: `nothing announced for ${prefix}` });
     return reply.code(204).send();
-  });
+  },
+  );
 }

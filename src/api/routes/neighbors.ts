@@ -27,8 +27,8 @@ export function registerNeighborRoutes(server: FastifyInstance, provider: Neighb
           error: `invalid neighbor name ${JSON.stringify(name)}: a name has only letters, digits, "_", "." and "-"`,
         });
       }
-      const neighbor = provider.listNeighbors().find((candidate) => candidate.name === name);
-      if (neighbor === undefined) return reply.code(404).send({ error: `no neighbor named ${name}` });
+      const neighbor = provider.neighbor ? provider.neighbor(name) : (provider.listNeighbors().find((candidate) => candidate.name === name) ?? null);
+      if (neighbor === null) return reply.code(404).send({ error: `no neighbor named ${name}` });
       return neighbor;
     },
   );

@@ -61,6 +61,7 @@ export function birdConfig(c: BirdConfigInput): string {
     for (const r of c.routes) if (r.prefix.includes(':') === (family === 'ipv6')) lines.push(routeBlock(r));
     lines.push('}');
   }
+  lines.push(...birdBfd(c.neighbors));
   for (const n of c.neighbors) {
     const sessionFamily: Family = n.address.includes(':') ? 'ipv6' : 'ipv4';
     const ibgp = n.remoteAs === c.asn;
@@ -93,10 +94,44 @@ export function birdConfig(c: BirdConfigInput): string {
       if (c.clusterId !== undefined) lines.push(`  rr cluster id ${c.clusterId};`);
     }
     if (n.bfd === false) lines.push('  bfd off;');
+    else if (n.bfd !== undefined) lines.push('  bfd on;');
     for (const f of neighborFamilies(n)) lines.push(channel(f, n, ibgp, sessionFamily));
     lines.push('}');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `protocol bfd` for the neighbors with BFD: BIRD's intervals are per interface, so the first
+ * such neighbor's settings apply to all (the tests give them the same).
+ */
+function birdBfd(neighbors: readonly NeighborSpec[]): string[] {
+  const withBfd = neighbors.flatMap((n) => (n.bfd ? [n.bfd] : []));
+  const b = withBfd[0];
+  if (b === undefined) return [];
+  const auth = b.auth
+    ? [`    authentication ${b.auth.type === 'keyed-sha1' ? 'keyed sha1' : 'meticulous keyed sha1'};`, `    password "${b.auth.secret}" { id ${b.auth.keyId}; };`]
+    : [];
+  return [
+    'protocol bfd {',
+    '  interface "*" {',
+    `    min rx interval ${b.intervalMs} ms;`,
+    `    min tx interval ${b.intervalMs} ms;`,
+    `    multiplier ${b.multiplier};`,
+    ...auth,
+    '  };',
+    '}',
+  ];
+}
+
+/** `birdc show bfd sessions`: neighbor address → BFD state (Up, Down, Init, AdminDown). */
+export function parseBirdBfdSessions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of stripBanner(text).split('\n')) {
+    const m = /^(\S+)\s+\S+\s+(Up|Down|Init|AdminDown)\b/.exec(line);
+    if (m !== null) out.set(m[1] ?? '', m[2] ?? '');
+  }
+  return out;
 }
 
 /** Drops birdc's "BIRD x.y.z ready." banner. */

@@ -1,5 +1,5 @@
 // BIRD 2 as a peer: `bird -f` in a namespace, queried and steered through its own control socket.
-import { birdConfig, birdProtoName, parseBirdProtocol, parseBirdRoutes, stripBanner } from './bird-text.js';
+import { birdConfig, birdProtoName, parseBirdBfdSessions, parseBirdProtocol, parseBirdRoutes, stripBanner } from './bird-text.js';
 import { run } from './exec.js';
 import type { Lab } from './netns.js';
 import type { LabProcess } from './process.js';
@@ -13,14 +13,17 @@ export class BirdPeer implements BgpPeer {
   readonly name: string;
   private proc: LabProcess | null = null;
   private readonly routeSpecs = new Map<string, RouteSpec>();
+  /** A config written by the caller (e.g. the data-center builder) instead of one made from `spec`. */
+  private readonly configText: string | null;
 
   constructor(
     private readonly lab: Lab,
     readonly ns: string,
     readonly spec: SpeakerSpec,
-    opts: { name?: string } = {},
+    opts: { name?: string; config?: string } = {},
   ) {
     this.name = opts.name ?? 'bird';
+    this.configText = opts.config ?? null;
     for (const r of spec.routes ?? []) this.routeSpecs.set(r.prefix, r);
   }
 
@@ -37,6 +40,10 @@ export class BirdPeer implements BgpPeer {
   }
 
   private writeConfig(): void {
+    if (this.configText !== null) {
+      this.lab.writeFile(`${this.name}.conf`, this.configText);
+      return;
+    }
     this.lab.writeFile(`${this.name}.conf`, birdConfig({ ...this.spec, routes: [...this.routeSpecs.values()] }));
   }
 
@@ -117,6 +124,17 @@ export class BirdPeer implements BgpPeer {
     if (!/Reconfigured|Reconfiguration in progress/.test(out)) {
       throw new Error(`${this.name}: birdc configure failed: ${out}`);
     }
+  }
+
+  /** BFD session state per neighbor address, from `show bfd sessions`. */
+  async bfdSessions(): Promise<Map<string, string>> {
+    return parseBirdBfdSessions(await this.birdc(['show', 'bfd', 'sessions']));
+  }
+
+  /** New BFD settings for every neighbor with BFD, through `birdc configure` (a poll sequence). */
+  async setBfd(bfd: NonNullable<SpeakerSpec['neighbors'][number]['bfd']>): Promise<void> {
+    for (const n of this.spec.neighbors) if (n.bfd) n.bfd = bfd;
+    await this.reconfigure();
   }
 
   /** `disable NAME "message"`: Cease/Administrative Shutdown with an RFC 8203 message. */

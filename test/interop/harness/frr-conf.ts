@@ -52,6 +52,7 @@ function neighborLines(n: NeighborSpec): string[] {
   if (n.localAddress !== undefined) lines.push(` neighbor ${a} update-source ${n.localAddress}`);
   if (n.gracefulRestart === true) lines.push(` neighbor ${a} graceful-restart`);
   if (n.gracefulRestart === false) lines.push(` neighbor ${a} graceful-restart-disable`);
+  if (n.bfd) lines.push(` neighbor ${a} bfd`, ` neighbor ${a} bfd profile ${FRR_BFD_PROFILE}`);
   if (a.includes(':') && neighborFamilies(n).includes('ipv4')) lines.push(` neighbor ${a} capability extended-nexthop`);
   return lines;
 }
@@ -61,6 +62,42 @@ export interface FrrConfigInput extends SpeakerSpec {
   /** Route-map name per originated prefix (routes without attributes have none). */
   routeMaps: Map<string, string>;
   routes: RouteSpec[];
+}
+
+export const FRR_BFD_PROFILE = 'necod_test';
+
+/** bfdd's config: one profile with the first BFD neighbor's settings (bfdd has no authentication). */
+export function frrBfdConfig(hostname: string, neighbors: readonly NeighborSpec[]): string | null {
+  const b = neighbors.flatMap((n) => (n.bfd ? [n.bfd] : []))[0];
+  if (b === undefined) return null;
+  return [
+    `hostname ${hostname}-bfdd`,
+    'bfd',
+    ` profile ${FRR_BFD_PROFILE}`,
+    `  detect-multiplier ${b.multiplier}`,
+    `  receive-interval ${b.intervalMs}`,
+    `  transmit-interval ${b.intervalMs}`,
+    ' !',
+    '!',
+    '',
+  ].join('\n');
+}
+
+/** `show bfd peers json` → peer address → state (up, down, init, shutdown) and the remote's intervals. */
+export function parseFrrBfdPeers(doc: unknown): Map<string, { status: string; remoteTransmitInterval: number; transmitInterval: number; diagnostic: string; remoteDiagnostic: string }> {
+  const out = new Map<string, { status: string; remoteTransmitInterval: number; transmitInterval: number; diagnostic: string; remoteDiagnostic: string }>();
+  for (const p of arr(doc)) {
+    const peer = field(p, 'peer');
+    if (typeof peer !== 'string') continue;
+    out.set(peer, {
+      status: String(field(p, 'status')),
+      remoteTransmitInterval: Number(field(p, 'remote-transmit-interval')),
+      transmitInterval: Number(field(p, 'transmit-interval')),
+      diagnostic: String(field(p, 'diagnostic')),
+      remoteDiagnostic: String(field(p, 'remote-diagnostic')),
+    });
+  }
+  return out;
 }
 
 export function frrConfig(c: FrrConfigInput): string {

@@ -1,7 +1,7 @@
 // FRR as a peer: zebra + bgpd in a namespace (bgpd never installs routes), steered through vtysh.
 import { chmodSync, chownSync, existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { run } from './exec.js';
-import { afiOf, familyAfi, frrConfig, frrLastError, frrNeighbor, frrSessionState, parseFrrRoutes, routeMapSets } from './frr-conf.js';
+import { FRR_BFD_PROFILE, afiOf, familyAfi, frrBfdConfig, frrConfig, frrLastError, frrNeighbor, frrSessionState, parseFrrBfdPeers, parseFrrRoutes, routeMapSets } from './frr-conf.js';
 import type { Lab } from './netns.js';
 import type { LabProcess } from './process.js';
 import {
@@ -54,6 +54,7 @@ export class FrrPeer implements BgpPeer {
   private readonly useZebra: boolean;
   private proc: LabProcess | null = null;
   private zebra: LabProcess | null = null;
+  private bfdd: LabProcess | null = null;
   private readonly routeSpecs = new Map<string, RouteSpec>();
   private readonly routeMaps = new Map<string, string>();
   private nextMap = 1;
@@ -106,6 +107,7 @@ export class FrrPeer implements BgpPeer {
     const rejected = `${dry.stdout}\n${dry.stderr}`.split('\n').filter((l) => / on config line \d+:/.test(l));
     if (rejected.length > 0) throw new Error(`${this.name}: bgpd rejects its config:\n${rejected.join('\n')}`);
     if (this.useZebra) await this.startZebra();
+    await this.startBfdd();
     this.proc = this.lab.spawnIn(this.ns, [...argv, '--log', 'stdout'], { name: this.name });
     this.removeTmpDirAfter(this.proc, 'bgpd');
     await waitFor(
@@ -153,6 +155,54 @@ export class FrrPeer implements BgpPeer {
     );
   }
 
+  /** bfdd beside zebra when a neighbor has BFD: bgpd registers its sessions through zebra. */
+  private async startBfdd(): Promise<void> {
+    const text = frrBfdConfig(this.name, this.spec.neighbors);
+    if (text === null) return;
+    if (!this.useZebra) throw new Error(`${this.name}: BFD needs zebra (bgpd reaches bfdd through it)`);
+    const conf = this.lab.writeFile(`${this.name}/bfdd.conf`, text);
+    this.bfdd = this.lab.spawnIn(
+      this.ns,
+      [
+        `${FRR_DIR}/bfdd`,
+        '-f', conf,
+        '-i', `${this.dir}/bfdd.pid`,
+        '-z', `${this.dir}/zserv.api`,
+        '--vty_socket', this.dir,
+        '--bfdctl', `${this.dir}/bfdd.sock`,
+        '-u', 'frr',
+        '-g', 'frr',
+        '-P', '0',
+        '--log', 'stdout',
+      ],
+      { name: `${this.name}-bfdd` },
+    );
+    this.removeTmpDirAfter(this.bfdd, 'bfdd');
+    await waitFor(
+      async () => {
+        if (this.bfdd !== null && !this.bfdd.running) throw new Error(`${this.name}-bfdd exited`);
+        await this.vtyshIn('bfdd', ['show bfd peers json']);
+        return true;
+      },
+      { timeoutMs: 10_000, what: `${this.name}-bfdd vty socket` },
+    );
+  }
+
+  /** BFD peers as bfdd sees them, by address. */
+  async bfdPeers(): Promise<ReturnType<typeof parseFrrBfdPeers>> {
+    return parseFrrBfdPeers(parseJson(await this.vtyshIn('bfdd', ['show bfd peers json']), `${this.name}: show bfd peers json`));
+  }
+
+  /** New intervals for the BFD profile every BFD neighbor uses (bfdd runs a poll sequence). */
+  async setBfd(intervalMs: number, multiplier: number): Promise<void> {
+    await this.vtyshIn('bfdd', ['configure terminal', 'bfd', `profile ${FRR_BFD_PROFILE}`, `receive-interval ${intervalMs}`, `transmit-interval ${intervalMs}`, `detect-multiplier ${multiplier}`]);
+  }
+
+  /** `shutdown` in the BFD profile: bfdd sends AdminDown. */
+  async setBfdShutdown(down: boolean): Promise<void> {
+    await this.vtyshIn('bfdd', ['configure terminal', 'bfd', `profile ${FRR_BFD_PROFILE}`, down ? 'shutdown' : 'no shutdown']);
+  }
+
   /**
    * Every FRR daemon makes /var/tmp/frr/<daemon>.<pid> for crash logs; bgpd running as root
    * (and its -C dry run) leaves it behind even on a clean exit. Empty ones are removed.
@@ -165,12 +215,17 @@ export class FrrPeer implements BgpPeer {
 
   async stop(): Promise<void> {
     await this.proc?.stop();
+    await this.bfdd?.stop();
     await this.zebra?.stop();
   }
 
   /** Runs vtysh commands in order (one `-c` each) against this bgpd only. */
-  async vtysh(commands: readonly string[]): Promise<string> {
-    const args = ['vtysh', '--vty_socket', this.dir, '-d', 'bgpd'];
+  vtysh(commands: readonly string[]): Promise<string> {
+    return this.vtyshIn('bgpd', commands);
+  }
+
+  private async vtyshIn(daemon: 'bgpd' | 'bfdd', commands: readonly string[]): Promise<string> {
+    const args = ['vtysh', '--vty_socket', this.dir, '-d', daemon];
     for (const c of commands) args.push('-c', c);
     const { stdout } = await run(args, { timeoutMs: 10_000 });
     // vtysh reports a rejected command on stdout with a leading '%' and may still exit 0.

@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { NeighborError, NeighborView } from '../../../src/api/types.js';
 import type { PathView, RouteList, RouteView } from '../../../src/api/route-types.js';
+import type { BfdSessionView } from '../../../src/bfd/messages.js';
 import { run } from './exec.js';
 import type { Lab } from './netns.js';
 import type { ExitInfo, LabProcess } from './process.js';
@@ -23,10 +24,10 @@ import {
 } from './types.js';
 import { waitFor, withTimeout } from './wait.js';
 
-export type { NeighborError, NeighborView, PathView, RouteList, RouteView };
+export type { BfdSessionView, NeighborError, NeighborView, PathView, RouteList, RouteView };
 
-/** The repository root (this file is test/interop/harness/necod.ts). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository root (this file is test/interop/harness/necod.ts, or its build under dist/). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/dist\/$/, '');
 export const NECOD_JS = `${REPO_ROOT}dist/src/cli/necod.js`;
 
 export interface NecodNeighborSpec extends NeighborSpec {
@@ -190,7 +191,7 @@ export class NecodPeer implements BgpPeer {
   constructor(
     private readonly lab: Lab,
     readonly ns: string,
-    readonly spec: NecodSpec,
+    public spec: NecodSpec,
     opts: NecodOptions = {},
   ) {
     this.name = opts.name ?? 'necod';
@@ -291,6 +292,11 @@ export class NecodPeer implements BgpPeer {
     return body as NeighborView[];
   }
 
+  /** GET /v1/bfd/sessions. */
+  async bfdSessions(): Promise<BfdSessionView[]> {
+    return ((await this.getJson('/v1/bfd/sessions')) as { sessions: BfdSessionView[] }).sessions;
+  }
+
   /** The neighbor by name or address. */
   async neighbor(neighbor: string): Promise<NeighborView> {
     const all = await this.neighbors();
@@ -380,12 +386,25 @@ export class NecodPeer implements BgpPeer {
   }
 
   /** necod has no API to shut one session down yet; stop() shuts down all of them. */
-  disableNeighbor(neighbor: string): Promise<void> {
-    return Promise.reject(new Error(`${this.name}: no API to disable neighbor ${neighbor} (use the shutdown config key or stop())`));
+  async disableNeighbor(neighbor: string, message?: string): Promise<void> {
+    await this.action(neighbor, 'disable', message === undefined ? {} : { message });
   }
 
-  enableNeighbor(neighbor: string): Promise<void> {
-    return Promise.reject(new Error(`${this.name}: no API to enable neighbor ${neighbor}`));
+  async enableNeighbor(neighbor: string): Promise<void> {
+    await this.action(neighbor, 'enable', {});
+  }
+
+  /** POST /v1/neighbors/NAME/ACTION; throws unless necod answers 200. */
+  async action(neighbor: string, action: 'disable' | 'enable' | 'restart' | 'refresh', body: Record<string, string>): Promise<unknown> {
+    const r = await this.api('POST', `/v1/neighbors/${encodeURIComponent(neighbor)}/${action}`, body);
+    if (r.status !== 200) throw new Error(`${this.name}: ${action} ${neighbor}: HTTP ${r.status} ${r.text}`);
+    return r.body;
+  }
+
+  /** Writes a new configuration from `spec` over the file necod was started with (then reload it). */
+  rewriteConfig(spec: NecodSpec): void {
+    this.spec = spec;
+    this.lab.writeFile(`${this.name}.yaml`, necodConfig(spec, this.socketPath));
   }
 
   // ---- log ------------------------------------------------------------------------------

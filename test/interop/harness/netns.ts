@@ -2,7 +2,7 @@
 // destroy() — also when the test fails or the test process exits early.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec, run, type RunOptions, type RunResult } from './exec.js';
@@ -11,7 +11,7 @@ import { LabProcess, spawnInNamespace } from './process.js';
 import { NS_PREFIX, killAndDeleteNamespaceSync, listNamespaces, removeOwner, writeOwner } from './stale.js';
 import { waitFor } from './wait.js';
 
-export { cleanupStale } from './stale.js';
+export { cleanupStale, killAndDeleteNamespaceSync, listNamespaces } from './stale.js';
 export { exec, run } from './exec.js';
 export type { Drop, DropWhat } from './nft.js';
 export { LabProcess } from './process.js';
@@ -27,6 +27,11 @@ export interface LinkEnd {
 export interface LabOptions {
   /** Keep the temp dir after destroy() (also set by NECOD_TEST_KEEP=1) for post-mortems. */
   keepTempDir?: boolean;
+  /**
+   * Readable fixed names for a lab a person explores: namespaces `<prefix>-<label>`, files in
+   * `dir`. Not for tests (parallel runs would collide); cleanupStale() leaves such a lab alone.
+   */
+  fixed?: { prefix: string; dir: string };
 }
 
 const LABEL_RE = /^[a-z0-9][a-z0-9-]{0,19}$/;
@@ -62,10 +67,20 @@ export class Lab {
   private destroying: Promise<void> | null = null;
   private readonly keep: boolean;
 
+  private readonly nsPrefix: string;
+
   private constructor(opts: LabOptions) {
-    this.id = randomBytes(3).toString('hex');
-    writeOwner(this.id);
-    this.dir = mkdtempSync(join(tmpdir(), `${NS_PREFIX}${this.id}-`));
+    if (opts.fixed !== undefined) {
+      this.id = opts.fixed.prefix;
+      this.nsPrefix = `${opts.fixed.prefix}-`;
+      mkdirSync(opts.fixed.dir, { recursive: true });
+      this.dir = opts.fixed.dir;
+    } else {
+      this.id = randomBytes(3).toString('hex');
+      writeOwner(this.id);
+      this.nsPrefix = `${NS_PREFIX}${this.id}-`;
+      this.dir = mkdtempSync(join(tmpdir(), this.nsPrefix));
+    }
     this.keep = opts.keepTempDir ?? process.env.NECOD_TEST_KEEP === '1';
     liveLabs.add(this);
     hookExit();
@@ -79,7 +94,7 @@ export class Lab {
   async addNamespace(label: string): Promise<string> {
     this.assertAlive();
     if (!LABEL_RE.test(label)) throw new Error(`bad namespace label ${JSON.stringify(label)}`);
-    const ns = `${NS_PREFIX}${this.id}-${label}`;
+    const ns = `${this.nsPrefix}${label}`;
     const add = spawnSync('ip', ['netns', 'add', ns], { encoding: 'utf8', timeout: 10_000 });
     if (add.status !== 0) throw new Error(`ip netns add ${ns}: ${add.stderr}`);
     this.nsNames.push(ns);
@@ -215,6 +230,15 @@ export class Lab {
       parts.push(`===== ${p.name} (pid ${p.pid}, ${status}) ${p.logPath}\n${tail}`);
     }
     return parts.join('\n');
+  }
+
+  /**
+   * Leaves everything running when this process exits (a lab kept for exploration): no exit hook
+   * tears it down any more. Removing it is then up to whoever kept it.
+   */
+  detach(): void {
+    liveLabs.delete(this);
+    for (const p of this.procs) p.unref();
   }
 
   /** Stops every process (SIGTERM, then SIGKILL), deletes the namespaces and the temp dir. Idempotent. */

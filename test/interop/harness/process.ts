@@ -72,6 +72,11 @@ export class LabProcess {
     }
   }
 
+  /** Lets this process exit while the child runs on (a lab kept for exploration). */
+  unref(): void {
+    this.child.unref();
+  }
+
   /** SIGTERM, then SIGKILL if the process has not exited after `graceMs`. */
   async stop(graceMs = 3_000): Promise<ExitInfo> {
     // Exited long ago: its group id may belong to someone else by now; Lab.destroy() kills

@@ -55,12 +55,23 @@ export interface NeighborSpec {
    * the whole daemon and ignores it here.
    */
   gracefulRestartTime?: number;
-  /** BFD is never started by the runners; `false` is written out explicitly where a daemon has a knob. */
-  bfd?: false;
+  /**
+   * BFD to this neighbor, tied to its BGP session (BIRD `bfd on` with a `protocol bfd`, FRR
+   * bgpd `neighbor X bfd profile` with bfdd beside it); `false` is written out where a daemon
+   * has a knob; absent: no BFD.
+   */
+  bfd?: false | BfdSpec;
   /** Address families on this session; default: the family of `address`. */
   families?: Family[];
   /** Interface for link-local neighbors (BIRD `interface`, FRR needs `address%iface`). */
   iface?: string;
+}
+
+export interface BfdSpec {
+  /** Desired min TX and required min RX, milliseconds. */
+  intervalMs: number;
+  multiplier: number;
+  auth?: { type: 'keyed-sha1' | 'meticulous-keyed-sha1'; keyId: number; secret: string };
 }
 
 export interface SpeakerSpec {

@@ -4,7 +4,7 @@ import { createApiServer } from '../../../src/api/server.js';
 import type { RouteList } from '../../../src/api/route-types.js';
 import { Rib } from '../../../src/rib/rib.js';
 import { LocalRoutes, type LocalRoute } from '../../../src/routing/local-routes.js';
-import { routeProvider } from '../../../src/routing/route-view.js';
+import { routeProvider } from '../../../src/api/route-view.js';
 import { localSource } from '../../../src/rib/route-source.js';
 import { formatRoutes } from '../../../src/cli/format-routes.js';
 import { attrsInput, bgpSource } from '../rib/fixtures.js';
@@ -68,9 +68,62 @@ describe('GET /v1/routes', () => {
     const { server } = setup();
     const bad = await server.inject({ url: '/v1/routes?prefix=10.1.0.0/40' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toEqual({ error: 'not a prefix or address: "10.1.0.0/40"' });
+    expect(bad.json()).toEqual({ error: 'prefix: not a prefix: "10.1.0.0/40"' });
+    expect((await server.inject({ url: '/v1/routes?for=10.1' })).json()).toEqual({ error: 'for: not an address: "10.1"' });
+    expect((await server.inject({ url: '/v1/routes?cursor=..' })).statusCode).toBe(400);
+    const unknown = await server.inject({ url: '/v1/routes?neighbor=tor9' });
+    expect([unknown.statusCode, unknown.json()]).toEqual([404, { error: 'no neighbor or origin named tor9' }]);
     expect((await server.inject({ url: '/v1/routes?limit=-1' })).statusCode).toBe(400);
     expect((await server.inject({ url: '/v1/routes?colour=red' })).statusCode).toBe(400);
+  });
+});
+
+describe('GET /v1/routes filters and pages', () => {
+  function bigRib(count: number) {
+    const rib = new Rib();
+    rib.addSource(bgpSource(0, { address: '10.69.0.1', name: 'tor1', routerId: '10.69.0.1' }));
+    rib.addSource(bgpSource(1, { address: '10.69.1.1', name: 'tor2', routerId: '10.69.1.1' }));
+    const prefixes = Array.from({ length: count }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
+    rib.announce(0, prefixListFrom(1, prefixes), rib.attrs.intern(attrsInput({ nextHop: '10.69.0.1' })));
+    rib.announce(1, prefixListFrom(1, ['10.0.0.0/8', '10.0.0.0/16', '10.0.0.128/25']), rib.attrs.intern(attrsInput({ nextHop: '10.69.1.1' })));
+    return { rib, server: createApiServer({ neighbors: { listNeighbors: () => [] }, routes: routeProvider(rib) }) };
+  }
+  const get = async (server: ReturnType<typeof bigRib>['server'], q: string) => (await server.inject({ url: `/v1/routes?${q}` })).json() as RouteList;
+
+  it('walks every route exactly once with the cursor, in key order', async () => {
+    const { server } = bigRib(1000);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 100; pages++) {
+      const page: RouteList = await get(server, `limit=128${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.total).toBe(1003);
+      seen.push(...page.routes.map((r) => r.prefix));
+      cursor = page.next;
+      expect(page.truncated).toBe(cursor !== null);
+      if (cursor === null) break;
+    }
+    expect(seen.length).toBe(1003);
+    expect(new Set(seen).size).toBe(1003);
+    expect(seen.slice(0, 3)).toEqual(['10.0.0.0/8', '10.0.0.0/16', '10.0.0.0/24']);
+  });
+
+  it('streams every route with limit=0, the same as the pages', async () => {
+    const { server } = bigRib(5000);
+    const all = await get(server, 'limit=0');
+    expect(all).toMatchObject({ total: 5003, truncated: false, next: null });
+    expect(all.routes.length).toBe(5003);
+    expect(new Set(all.routes.map((r) => r.prefix)).size).toBe(5003);
+  });
+
+  it('finds more specifics, less specifics, the longest match and one neighbor\'s routes', async () => {
+    const { server } = bigRib(300);
+    const prefixes = (l: RouteList) => l.routes.map((r) => r.prefix);
+    expect(prefixes(await get(server, 'prefix=10.0.0.0/16&match=longer&limit=0')).length).toBe(256 + 2);
+    expect(prefixes(await get(server, 'prefix=10.0.0.128/25&match=covering'))).toEqual(['10.0.0.0/8', '10.0.0.0/16', '10.0.0.0/24', '10.0.0.128/25']);
+    expect(prefixes(await get(server, 'for=10.0.0.200'))).toEqual(['10.0.0.128/25']);
+    expect(prefixes(await get(server, 'for=10.0.0.1'))).toEqual(['10.0.0.0/24']);
+    expect(prefixes(await get(server, 'neighbor=tor2'))).toEqual(['10.0.0.0/8', '10.0.0.0/16', '10.0.0.128/25']);
+    expect((await get(server, 'neighbor=tor1&limit=1')).total).toBe(300);
   });
 });
 

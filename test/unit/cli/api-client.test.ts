@@ -48,7 +48,7 @@ describe('createApiClient', () => {
   it('says necod is not running when nothing listens', async () => {
     const socketPath = join(dir, 'absent.sock');
     await expect(createApiClient(socketPath).get('/v1/neighbors')).rejects.toThrow(
-      new CliError(`cannot reach necod at ${socketPath} (is it running?)`),
+      new CliError(`necod is not running (no socket at ${socketPath})`),
     );
   });
 

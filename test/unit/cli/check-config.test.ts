@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkConfig, checkConfigFile } from '../../../src/cli/check-config.js';
+import { checkConfig, checkConfigFile } from '../../../src/config/check-config.js';
 import { parseConfig } from '../../../src/config/index.js';
 
 const good = ['router-id: 10.0.0.1', 'asn: 64600', 'neighbors:', '  - {name: tor1, address: 10.69.0.1, remote-as: 64600}', ''].join('\n');

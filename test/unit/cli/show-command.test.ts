@@ -72,7 +72,7 @@ describe('necod-cli show protocols', () => {
     expect(run).toEqual({
       status: 1,
       stdout: '',
-      stderr: `necod-cli: cannot reach necod at ${cli.socketPath} (is it running?)\n`,
+      stderr: `necod-cli: necod is not running (no socket at ${cli.socketPath})\n`,
     });
   });
 

@@ -10,6 +10,7 @@ import { POLICY_KEYS } from '../../../src/config/parse-policies.js';
 import { ACTION_KEYS, MATCH_KEYS, PREFIX_MATCH_KEYS, RULE_KEYS } from '../../../src/config/parse-policy-rule.js';
 import { DECISION_KEYS, GRACEFUL_RESTART_KEYS } from '../../../src/config/parse-routing.js';
 import { STATIC_ROUTE_KEYS } from '../../../src/config/parse-static-routes.js';
+import { BFD_AUTH_KEYS, NEIGHBOR_BFD_KEYS } from '../../../src/config/parse-bfd.js';
 
 const reference = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
 const examples = [...reference.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]);
@@ -82,6 +83,8 @@ describe('docs/configuration.md', () => {
     ...STATIC_ROUTE_KEYS,
     ...KERNEL_TABLE_ORIGIN_KEYS,
     ...KERNEL_KEYS,
+    ...NEIGHBOR_BFD_KEYS,
+    ...BFD_AUTH_KEYS,
   ])('documents `%s`', (key) => {
     expect(reference).toContain(`| \`${key}\` |`);
   });

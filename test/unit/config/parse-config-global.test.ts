@@ -9,7 +9,7 @@ describe('parseConfig: the smallest file', () => {
       asn: 64600,
       clusterId: '10.0.0.1',
       listen: null,
-      api: { socket: '/run/necod/necod.sock' },
+      api: { socket: '/run/necod/necod.sock', socketGroup: null, listen: null, tokenFile: null },
       log: { level: 'info' },
       decision: { maxPaths: 8, alwaysCompareMed: false },
       gracefulRestart: { restartTime: 120, staleTime: 300 },
@@ -24,8 +24,10 @@ describe('parseConfig: the smallest file', () => {
         ecmpMax: 8,
         keepOnStop: false,
         coalesceMs: 5,
+        writers: 2,
         export: true,
       },
+      bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },
     } satisfies NecodConfig);
   });
 
@@ -137,7 +139,7 @@ describe('parseConfig: listen', () => {
 
 describe('parseConfig: api', () => {
   it('defaults the socket to /run/necod/necod.sock', () => {
-    expect(parsedConfig(yaml(...GLOBAL, 'api: {}')).api).toEqual({ socket: '/run/necod/necod.sock' });
+    expect(parsedConfig(yaml(...GLOBAL, 'api: {}')).api).toEqual({ socket: '/run/necod/necod.sock', socketGroup: null, listen: null, tokenFile: null });
   });
 
   it('takes another absolute path', () => {

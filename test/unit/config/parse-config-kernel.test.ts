@@ -10,6 +10,7 @@ const DEFAULTS: KernelConfig = {
   ecmpMax: 8,
   keepOnStop: false,
   coalesceMs: 5,
+  writers: 2,
   export: true,
 };
 
@@ -73,6 +74,8 @@ describe('parseConfig: kernel', () => {
     ['keep-on-stop', 'true', { keepOnStop: true }],
     ['coalesce-ms', '0', { coalesceMs: 0 }],
     ['coalesce-ms', '1000', { coalesceMs: 1000 }],
+    ['writers', '1', { writers: 1 }],
+    ['writers', '4', { writers: 4 }],
     ['export', 'false', { export: false }],
   ])('accepts %s: %s', (key, value, expected) => {
     expect(parsedConfig(kernelText(key, value)).kernel).toEqual({ ...DEFAULTS, ...expected });
@@ -112,9 +115,10 @@ describe('parseConfig: kernel', () => {
     ['ecmp-max', '257', 'expected an integer 1..256, got 257'],
     ['keep-on-stop', 'on', 'expected true or false, got "on" (YAML 1.2 reads this as a string: write true or false)'],
     ['coalesce-ms', '-1', 'expected an integer 0..1000, got -1'],
+    ['writers', '0', 'expected an integer 1..16, got 0'],
     ['coalesce-ms', '1001', 'expected an integer 0..1000, got 1001'],
     ['export', 'none', 'expected true or false, got "none"'],
-    ['persist', 'true', 'unknown key "persist" (known keys: table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, export)'],
+    ['persist', 'true', 'unknown key "persist" (known keys: table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, writers, export)'],
     ['merge-paths', '8', 'unknown key "merge-paths" (did you mean "ecmp-max"?)'],
     ['kernel-table', '119', 'unknown key "kernel-table" (did you mean "table"?)'],
   ])('refuses %s: %s on its line', (key, value, message) => {
@@ -138,7 +142,7 @@ describe('parseConfig: kernel', () => {
     expect(onlyError(yaml(...GLOBAL, 'kernel: main'))).toEqual({
       path: 'kernel',
       line: 3,
-      message: 'expected a mapping of table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, export, got "main"',
+      message: 'expected a mapping of table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, writers, export, got "main"',
     });
   });
 });

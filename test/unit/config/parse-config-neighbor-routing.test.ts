@@ -116,6 +116,18 @@ describe('parseConfig: neighbor routing defaults', () => {
   });
 });
 
+describe('parseConfig: a neighbor on this host', () => {
+  const local = (address: string, ...extra: string[]) =>
+    yaml(...GLOBAL, 'listen: {address: 127.0.0.1}', 'neighbors:', '  - name: metallb', `    address: "${address}"`, '    remote-as: 64601', '    passive: true', ...extra);
+
+  it('keeps the next hops it sends by default: a rewrite to 127.0.0.1 could never be installed', () => {
+    expect(parsedNeighbor(local('127.0.0.1')).nextHopRewrite).toBe(false);
+    expect(parsedNeighbor(local('::1')).nextHopRewrite).toBe(false);
+    expect(parsedNeighbor(local('127.0.0.1', '    next-hop-rewrite: true')).nextHopRewrite).toBe(true);
+    expect(parsedNeighbor(local('10.69.0.1')).nextHopRewrite).toBe(true);
+  });
+});
+
 describe('parseConfig: neighbor routing against the other keys', () => {
   const ipv6 = (...extra: string[]) =>
     yaml(...GLOBAL, 'neighbors:', '  - name: tor1', '    address: "2001:db8::1"', '    remote-as: 64600', ...extra);

@@ -36,6 +36,7 @@ describe('parseConfig: a neighbor with only the required keys', () => {
       nextHopSubnetLength: null,
       interface: null,
       ipv6NextHop: null,
+      bfd: null,
     } satisfies NeighborConfig);
   });
 

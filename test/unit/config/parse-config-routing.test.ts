@@ -95,28 +95,3 @@ describe('parseConfig: graceful-restart', () => {
     ]);
   });
 });
-
-describe('parseConfig: bfd', () => {
-  it.each(['bfd: {}', 'bfd: &b {}'])('accepts an empty mapping: %s', (line) => {
-    expect(parsedConfig(yaml(...GLOBAL, line)).routerId).toBe('10.0.0.1');
-  });
-
-  it('refuses every key, since there are no BFD settings yet', () => {
-    expect(configErrors(yaml(...GLOBAL, 'bfd:', '  min-rx: 400', '  multiplier: 5'))).toEqual([
-      { path: 'bfd.min-rx', line: 4, message: 'unknown key "min-rx" (bfd takes no settings yet: write bfd: {} or leave it out)' },
-      {
-        path: 'bfd.multiplier',
-        line: 5,
-        message: 'unknown key "multiplier" (bfd takes no settings yet: write bfd: {} or leave it out)',
-      },
-    ]);
-  });
-
-  it.each([
-    ['bfd: true', 'expected an empty mapping ({}), got true'],
-    ['bfd:', 'expected an empty mapping ({}), got nothing'],
-    ['bfd: []', 'expected an empty mapping ({}), got a list'],
-  ])('refuses %s', (line, message) => {
-    expect(onlyError(yaml(...GLOBAL, line))).toEqual({ path: 'bfd', line: 3, message });
-  });
-});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BatchErrorReader, isHarmlessError, renderChange } from '../../../src/kernel/batch-lines.js';
+import { BatchErrorReader } from '../../../src/host/batch-errors.js';
+import { isHarmlessError, renderChange } from '../../../src/kernel/batch-lines.js';
 import { BLACKHOLE, FibModel, UNREACHABLE } from '../../../src/kernel/fib-model.js';
 import { LegTable } from '../../../src/kernel/leg-set.js';
 import type { Change } from '../../../src/kernel/types.js';

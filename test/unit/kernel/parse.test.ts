@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalAddress, canonicalPrefix, parsePrefix, prefixContains, parseAddress, prefixFromIp } from '../../../src/kernel/prefix.js';
-import { parseNexthopJson, parseRouteLine } from '../../../src/kernel/route-parse.js';
+import { canonicalAddress, canonicalPrefix, parsePrefix, prefixContains, parseAddress, prefixFromIp } from '../../../src/host/prefix-text.js';
+import { parseNexthopJson, parseRouteLine } from '../../../src/host/route-records.js';
 import { interpretRouteGet } from '../../../src/kernel/resolver.js';
-import { NameError, parseNameFile, resolveProtocol, resolveTable } from '../../../src/kernel/rt-names.js';
+import { NameError, parseRtNames, protocolToWrite, tableToWrite } from '../../../src/host/rt-names.js';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,15 +83,15 @@ describe('protocol and table names', () => {
   writeFileSync(join(dir, 'rt_tables'), '100 pods\n');
 
   it('uses the registered number, falls back to 200 for necod, refuses the kernel\'s own', () => {
-    expect(resolveProtocol('necod', [dir])).toBe(201);
-    expect(resolveProtocol('necod', [join(dir, 'none')])).toBe(200);
-    expect(resolveProtocol(77, [dir])).toBe(77);
-    expect(resolveProtocol('bird', [dir])).toBe(12);
-    expect(() => resolveProtocol('static', [dir])).toThrow(NameError);
-    expect(() => resolveProtocol('nosuch', [dir])).toThrow(/not registered/);
-    expect(resolveTable('main', [dir])).toBe(254);
-    expect(resolveTable('pods', [dir])).toBe(100);
-    expect(() => resolveTable('toString', [dir])).toThrow(NameError);
-    expect(parseNameFile('0x10 hex\nbad line\n').get('hex')).toBe(16);
+    expect(protocolToWrite('necod', [dir])).toBe(201);
+    expect(protocolToWrite('necod', [join(dir, 'none')])).toBe(200);
+    expect(protocolToWrite(77, [dir])).toBe(77);
+    expect(protocolToWrite('bird', [dir])).toBe(12);
+    expect(() => protocolToWrite('static', [dir])).toThrow(NameError);
+    expect(() => protocolToWrite('nosuch', [dir])).toThrow(/not registered/);
+    expect(tableToWrite('main', [dir])).toBe(254);
+    expect(tableToWrite('pods', [dir])).toBe(100);
+    expect(() => tableToWrite('toString', [dir])).toThrow(NameError);
+    expect(parseRtNames('0x10 hex\nbad line\n').get('hex')).toBe(16);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interfaceRoutes, isInterfaceUp, mergeInterfaceRoutes, ruleFor, toRule } from '../../../src/origin/interface-routes.js';
-import { parseAddrShow, type IpInterface } from '../../../src/origin/ip-records.js';
+import { parseAddrShow, type IpInterface } from '../../../src/host/ip-records.js';
 import { sampleJson } from './samples.js';
 
 const interfaces = parseAddrShow(sampleJson('addr-show.json'));

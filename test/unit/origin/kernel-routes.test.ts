@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kernelRoutes, originKind } from '../../../src/origin/kernel-routes.js';
-import { parseRouteShow } from '../../../src/origin/ip-records.js';
+import { parseRouteShow } from '../../../src/host/ip-records.js';
 import { sampleJson } from './samples.js';
 
 const v4 = parseRouteShow(sampleJson('route-show-119-v4.json'));

@@ -1,0 +1,151 @@
+/**
+ * GET /metrics in the Prometheus text format, through prom-client (the Node client the
+ * Prometheus project lists: it gets the exposition format, escaping and the process and
+ * event-loop collectors right, which we would otherwise write and test ourselves). Every value
+ * is read at scrape time from the same views the API serves, so metrics cost nothing between
+ * scrapes. Names: `necod_` prefix, `_total` for counters, base units (seconds, bytes).
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { BGP_STATES, type NeighborProvider } from './types.js';
+import type { KernelSummary } from './kernel-view.js';
+
+export interface MetricsSources {
+  neighbors: NeighborProvider;
+  /** Loc-RIB routes per family. */
+  routes(): { ipv4: number; ipv6: number };
+  kernel(): KernelSummary | null;
+}
+
+export interface Metrics {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+const MESSAGE_TYPES = ['open', 'update', 'notification', 'keepalive', 'routeRefresh'] as const;
+const MESSAGE_TYPE_LABEL: Record<(typeof MESSAGE_TYPES)[number], string> = {
+  open: 'OPEN',
+  update: 'UPDATE',
+  notification: 'NOTIFICATION',
+  keepalive: 'KEEPALIVE',
+  routeRefresh: 'ROUTE-REFRESH',
+};
+
+export function createMetrics(src: MetricsSources): Metrics {
+  const registry = new Registry();
+  // Heap, RSS, CPU, file descriptors, event-loop lag (necod_nodejs_eventloop_lag_seconds), GC.
+  collectDefaultMetrics({ register: registry, prefix: 'necod_' });
+
+  new Gauge({
+    name: 'necod_bgp_neighbor_state',
+    help: 'BGP session state of each neighbor: 1 for the state it is in, 0 for the others (RFC 4271 §8.2.2)',
+    labelNames: ['neighbor', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const n of src.neighbors.listNeighbors()) for (const s of BGP_STATES) this.set({ neighbor: n.name, state: s }, n.state === s ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'necod_bgp_neighbor_uptime_seconds',
+    help: 'Seconds the session has been Established; 0 when it is not',
+    labelNames: ['neighbor'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const n of src.neighbors.listNeighbors()) this.set({ neighbor: n.name }, n.uptimeSeconds ?? 0);
+    },
+  });
+  new Counter({
+    name: 'necod_bgp_messages_received_total',
+    help: 'BGP messages received, by neighbor and message type',
+    labelNames: ['neighbor', 'type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const n of src.neighbors.listNeighbors()) for (const t of MESSAGE_TYPES) this.inc({ neighbor: n.name, type: MESSAGE_TYPE_LABEL[t] }, n.counters.messagesIn[t]);
+    },
+  });
+  new Counter({
+    name: 'necod_bgp_messages_sent_total',
+    help: 'BGP messages sent, by neighbor and message type',
+    labelNames: ['neighbor', 'type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const n of src.neighbors.listNeighbors()) for (const t of MESSAGE_TYPES) this.inc({ neighbor: n.name, type: MESSAGE_TYPE_LABEL[t] }, n.counters.messagesOut[t]);
+    },
+  });
+  new Gauge({
+    name: 'necod_bgp_neighbor_prefixes',
+    help: 'Prefixes held from each neighbor after import policy',
+    labelNames: ['neighbor'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const n of src.neighbors.listNeighbors()) this.set({ neighbor: n.name }, n.counters.prefixesReceived);
+    },
+  });
+  new Counter({
+    name: 'necod_bgp_prefixes_withdrawn_total',
+    help: 'Prefixes each neighbor withdrew',
+    labelNames: ['neighbor'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const n of src.neighbors.listNeighbors()) this.inc({ neighbor: n.name }, n.counters.prefixesWithdrawn);
+    },
+  });
+  new Counter({
+    name: 'necod_bgp_session_flaps_total',
+    help: 'Times the session left Established',
+    labelNames: ['neighbor'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const n of src.neighbors.listNeighbors()) this.inc({ neighbor: n.name }, n.counters.flaps);
+    },
+  });
+  new Gauge({
+    name: 'necod_rib_routes',
+    help: 'Routes in the Loc-RIB, by address family',
+    labelNames: ['family'],
+    registers: [registry],
+    collect() {
+      const r = src.routes();
+      this.set({ family: 'ipv4' }, r.ipv4);
+      this.set({ family: 'ipv6' }, r.ipv6);
+    },
+  });
+  const kernelGauge = (name: string, help: string, pick: (k: KernelSummary) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const k = src.kernel();
+        if (k) this.set(pick(k));
+      },
+    });
+  };
+  const kernelCounter = (name: string, help: string, pick: (k: KernelSummary) => number): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const k = src.kernel();
+        this.reset();
+        if (k) this.inc(pick(k));
+      },
+    });
+  };
+  kernelGauge('necod_kernel_routes', 'necod routes in the kernel table', (k) => k.installed);
+  kernelGauge('necod_kernel_pending_routes', 'Routes waiting to be written to the kernel', (k) => k.pending);
+  kernelGauge('necod_kernel_failed_routes', 'Routes the kernel refused and that wait for a retry', (k) => k.failed);
+  kernelCounter('necod_kernel_writes_total', 'Route lines written to ip -batch', (k) => k.writes);
+  kernelCounter('necod_kernel_write_failures_total', 'Route lines the kernel refused', (k) => k.failures);
+  kernelCounter('necod_kernel_batches_total', 'ip -batch runs', (k) => k.batches);
+  kernelCounter('necod_kernel_routes_restored_total', 'Routes put back after something else removed them', (k) => k.restored);
+
+  return { contentType: registry.contentType, text: () => registry.metrics() };
+}

@@ -1,0 +1,155 @@
+// The FIB's per-route bookkeeping, keyed like the RIB (route key: IPv4 address × 64 + length, or
+// an IPv6 prefix id): what the RIB wants for the prefix (an interned desired id), the route's
+// state, its consecutive failures and the batch that last wrote it, in typed arrays. A full table
+// costs a slot in a PrefixTable (17–24 bytes) and 19 bytes of columns per route, no object and no
+// string; errors are kept apart for the few routes that have one. What is installed lives in the
+// model (fib-model.ts), not here. Plain data, no I/O.
+import { PrefixTable } from '../rib/prefix-table.js';
+import type { RouteStateName } from './types.js';
+
+/** The RIB wants no route (a stale one, or one being removed). */
+export const WANT_NONE = -1;
+
+const STATES: readonly RouteStateName[] = ['pending', 'installed', 'failed', 'stale'];
+const STATE_MASK = 3;
+const DIRTY = 4;
+const INFLIGHT = 8;
+
+export class RouteTable {
+  private readonly slots = new PrefixTable();
+  private keyCol = new Float64Array(64);
+  private wantCol = new Int32Array(64);
+  private genCol = new Int32Array(64);
+  private flagCol = new Uint8Array(64);
+  private failCol = new Uint8Array(64);
+  private markCol = new Uint8Array(64);
+  private readonly free: number[] = [];
+  private used = 0;
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  /** Bytes held by the arrays (for the bytes-per-route figure). */
+  get byteSize(): number {
+    return this.slots.byteSize + this.keyCol.byteLength + this.wantCol.byteLength + this.genCol.byteLength + this.flagCol.byteLength + this.failCol.byteLength + this.markCol.byteLength;
+  }
+
+  /** The slot of a key, or -1. */
+  slot(key: number): number {
+    return this.slots.get(key);
+  }
+
+  /** The slot of a key, made (pending, wanting nothing) when new. */
+  add(key: number): number {
+    const s = this.slots.get(key);
+    if (s >= 0) return s;
+    const slot = this.free.pop() ?? this.used++;
+    if (slot >= this.keyCol.length) this.grow();
+    this.slots.set(key, slot);
+    this.keyCol[slot] = key;
+    this.wantCol[slot] = WANT_NONE;
+    this.genCol[slot] = -1;
+    this.flagCol[slot] = 0;
+    this.failCol[slot] = 0;
+    this.markCol[slot] = 0;
+    return slot;
+  }
+
+  remove(slot: number): void {
+    this.slots.delete(this.keyCol[slot]);
+    this.keyCol[slot] = -1;
+    this.free.push(slot);
+  }
+
+  key(slot: number): number {
+    return this.keyCol[slot];
+  }
+
+  want(slot: number): number {
+    return this.wantCol[slot];
+  }
+
+  setWant(slot: number, want: number): void {
+    this.wantCol[slot] = want;
+  }
+
+  state(slot: number): RouteStateName {
+    return STATES[this.flagCol[slot] & STATE_MASK];
+  }
+
+  setState(slot: number, state: RouteStateName): void {
+    this.flagCol[slot] = (this.flagCol[slot] & ~STATE_MASK) | STATES.indexOf(state);
+  }
+
+  dirty(slot: number): boolean {
+    return (this.flagCol[slot] & DIRTY) !== 0;
+  }
+
+  setDirty(slot: number, on: boolean): void {
+    this.flagCol[slot] = on ? this.flagCol[slot] | DIRTY : this.flagCol[slot] & ~DIRTY;
+  }
+
+  /** Its last write is prepared or in the kernel and has not reported yet. */
+  inflight(slot: number): boolean {
+    return (this.flagCol[slot] & INFLIGHT) !== 0;
+  }
+
+  setInflight(slot: number, on: boolean): void {
+    this.flagCol[slot] = on ? this.flagCol[slot] | INFLIGHT : this.flagCol[slot] & ~INFLIGHT;
+  }
+
+  /** Number of the last batch that wrote this route (verification skips newer ones). */
+  gen(slot: number): number {
+    return this.genCol[slot];
+  }
+
+  setGen(slot: number, gen: number): void {
+    this.genCol[slot] = gen;
+  }
+
+  failures(slot: number): number {
+    return this.failCol[slot];
+  }
+
+  setFailures(slot: number, n: number): void {
+    this.failCol[slot] = Math.min(255, n);
+  }
+
+  /** A scratch mark per slot, for one pass of verification (which routes the kernel listed). */
+  mark(slot: number): number {
+    return this.markCol[slot];
+  }
+
+  setMark(slot: number, mark: number): void {
+    this.markCol[slot] = mark;
+  }
+
+  /** Calls fn with every slot in use; the table must not change meanwhile. */
+  forEach(fn: (slot: number) => void): void {
+    for (let s = 0; s < this.used; s++) if (this.keyCol[s] >= 0) fn(s);
+  }
+
+  /** Slots whose want is in `wants` (a scan: for rare events, a next hop going down). */
+  slotsWanting(wants: ReadonlySet<number>): number[] {
+    const out: number[] = [];
+    const col = this.wantCol;
+    for (let s = 0; s < this.used; s++) if (this.keyCol[s] >= 0 && wants.has(col[s])) out.push(s);
+    return out;
+  }
+
+  private grow(): void {
+    const cap = this.keyCol.length * 2;
+    const grown = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.keyCol = grown(this.keyCol, (n) => new Float64Array(n));
+    this.wantCol = grown(this.wantCol, (n) => new Int32Array(n));
+    this.genCol = grown(this.genCol, (n) => new Int32Array(n));
+    this.flagCol = grown(this.flagCol, (n) => new Uint8Array(n));
+    this.failCol = grown(this.failCol, (n) => new Uint8Array(n));
+    this.markCol = grown(this.markCol, (n) => new Uint8Array(n));
+  }
+}

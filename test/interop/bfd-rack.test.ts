@@ -1,0 +1,166 @@
+// BFD on the rack topology: a server (necod) with one uplink to each ToR, FRR (bgpd + bfdd) on
+// tor1 and BIRD (protocol bfd, meticulous keyed SHA1) on tor2, iBGP AS 64600, both reflecting
+// 10.80.0.0/16 so the kernel holds it as one ECMP route over both uplinks:
+//
+//   tor1 FRR (10.69.0.1/26) ── tor1/srv ── server necod (10.69.0.5/26, 10.69.1.5/26) ── tor2/srv ── BIRD tor2 (10.69.1.1/26)
+//
+// Sessions come Up against both; FRR changes its intervals through a poll sequence; a cut of
+// tor1 (nftables drop, link up) is detected by BFD, BGP is closed with Cease/BFD Down and held
+// Idle, the kernel route loses tor1, and all comes back when packets flow again; FRR's AdminDown
+// is no failure. BGP hold time is 30 s, so nothing here can be the hold timer's doing.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BirdPeer,
+  FrrPeer,
+  Lab,
+  NECOD_PROTOCOL,
+  NecodPeer,
+  cleanupStale,
+  kernelRoutes,
+  sleep,
+  waitFor,
+  waitForState,
+  type BfdSessionView,
+  type BfdSpec,
+} from './harness/index.js';
+
+const AS = 64600;
+const HOLD = 30;
+const SPINE = '10.254.0.1';
+const PREFIX = '10.80.0.0/16';
+const TOR1 = { tor: '10.69.0.1', server: '10.69.0.5', dev: 'tor1' } as const;
+const TOR2 = { tor: '10.69.1.1', server: '10.69.1.5', dev: 'tor2' } as const;
+const BFD: BfdSpec = { intervalMs: 50, multiplier: 3 };
+const AUTH = { type: 'meticulous-keyed-sha1' as const, keyId: 7, secret: 'rack-secret' };
+
+let lab: Lab;
+let server: string;
+let necod: NecodPeer;
+let frr: FrrPeer;
+let bird: BirdPeer;
+
+function torSpec(t: typeof TOR1 | typeof TOR2, bfd: BfdSpec) {
+  return {
+    asn: AS,
+    routerId: t.tor,
+    neighbors: [{ address: t.server, localAddress: t.tor, remoteAs: AS, holdTime: HOLD, routeReflectorClient: true, passive: true, bfd }],
+    routes: [{ prefix: PREFIX, nextHop: SPINE }],
+  };
+}
+
+async function session(tor: string): Promise<BfdSessionView> {
+  const s = (await necod.bfdSessions()).find((v) => v.remote === tor);
+  if (s === undefined) throw new Error(`necod has no BFD session to ${tor}`);
+  return s;
+}
+
+async function kernelHops(): Promise<string[]> {
+  const r = (await kernelRoutes(server)).find((k) => k.prefix === PREFIX && NECOD_PROTOCOL.includes(k.protocol));
+  return (r?.nextHops ?? []).map((h) => h.via).sort();
+}
+
+const waitForHops = (hops: string[], what: string) =>
+  waitFor(async () => JSON.stringify(await kernelHops()) === JSON.stringify(hops), { timeoutMs: 20_000, intervalMs: 20, what });
+
+beforeAll(async () => {
+  cleanupStale();
+  lab = Lab.create();
+  server = await lab.addNamespace('server');
+  const ns1 = await lab.addNamespace('tor1');
+  const ns2 = await lab.addNamespace('tor2');
+  await lab.link({ ns: server, iface: TOR1.dev, addrs: [`${TOR1.server}/26`] }, { ns: ns1, iface: 'srv', addrs: [`${TOR1.tor}/26`] });
+  await lab.link({ ns: server, iface: TOR2.dev, addrs: [`${TOR2.server}/26`] }, { ns: ns2, iface: 'srv', addrs: [`${TOR2.tor}/26`] });
+  frr = new FrrPeer(lab, ns1, torSpec(TOR1, BFD), { name: 'tor1' });
+  bird = new BirdPeer(lab, ns2, torSpec(TOR2, { ...BFD, auth: AUTH }), { name: 'tor2' });
+  necod = new NecodPeer(lab, server, {
+    asn: AS,
+    routerId: '10.0.0.15',
+    listen: false,
+    neighbors: [
+      { name: 'tor1', address: TOR1.tor, localAddress: TOR1.server, remoteAs: AS, holdTime: HOLD, extra: { bfd: true } },
+      {
+        name: 'tor2',
+        address: TOR2.tor,
+        localAddress: TOR2.server,
+        remoteAs: AS,
+        holdTime: HOLD,
+        extra: { bfd: { auth: { type: AUTH.type, 'key-id': AUTH.keyId, secret: AUTH.secret } } },
+      },
+    ],
+    extra: { bfd: { interval: BFD.intervalMs, multiplier: BFD.multiplier } },
+  });
+  await Promise.all([frr.start(), bird.start()]);
+  await necod.start();
+  await Promise.all([waitForState(necod, 'tor1'), waitForState(necod, 'tor2')]);
+});
+
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') console.error(lab.logs(80));
+});
+
+afterAll(async () => {
+  await lab?.destroy();
+});
+
+describe('BFD on both uplinks (FRR bfdd, BIRD)', () => {
+  it('comes Up against FRR and against BIRD with meticulous keyed SHA1, at 50 ms', async () => {
+    await waitFor(async () => (await necod.bfdSessions()).every((s) => s.state === 'Up' && s.txIntervalUs === 50_000), { timeoutMs: 20_000, what: 'both BFD sessions Up at 50 ms' });
+    expect(await session(TOR2.tor)).toMatchObject({ auth: 'meticulous-keyed-sha1', discards: 0, detectTimeUs: 150_000 });
+    await waitFor(async () => (await frr.bfdPeers()).get(TOR1.server)?.status === 'up', { timeoutMs: 10_000, what: 'FRR sees BFD up' });
+    await waitFor(async () => (await bird.bfdSessions()).get(TOR2.server) === 'Up', { timeoutMs: 10_000, what: 'BIRD sees BFD Up' });
+    expect((await necod.neighbor('tor1')).bfd).toBe('Up');
+    await waitForHops([TOR1.tor, TOR2.tor], 'ECMP over both ToRs');
+  });
+
+  it('follows a change of FRR’s intervals through its poll sequence', async () => {
+    await frr.setBfd(120, 3);
+    const s = await waitFor(
+      async () => {
+        const v = await session(TOR1.tor);
+        return v.remoteDesiredMinTxUs === 120_000 && v.txIntervalUs === 120_000 ? v : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 50, what: 'necod at FRR’s 120 ms' },
+    );
+    // Detection: FRR's multiplier × max(our min RX 50 ms, its desired TX 120 ms).
+    expect(s).toMatchObject({ state: 'Up', detectTimeUs: 360_000, downCount: 0 });
+    await frr.setBfd(BFD.intervalMs, BFD.multiplier);
+    await waitFor(async () => (await session(TOR1.tor)).txIntervalUs === 50_000, { timeoutMs: 10_000, intervalMs: 50, what: 'back to 50 ms' });
+    expect((await session(TOR1.tor)).downCount).toBe(0);
+  });
+
+  it('a cut of tor1 is detected, closes BGP with Cease/BFD Down, holds it Idle and drops the next hop', async () => {
+    const cut = await lab.drop(server, TOR1.dev, 'all');
+    const down = await waitFor(async () => {
+      const v = await session(TOR1.tor);
+      return v.state === 'Down' ? v : null;
+    }, { timeoutMs: 5_000, intervalMs: 10, what: 'BFD Down towards tor1' });
+    expect(down.localDiag).toBe(1);
+    await waitForHops([TOR2.tor], 'the kernel route without tor1');
+    expect(await necod.necodLastError('tor1')).toMatchObject({ direction: 'sent', code: 6, subcode: 10 });
+    expect(await necod.sessionState('tor1')).toBe('Idle');
+    // Held: connect-retry is 1 s, yet the session stays Idle while BFD is Down.
+    await sleep(2500);
+    expect(await necod.sessionState('tor1')).toBe('Idle');
+    expect(await necod.sessionState('tor2')).toBe('Established');
+    await cut.undrop();
+    await waitFor(async () => (await session(TOR1.tor)).state === 'Up', { timeoutMs: 20_000, what: 'BFD Up again' });
+    await waitForState(necod, 'tor1');
+    await waitForHops([TOR1.tor, TOR2.tor], 'ECMP back over both ToRs');
+  });
+
+  it('FRR’s AdminDown is no failure: BGP stays up and the kernel keeps both next hops', async () => {
+    const before = (await necod.neighbor('tor1')).counters.flaps;
+    await frr.setBfdShutdown(true);
+    const v = await waitFor(async () => {
+      const s = await session(TOR1.tor);
+      return s.state === 'Down' ? s : null;
+    }, { timeoutMs: 5_000, intervalMs: 20, what: 'BFD Down by AdminDown' });
+    expect(v).toMatchObject({ remoteState: 'AdminDown', localDiag: 3 });
+    await sleep(1000);
+    expect(await necod.sessionState('tor1')).toBe('Established');
+    expect((await necod.neighbor('tor1')).counters.flaps).toBe(before);
+    expect(await kernelHops()).toEqual([TOR1.tor, TOR2.tor]);
+    await frr.setBfdShutdown(false);
+    await waitFor(async () => (await session(TOR1.tor)).state === 'Up', { timeoutMs: 10_000, what: 'BFD Up after AdminDown' });
+  });
+});
