@@ -69,7 +69,8 @@ export function knownAttributeArbs(ctx: CodecContext): fc.Arbitrary<PathAttribut
   return [
     fc.constantFrom<0 | 1 | 2>(0, 1, 2).map((v) => makeAttribute('ORIGIN', v)),
     segmentsArb(asn, 0).map((v) => makeAttribute('AS_PATH', v)),
-    u32.map((v) => makeAttribute('NEXT_HOP', v)),
+    // RFC 4271 §6.3: a host address (not 0/8, 127/8 or 224/3), else the NEXT_HOP is invalid.
+    u32.filter((v) => v >>> 24 !== 0 && v >>> 24 !== 127 && v >>> 24 < 224).map((v) => makeAttribute('NEXT_HOP', v)),
     u32.map((v) => makeAttribute('MULTI_EXIT_DISC', v)),
     u32.map((v) => makeAttribute('LOCAL_PREF', v)),
     fc.constant(makeAttribute('ATOMIC_AGGREGATE', true)),
@@ -110,9 +111,14 @@ function withFlagVariants(a: fc.Arbitrary<PathAttribute>): fc.Arbitrary<PathAttr
   });
 }
 
+/** RFC 6793 §3: AS4_PATH and AS4_AGGREGATOR travel on 2-octet sessions only; a 4-octet one discards them. */
+export function sessionCarries(a: PathAttribute, ctx: CodecContext): boolean {
+  return !ctx.as4 || (a.name !== 'AS4_PATH' && a.name !== 'AS4_AGGREGATOR');
+}
+
 /** Any one attribute, known or unknown. */
 export function attributeArb(ctx: CodecContext): fc.Arbitrary<PathAttribute> {
-  return withFlagVariants(fc.oneof(...knownAttributeArbs(ctx), unknownAttributeArb));
+  return withFlagVariants(fc.oneof(...knownAttributeArbs(ctx), unknownAttributeArb)).filter((a) => sessionCarries(a, ctx));
 }
 
 /**
@@ -124,7 +130,7 @@ export function attributeSetArb(ctx: CodecContext): fc.Arbitrary<PathAttribute[]
   const unknown = fc.uniqueArray(withFlagVariants(unknownAttributeArb), { maxLength: 2, selector: (a) => a.code });
   return fc
     .tuple(fc.tuple(...known), unknown)
-    .map(([k, u]) => [...k.filter((a): a is PathAttribute => a !== null), ...u])
+    .map(([k, u]) => [...k.filter((a): a is PathAttribute => a !== null && sessionCarries(a, ctx)), ...u])
     .chain((list) => fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }));
 }
 

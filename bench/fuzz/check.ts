@@ -56,7 +56,12 @@ function shapeProblem(r: DecodeResult, bytes: Uint8Array): string | null {
       if (r.outcome === 'attribute-discard' && (r.discarded.length === 0 || r.issues.some((i) => i.action !== 'attribute-discard'))) {
         return 'attribute-discard without a discarded attribute, or with a stronger issue';
       }
-      for (const { notification: n } of r.issues) {
+      if (r.outcome === 'ok' && r.discarded.length > 0) return 'ok with discarded attributes';
+      for (const { notification: n, action } of r.issues) {
+        if (n === null) {
+          if (action !== 'attribute-discard') return `${action} issue without a notification`;
+          continue;
+        }
         if (n.code !== 3 || !isByte(n.subcode) || !(n.data instanceof Uint8Array)) return `issue with notification ${n.code}/${n.subcode}`;
       }
       return null;

@@ -10,13 +10,17 @@ import {
   type KeepaliveMessage,
   type NotificationMessage,
   type OpenMessage,
+  type OrfAction,
+  type OrfGroup,
+  type PrefixOrfEntry,
+  type RefreshOrf,
   type RouteRefreshMessage,
   type UpdateMessage,
 } from '../../src/bgp/wire/index.js';
 import { attributeSetArb, withMandatory } from './attribute-arbitraries.js';
 import { contextArb, ipv4ListArb, u16, u32, u8 } from './prefix-arbitraries.js';
 
-const KNOWN_CAPABILITY_CODES = new Set([1, 2, 5, 6, 64, 65, 69, 70, 71, 73, 128]);
+const KNOWN_CAPABILITY_CODES = new Set([1, 2, 3, 5, 6, 64, 65, 69, 70, 71, 73, 128]);
 const afiSafi = { afi: u16, safi: u8 };
 /** FQDN labels: each of hostname and domain must leave room for the other within 255 octets. */
 const fqdnText = fc
@@ -27,6 +31,9 @@ const fqdnText = fc
 export const capabilityArbs: fc.Arbitrary<Capability>[] = [
   fc.record(afiSafi).map((v): Capability => ({ name: 'MULTIPROTOCOL', code: 1, ...v })),
   fc.constant<Capability>({ name: 'ROUTE_REFRESH', code: 2 }),
+  fc
+    .array(fc.record({ ...afiSafi, orfs: fc.array(fc.record({ type: u8, mode: fc.constantFrom<AddPathMode>(1, 2, 3) }), { maxLength: 4 }) }), { maxLength: 4 })
+    .map((families): Capability => ({ name: 'OUTBOUND_ROUTE_FILTERING', code: 3, families })),
   fc
     .array(fc.record({ afi: u16, safi: u16, nextHopAfi: u16 }), { maxLength: 6 })
     .map((entries): Capability => ({ name: 'EXTENDED_NEXT_HOP', code: 5, entries })),
@@ -100,9 +107,51 @@ export const notificationArb: fc.Arbitrary<NotificationMessage> = fc
 
 export const keepaliveArb: fc.Arbitrary<KeepaliveMessage> = fc.constant({ type: 'KEEPALIVE' });
 
+/** An Address Prefix ORF entry (RFC 5292 §3) as the decoder returns it: unused address bytes zero. */
+function prefixOrfEntryArb(size: 4 | 16): fc.Arbitrary<PrefixOrfEntry> {
+  return fc
+    .record({
+      action: fc.constantFrom<OrfAction>('add', 'remove', 'remove-all'),
+      match: fc.constantFrom<'permit' | 'deny'>('permit', 'deny'),
+      sequence: u32,
+      length: fc.integer({ min: 0, max: size * 8 }),
+      exact: fc.boolean(),
+      bytes: fc.uint8Array({ minLength: size, maxLength: size }),
+      extra: fc.nat({ max: 8 }),
+    })
+    .map((v): PrefixOrfEntry => {
+      if (v.action === 'remove-all') return { action: v.action, match: v.match, sequence: 0, minLength: 0, maxLength: 0, prefix: new Uint8Array(size), length: 0 };
+      const prefix = new Uint8Array(size);
+      prefix.set(v.bytes.subarray(0, (v.length + 7) >> 3));
+      const minLength = v.exact ? 0 : Math.min(size * 8, v.length + v.extra);
+      const maxLength = v.exact ? 0 : size * 8;
+      return { action: v.action, match: v.match, sequence: v.sequence, minLength, maxLength, prefix, length: v.length };
+    });
+}
+
+const refreshOrfArb = (afi: number): fc.Arbitrary<RefreshOrf> =>
+  fc
+    .record({
+      whenToRefresh: fc.constantFrom(1, 2),
+      groups: fc.array(
+        fc.oneof(
+          fc.array(prefixOrfEntryArb(afi === 2 ? 16 : 4), { maxLength: 6 }).map((entries): OrfGroup => ({ type: 64, entries, raw: new Uint8Array(0), malformed: null })),
+          fc
+            .record({ type: u8.filter((t) => t !== 64 && t !== 128), raw: fc.uint8Array({ maxLength: 16 }) })
+            .map((g): OrfGroup => ({ type: g.type, entries: null, raw: g.raw, malformed: null })),
+        ),
+        { maxLength: 3 },
+      ),
+    })
+    .map((o): RefreshOrf => ({ ...o, malformed: null }));
+
 export const routeRefreshArb: fc.Arbitrary<RouteRefreshMessage> = fc
-  .record({ afi: u16, safi: u8, subtype: u8 })
-  .map((r) => ({ type: 'ROUTE-REFRESH', ...r }));
+  .record({ afi: fc.constantFrom(1, 2), safi: u8, orf: fc.boolean() })
+  .chain((r) =>
+    r.orf
+      ? refreshOrfArb(r.afi).map((orf): RouteRefreshMessage => ({ type: 'ROUTE-REFRESH', afi: r.afi, safi: r.safi, subtype: 0, orf }))
+      : fc.record({ afi: u16, safi: u8, subtype: u8 }).map((x): RouteRefreshMessage => ({ type: 'ROUTE-REFRESH', ...x, orf: null })),
+  );
 
 /** True when the message can be sent at all: within the size limits of the context. */
 export function encodable(message: BgpMessage, ctx: CodecContext): boolean {

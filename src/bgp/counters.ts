@@ -28,6 +28,7 @@ export interface PeerLastError {
 
 export type MessageCounts = Record<MessageTypeName, number>;
 
+
 export interface PeerCounters {
   messagesIn: MessageCounts;
   messagesOut: MessageCounts;

@@ -1,6 +1,6 @@
 // Plain data for the BGP finite state machine (RFC 4271 §8): its state, the events fed to it
 // and the actions it asks its shell to carry out.
-import type { AttributeIssue, KeepaliveMessage, NotificationMessage, NotificationSpec, OpenMessage, UpdateMessage } from './wire/index.js';
+import type { AttributeIssue, KeepaliveMessage, NotificationMessage, NotificationSpec, OpenMessage, RefreshOrf, UpdateMessage } from './wire/index.js';
 import type { NegotiatedSession, SessionSettings } from './negotiate.js';
 
 export type FsmStateName = 'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established';
@@ -97,7 +97,7 @@ export type FsmEvent =
   | { type: 'NotifMsg'; notification: NotificationSpec }
   | { type: 'KeepAliveMsg' }
   | { type: 'UpdateMsg'; message: UpdateMessage; outcome: UpdateOutcome; issues: AttributeIssue[] }
-  | { type: 'RouteRefreshMsg'; afi: number; safi: number; subtype: number }
+  | { type: 'RouteRefreshMsg'; afi: number; safi: number; subtype: number; orf: RefreshOrf | null }
   | { type: 'OpenCollisionDump' }
   /** RFC 9384: BFD saw the path to the peer fail. */
   | { type: 'BfdDown' }
@@ -115,7 +115,7 @@ export type FsmAction =
   | { type: 'start-timer'; timer: TimerName; ms: number }
   | { type: 'stop-timer'; timer: TimerName }
   | { type: 'deliver-update'; message: UpdateMessage; outcome: UpdateOutcome; issues: AttributeIssue[] }
-  | { type: 'deliver-route-refresh'; afi: number; safi: number; subtype: number }
+  | { type: 'deliver-route-refresh'; afi: number; safi: number; subtype: number; orf: RefreshOrf | null }
   | { type: 'established'; negotiated: NegotiatedSession }
   | { type: 'session-down'; reason: string; error: FsmError | null }
   | { type: 'last-error'; error: FsmError }

@@ -560,7 +560,7 @@ function established(run: Run, event: FsmEvent): void {
     case 'RouteRefreshMsg':
       // RFC 4271 §4.4 names KEEPALIVE and UPDATE; any message shows the peer is alive.
       run.restartHold();
-      run.actions.push({ type: 'deliver-route-refresh', afi: event.afi, safi: event.safi, subtype: event.subtype });
+      run.actions.push({ type: 'deliver-route-refresh', afi: event.afi, safi: event.safi, subtype: event.subtype, orf: event.orf });
       return;
     case 'UpdateMsgErr':
     case 'RouteRefreshMsgErr': {

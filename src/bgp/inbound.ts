@@ -1,8 +1,19 @@
 // What a received message means to the FSM: decode results in, FSM events out. Pure.
-import type { DecodeResult } from './wire/index.js';
+import { OrfType, type DecodeResult, type RefreshOrf } from './wire/index.js';
 import type { FsmEvent } from './fsm-types.js';
 
 export type ReceivedResult = Exclude<DecodeResult, { outcome: 'incomplete' }>;
+
+/**
+ * The ORF of a refresh as far as the session agreed to it: RFC 5291 §5 has entries of a type
+ * not negotiated ignored. necod negotiates the Address Prefix ORF (RFC 5292) only; null when
+ * nothing is left, so the message is a plain refresh.
+ */
+export function negotiatedOrf(orf: RefreshOrf | null, prefixOrf: boolean): RefreshOrf | null {
+  if (!orf || !prefixOrf) return null;
+  const groups = orf.groups.filter((g) => g.type === OrfType.ADDRESS_PREFIX);
+  return groups.length ? { ...orf, groups } : null;
+}
 
 /** The FSM event for a decoded message (RFC 4271 §8.1.4, §8.1.5). */
 export function inboundEvent(r: ReceivedResult): FsmEvent {
@@ -30,6 +41,6 @@ export function inboundEvent(r: ReceivedResult): FsmEvent {
     case 'NOTIFICATION':
       return { type: 'NotifMsg', notification: m };
     case 'ROUTE-REFRESH':
-      return { type: 'RouteRefreshMsg', afi: m.afi, safi: m.safi, subtype: m.subtype };
+      return { type: 'RouteRefreshMsg', afi: m.afi, safi: m.safi, subtype: m.subtype, orf: m.orf };
   }
 }

@@ -5,6 +5,7 @@ import {
   CapabilityCode,
   ErrorCode,
   OpenSubcode,
+  OrfType,
   Safi,
   afiOf,
   encodeCapability,
@@ -43,6 +44,8 @@ export interface CapabilitySettings {
   addPath: Partial<Record<Family, AddPathSetting>>;
   extendedMessage: boolean;
   fqdn: { hostname: string; domain: string } | null;
+  /** Say that necod takes Address Prefix ORF (RFC 5292) for each family and filters what it sends. */
+  prefixOrf: boolean;
 }
 
 /** One neighbor's settings as far as the OPEN exchange is concerned. */
@@ -73,6 +76,7 @@ export const DEFAULT_CAPABILITIES: CapabilitySettings = Object.freeze({
   addPath: Object.freeze({}),
   extendedMessage: false,
   fqdn: null,
+  prefixOrf: false,
 });
 
 /** As FRR: a hostname longer than this is cut. */
@@ -96,6 +100,11 @@ export function buildOpen(s: SessionSettings): Omit<OpenMessage, 'capabilityGrou
   if (c.routeRefresh || c.enhancedRouteRefresh) caps.push({ name: 'ROUTE_REFRESH', code: 2 });
   if (c.enhancedRouteRefresh) caps.push({ name: 'ENHANCED_ROUTE_REFRESH', code: 70 });
   if (c.extendedMessage) caps.push({ name: 'EXTENDED_MESSAGE', code: 6 });
+  if (c.prefixOrf) {
+    // RFC 5291 §3: receive (1) only; necod never asks a neighbor to filter for it.
+    const families = s.families.map((f) => ({ afi: afiOf(f), safi: Safi.UNICAST, orfs: [{ type: OrfType.ADDRESS_PREFIX, mode: 1 as const }] }));
+    caps.push({ name: 'OUTBOUND_ROUTE_FILTERING', code: 3, families });
+  }
   if (c.gracefulRestart) {
     const gr = c.gracefulRestart;
     caps.push({
@@ -212,6 +221,8 @@ export interface NegotiatedSession {
   as4: boolean;
   routeRefresh: boolean;
   enhancedRouteRefresh: boolean;
+  /** Families whose Address Prefix ORF the peer may send and necod applies (RFC 5291 §3). */
+  prefixOrf: Family[];
   /** Set when both sides sent the capability. */
   gracefulRestart: PeerGracefulRestart | null;
   addPath: { receive: Record<Family, boolean>; send: Record<Family, boolean> };
@@ -259,6 +270,20 @@ function addPathModes(open: Pick<OpenMessage, 'capabilities'>): Partial<Record<F
   return out;
 }
 
+/** Families for which an OPEN says it can receive or send the Address Prefix ORF. */
+function orfFamilies(open: Pick<OpenMessage, 'capabilities'>, role: 'receive' | 'send'): Family[] {
+  const out: Family[] = [];
+  for (const c of open.capabilities) {
+    if (c.name !== 'OUTBOUND_ROUTE_FILTERING') continue;
+    for (const x of c.families) {
+      const f = familyOf(x.afi, x.safi);
+      const o = x.orfs.find((y) => y.type === OrfType.ADDRESS_PREFIX);
+      if (f && o && (role === 'receive' ? canReceive(o.mode) : canSend(o.mode))) out.push(f);
+    }
+  }
+  return out;
+}
+
 const canReceive = (m: AddPathMode | undefined) => m === 1 || m === 3;
 const canSend = (m: AddPathMode | undefined) => m === 2 || m === 3;
 
@@ -299,6 +324,7 @@ export function negotiate(s: SessionSettings, ours: Pick<OpenMessage, 'capabilit
     }
     gracefulRestart = { restartTime: gr.restartTime, restarting: gr.restarting, notification: gr.notification, forwarding };
   }
+  const prefixOrf = routeRefresh ? orfFamilies(ours, 'receive').filter((f) => families.includes(f) && orfFamilies(theirs, 'send').includes(f)) : [];
   const fqdn = theirs.capabilities.find((c) => c.name === 'FQDN');
   const timers = negotiateTimers(ours.holdTime, theirs.holdTime, s.keepaliveTime);
   return {
@@ -310,6 +336,7 @@ export function negotiate(s: SessionSettings, ours: Pick<OpenMessage, 'capabilit
     as4,
     routeRefresh,
     enhancedRouteRefresh,
+    prefixOrf,
     gracefulRestart,
     addPath: { receive, send },
     extendedMessage,

@@ -1,6 +1,6 @@
 // The public shape of a Peer: its options, events and status, as plain data.
 import type { Logger } from 'pino';
-import type { AttributeIssue, Family, UpdateMessage } from './wire/index.js';
+import type { AttributeIssue, Family, RefreshOrf, UpdateMessage } from './wire/index.js';
 import type { FsmConfig, FsmStateName, UpdateOutcome } from './fsm-types.js';
 import type { NegotiatedSession, SessionSettings } from './negotiate.js';
 import type { PeerCounters, PeerLastError } from './counters.js';
@@ -31,11 +31,6 @@ export interface PeerOptions {
   /** FSM timing in ms; defaults in DEFAULT_FSM_TIMING. */
   timing?: Partial<Omit<FsmConfig, 'session' | 'passive' | 'maxPrefixRestartMs'>>;
   maxPrefixes?: MaxPrefixSettings | null;
-  /**
-   * The prefixes of a family the neighbor holds in the RIB, checked against the maximum after
-   * each UPDATE. Default: announced minus withdrawn, counted from this session's UPDATEs.
-   */
-  currentPrefixCount?: (family: Family) => number;
   /** Bytes that may wait for a slow neighbor before it is reset with Cease/Out of Resources (32 MiB). */
   maxQueuedBytes?: number;
   /** How long a closing connection may take to flush its NOTIFICATION (1000 ms). */
@@ -58,12 +53,36 @@ export interface PeerStateChange {
   reason: string;
 }
 
+/** One UPDATE of an Established session, as the session hands it to its sink. */
+export interface ReceivedUpdate {
+  message: UpdateMessage;
+  outcome: UpdateOutcome;
+  issues: AttributeIssue[];
+  /** The neighbor's prefix limit per family (RFC 4486), or null. */
+  maxPrefixes: number | null;
+}
+
+/** What the sink did: took the UPDATE, or refused it whole because a family would pass the limit. */
+export type UpdateVerdict = { accepted: true } | { accepted: false; family: Family; count: number; limit: number };
+
+/**
+ * Where a session's UPDATEs go: the routing side (src/routing/peer-routes.ts) applies import
+ * policy, counts what the neighbor would then hold and judges the limit before it changes
+ * anything; the session acts on the verdict it returns and never reads the RIB itself.
+ */
+export interface UpdateSink {
+  receive(update: ReceivedUpdate): UpdateVerdict;
+}
+
 export interface PeerEvents {
   established: [negotiated: NegotiatedSession];
   /** Every UPDATE of an Established session, RFC 7606 softened ones included. */
   update: [message: UpdateMessage, outcome: UpdateOutcome, issues: AttributeIssue[]];
-  /** A ROUTE-REFRESH for a negotiated family: subtype 0 asks for Adj-RIB-Out, 1/2 are BoRR/EoRR (RFC 7313). */
-  routeRefresh: [afi: number, safi: number, subtype: number];
+  /**
+   * A ROUTE-REFRESH for a negotiated family: subtype 0 asks for Adj-RIB-Out, 1/2 are BoRR/EoRR
+   * (RFC 7313). `orf` holds only the ORF types negotiated for the family (RFC 5291 §5), or null.
+   */
+  routeRefresh: [afi: number, safi: number, subtype: number, orf: RefreshOrf | null];
   down: [down: PeerDown];
   stateChange: [change: PeerStateChange];
 }

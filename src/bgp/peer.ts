@@ -39,9 +39,9 @@ import {
 import type { Frame } from './framer.js';
 import { resolveCollision } from './collision.js';
 import { Connection, endGracefully, type ConnectionHooks } from './connection.js';
-import { inboundEvent } from './inbound.js';
+import { inboundEvent, negotiatedOrf } from './inbound.js';
 import { messageTypeOf, newCounters, tallyUpdate, toLastError, type PeerCounters } from './counters.js';
-import type { PeerEvents, PeerLastError, PeerOptions, PeerStatus } from './peer-types.js';
+import type { PeerEvents, PeerLastError, PeerOptions, PeerStatus, UpdateSink, UpdateVerdict } from './peer-types.js';
 
 export type * from './peer-types.js';
 
@@ -50,6 +50,7 @@ const DEFAULT_CLOSE_GRACE_MS = 1000;
 /** Enough of an offending message to see what went wrong without flooding the log. */
 const MAX_LOGGED_BYTES = 4096;
 const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
+const ACCEPTED: UpdateVerdict = { accepted: true };
 
 export class Peer extends EventEmitter<PeerEvents> {
   readonly name: string;
@@ -73,6 +74,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private readonly prefixCount: Record<Family, number> = { ipv4: 0, ipv6: 0 };
   /** Bumped whenever a session starts or ends, so long sends notice theirs is gone. */
   private session = 0;
+  private sink: UpdateSink | null = null;
 
   constructor(options: PeerOptions) {
     super();
@@ -297,7 +299,7 @@ export class Peer extends EventEmitter<PeerEvents> {
         this.deliverUpdate(conn, a);
         return;
       case 'deliver-route-refresh':
-        this.deliverRefresh(conn, a.afi, a.safi, a.subtype);
+        this.deliverRefresh(conn, a);
         return;
       case 'established':
         this.onEstablished(conn, a.negotiated);
@@ -445,28 +447,40 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.dispatch(conn, { type: 'BGPOpen', open });
   }
 
+  /** The routing side that takes this session's UPDATEs (PeerRoutes); one per Peer. */
+  setUpdateSink(sink: UpdateSink | null): void {
+    this.sink = sink;
+  }
+
   private deliverUpdate(conn: Connection, a: Extract<FsmAction, { type: 'deliver-update' }>): void {
     const tally = tallyUpdate(a.message, a.outcome);
     const c = this.counters;
     c.updatesIn++;
     c.prefixesReceived += tally.announced.ipv4 + tally.announced.ipv6;
     c.prefixesWithdrawn += tally.withdrawn.ipv4 + tally.withdrawn.ipv6;
-    for (const f of FAMILIES) this.prefixCount[f] = Math.max(0, this.prefixCount[f] + tally.announced[f] - tally.withdrawn[f]);
-    this.tell('update', a.message, a.outcome, a.issues);
-    const max = this.options.maxPrefixes;
-    if (!max) return;
-    for (const f of FAMILIES) {
-      if (tally.announced[f] === 0) continue;
-      const count = this.options.currentPrefixCount ? this.options.currentPrefixCount(f) : this.prefixCount[f];
-      if (count > max.limit) {
-        this.log.warn({ family: f, count, limit: max.limit }, `maximum prefixes exceeded for ${f}`);
-        this.dispatch(conn, { type: 'MaxPrefixExceeded', afi: afiOf(f), safi: Safi.UNICAST, limit: max.limit });
-        return;
-      }
+    const limit = this.options.maxPrefixes?.limit ?? null;
+    const verdict = this.sink ? this.sink.receive({ message: a.message, outcome: a.outcome, issues: a.issues, maxPrefixes: limit }) : this.countAlone(tally, limit);
+    if (!verdict.accepted) {
+      // RFC 4486 §4: Cease/Maximum Number of Prefixes Reached; the sink changed nothing.
+      this.log.warn({ family: verdict.family, count: verdict.count, limit: verdict.limit }, `maximum prefixes exceeded for ${verdict.family}`);
+      this.dispatch(conn, { type: 'MaxPrefixExceeded', afi: afiOf(verdict.family), safi: Safi.UNICAST, limit: verdict.limit });
+      return;
     }
+    this.tell('update', a.message, a.outcome, a.issues);
   }
 
-  private deliverRefresh(conn: Connection, afi: number, safi: number, subtype: number): void {
+  /** Without a sink (a session on its own): announced minus withdrawn in this session. */
+  private countAlone(tally: ReturnType<typeof tallyUpdate>, limit: number | null): UpdateVerdict {
+    for (const f of FAMILIES) this.prefixCount[f] = Math.max(0, this.prefixCount[f] + tally.announced[f] - tally.withdrawn[f]);
+    if (limit === null) return ACCEPTED;
+    for (const f of FAMILIES) {
+      if (tally.announced[f] > 0 && this.prefixCount[f] > limit) return { accepted: false, family: f, count: this.prefixCount[f], limit };
+    }
+    return ACCEPTED;
+  }
+
+  private deliverRefresh(conn: Connection, a: Extract<FsmAction, { type: 'deliver-route-refresh' }>): void {
+    const { afi, safi, subtype } = a;
     const n = conn.fsm.negotiated;
     const family = familyOf(afi, safi);
     // RFC 2918 §4, RFC 7313 §5: refreshes for families not negotiated and unknown subtypes are ignored.
@@ -474,7 +488,12 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.log.info({ afi, safi, subtype }, 'ignored a ROUTE-REFRESH that was not negotiated');
       return;
     }
-    this.tell('routeRefresh', afi, safi, subtype);
+    const orf = negotiatedOrf(a.orf, n.prefixOrf.includes(family));
+    if (a.orf && orf?.groups.length !== a.orf.groups.length) {
+      this.log.info({ afi, safi, types: a.orf.groups.map((g) => g.type) }, 'ignored ORF types that were not negotiated (RFC 5291 §5)');
+    }
+    if (a.orf?.malformed) this.log.warn({ afi, safi, reason: a.orf.malformed }, 'malformed ORF in a ROUTE-REFRESH');
+    this.tell('routeRefresh', afi, safi, subtype, orf);
   }
 
   private onEstablished(conn: Connection, negotiated: NegotiatedSession): void {

@@ -55,6 +55,7 @@ export const CAPABILITY_KEYS = [
   'graceful-restart',
   'add-path',
   'extended-message',
+  'prefix-orf',
 ] as const;
 
 export const MAX_PREFIXES_KEYS = ['limit', 'restart-time'] as const;
@@ -197,6 +198,7 @@ function readCapabilities(
       gracefulRestart: true,
       addPath: 'none',
       extendedMessage: false,
+      prefixOrf: false,
     };
   }
   const fourOctetAs = block.optional('four-octet-as', boolean, true);
@@ -206,6 +208,7 @@ function readCapabilities(
   const gracefulRestart = block.optional('graceful-restart', boolean, true);
   const addPath = block.optional('add-path', oneOf(ADD_PATH_MODES), 'none');
   const extendedMessage = block.optional('extended-message', boolean, false);
+  const prefixOrf = block.optional('prefix-orf', boolean, false);
   if (routeRefresh === false && enhancedRouteRefresh === true) {
     block.reject('enhanced-route-refresh', 'enhanced-route-refresh needs route-refresh: true (RFC 7313)');
   }
@@ -218,11 +221,14 @@ function readCapabilities(
     enhancedRouteRefresh === undefined ||
     gracefulRestart === undefined ||
     addPath === undefined ||
-    extendedMessage === undefined
+    extendedMessage === undefined ||
+    prefixOrf === undefined
   ) {
     return undefined;
   }
-  return { fourOctetAs, routeRefresh, enhancedRouteRefresh, gracefulRestart, addPath, extendedMessage };
+  if (prefixOrf && routeRefresh === false) block.reject('prefix-orf', 'prefix-orf needs route-refresh: true (ORF travels in ROUTE-REFRESH, RFC 5291 §4)');
+  if (!block.valid('prefix-orf')) return undefined;
+  return { fourOctetAs, routeRefresh, enhancedRouteRefresh, gracefulRestart, addPath, extendedMessage, prefixOrf };
 }
 
 function checkSameFamily(entry: MappingReader, address: IpText, localAddress: IpText): void {

@@ -149,6 +149,8 @@ export interface CapabilitiesConfig {
   gracefulRestart: boolean;
   addPath: AddPathMode;
   extendedMessage: boolean;
+  /** Take Address Prefix ORF (RFC 5292) from the neighbor and filter what necod sends by it. */
+  prefixOrf: boolean;
 }
 
 /** RFC 8092 large community: global administrator, local data 1, local data 2 (each 32 bits). */

@@ -61,8 +61,10 @@ export class AdjRibOut {
     const sent = this.table.get(key);
     // Sets interned but never sent are swept at the next flush.
     if (current === -2 && sent === target) return;
-    if (sent === target) this.pending.delete(key);
-    else this.pending.set(key, target);
+    // -2 tells "not pending" apart from a pending withdrawal (-1).
+    if (sent === target) {
+      if (this.pending.delete(key, -2) !== -2) this.keys.v6.release(key);
+    } else if (this.pending.set(key, target, -2) === -2) this.keys.v6.retain(key);
   }
 
   /** Turns pending changes into UPDATE messages and records them as sent. */
@@ -70,6 +72,8 @@ export class AdjRibOut {
     if (this.pending.size === 0) return [];
     const withdraw: Record<'ipv4' | 'ipv6', number[]> = { ipv4: [], ipv6: [] };
     const announce = new Map<number, number[]>();
+    /** Keys the table let go; released once the withdrawals are encoded. */
+    const held: number[] = [];
     this.pending.forEach((key, target) => {
       const old = this.table.get(key);
       if (target === WITHDRAW) {
@@ -77,10 +81,12 @@ export class AdjRibOut {
           withdraw[familyOfKey(key)].push(key);
           this.table.delete(key);
           this.deref(old);
+          held.push(key);
         }
         return;
       }
       if (old === target) return;
+      if (old < 0) this.keys.v6.retain(key);
       this.table.set(key, target);
       (this.sets[target] as OutSet).refs++;
       if (old >= 0) this.deref(old);
@@ -88,6 +94,7 @@ export class AdjRibOut {
       if (list) list.push(key);
       else announce.set(target, [key]);
     });
+    this.pending.forEach((key) => this.keys.v6.release(key));
     this.pending.clear();
     const out: Uint8Array[] = [];
     for (const family of ['ipv4', 'ipv6'] as const) {
@@ -97,6 +104,7 @@ export class AdjRibOut {
       const set = this.sets[id] as OutSet;
       out.push(...packAnnouncements(set.attributes, this.keys.toList(keys.sort((a, b) => a - b), set.family), ctx));
     }
+    for (const key of held) this.keys.v6.release(key);
     this.sweep();
     return out;
   }
@@ -143,6 +151,8 @@ export class AdjRibOut {
 
   /** Forgets everything (the session went down; the next one starts from scratch). */
   reset(): void {
+    this.table.forEach((key) => this.keys.v6.release(key));
+    this.pending.forEach((key) => this.keys.v6.release(key));
     this.table.clear();
     this.pending.clear();
     this.sets.length = 0;

@@ -8,6 +8,7 @@ import { exportAllowed, exportAttributes, type ExportTarget } from './export.js'
 import type { Rib } from './rib.js';
 import { familyOfKey } from './route-key.js';
 import type { PrefixView } from './policy.js';
+import { orfPermits, type OrfFilter } from './orf-filter.js';
 
 export interface ExportSession {
   target: ExportTarget;
@@ -26,6 +27,8 @@ interface SessionState {
   closed: boolean;
   /** (source, attribute set, family) → outgoing set id, valid until the next flush. */
   cache: Map<number, number>;
+  /** Address Prefix ORF the neighbor installed, per family (RFC 5291); absent: no filter. */
+  orf: Partial<Record<Family, OrfFilter>>;
 }
 
 export interface ExporterOptions {
@@ -54,7 +57,7 @@ export class Exporter {
   /** Starts export to a newly established session: the whole table, then End-of-RIB. */
   async attach(session: ExportSession): Promise<void> {
     this.detach(session.target.name);
-    const state: SessionState = { session, adjOut: new AdjRibOut(this.rib.keys), initialDone: false, flushing: false, closed: false, cache: new Map() };
+    const state: SessionState = { session, adjOut: new AdjRibOut(this.rib.keys), initialDone: false, flushing: false, closed: false, cache: new Map(), orf: {} };
     this.sessions.set(session.target.name, state);
     const keys: number[] = [];
     this.rib.forEachRoute((key) => keys.push(key));
@@ -93,6 +96,21 @@ export class Exporter {
     s.cache.clear();
     this.rib.forEachRoute((key) => this.evaluate(s, key));
     this.schedule();
+  }
+
+  /**
+   * Installs the neighbor's ORF for a family (an empty filter removes it), re-evaluates that
+   * family and sends what changed, so a refresh answer that follows reflects the filter.
+   */
+  async setOrf(name: string, family: Family, filter: OrfFilter): Promise<void> {
+    const s = this.sessions.get(name);
+    if (!s) return;
+    if (filter.length) s.orf[family] = filter;
+    else delete s.orf[family];
+    this.rib.forEachRoute((key) => {
+      if (familyOfKey(key) === family) this.evaluate(s, key);
+    });
+    await this.flushSession(s);
   }
 
   /** ROUTE-REFRESH answer: the Adj-RIB-Out for a family, as UPDATEs (RFC 2918 §4). */
@@ -145,7 +163,7 @@ export class Exporter {
     if (!perPrefix) {
       const hit = s.cache.get(cacheKey);
       if (hit !== undefined) {
-        s.adjOut.update(key, hit < 0 ? null : hit);
+        this.place(s, key, family, hit);
         return;
       }
     }
@@ -156,6 +174,13 @@ export class Exporter {
       if (route) outId = s.adjOut.intern(route, family);
     }
     if (!perPrefix) s.cache.set(cacheKey, outId);
+    this.place(s, key, family, outId);
+  }
+
+  /** Records the route for key unless the neighbor's ORF keeps it out. */
+  private place(s: SessionState, key: number, family: Family, outId: number): void {
+    const orf = s.orf[family];
+    if (outId >= 0 && orf && !orfPermits(orf, this.prefixView(key))) outId = -1;
     s.adjOut.update(key, outId < 0 ? null : outId);
   }
 

@@ -102,6 +102,7 @@ export class Rib {
     this.attrs.ref(attrId);
     if (old >= 0) this.attrs.unref(old & ATTR_MASK);
     if (old === -1) {
+      this.keys.v6.retain(key);
       (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]++;
       if (this.active.indexOf(sourceIndex) < 0) this.active.push(sourceIndex);
     }
@@ -129,6 +130,7 @@ export class Rib {
     (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]--;
     this.attrs.unref(old & ATTR_MASK);
     this.recompute(key);
+    this.keys.v6.release(key);
   }
 
   withdrawAll(sourceIndex: number): void {
@@ -274,6 +276,11 @@ export class Rib {
       const status = at === 0 ? 'best' : at > 0 ? 'multipath' : (sel.lost.get(i) as LossReason);
       return { source: c.source, attrs: c.attrs, stale: stale[i], status };
     });
+  }
+
+  /** Whether a source's Adj-RIB-In has key. */
+  holds(sourceIndex: number, key: number): boolean {
+    return (this.adjIn[sourceIndex]?.get(key) ?? -1) >= 0;
   }
 
   /** Adj-RIB-In lookup: the attribute set a source holds for key, or null. */

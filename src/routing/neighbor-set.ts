@@ -45,13 +45,9 @@ export class NeighborSet {
 
   /** Creates a neighbor's session (not yet started). */
   private add(n: NeighborConfig): Peer {
-    let sourceIndex = -1;
-    const peer = new Peer({
-      ...peerOptions(this.config, n, { ...this.env, logger: this.logger }),
-      // The RIB holds the true count after import policy and withdrawals (RFC 4486 §4).
-      currentPrefixCount: (family) => this.engine.rib.adjRibInCount(sourceIndex, family),
-    });
-    sourceIndex = this.engine.addNeighbor(n, peer).index;
+    // PeerRoutes becomes the session's UPDATE sink and judges max-prefix (RFC 4486 §4).
+    const peer = new Peer(peerOptions(this.config, n, { ...this.env, logger: this.logger }));
+    this.engine.addNeighbor(n, peer);
     this.peers.set(n.name, peer);
     this.configs.set(n.name, n);
     this.speaker?.addPeer(peer);

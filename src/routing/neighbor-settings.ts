@@ -34,6 +34,7 @@ export function sessionSettings(config: NecodConfig, n: NeighborConfig, env: Pic
         : null,
       addPath,
       extendedMessage: caps.extendedMessage,
+      prefixOrf: caps.prefixOrf,
       fqdn: { hostname: hostname().split('.')[0], domain: '' },
     },
   };

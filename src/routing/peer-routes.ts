@@ -2,12 +2,13 @@
 // Adj-RIB-In, the Loc-RIB goes out through the exporter while the session is up, and
 // graceful restart keeps or sweeps its routes. The only place sessions and RIB meet.
 import type { Logger } from 'pino';
-import type { Peer } from '../bgp/peer.js';
+import type { Peer, ReceivedUpdate, UpdateSink, UpdateVerdict } from '../bgp/peer.js';
 import type { NegotiatedSession } from '../bgp/negotiate.js';
-import { endOfRibFamily, familyOf, type Family } from '../bgp/wire/index.js';
+import { WhenToRefresh, endOfRibFamily, familyOf, type Family, type RefreshOrf } from '../bgp/wire/index.js';
 import type { ExportTarget } from '../rib/export.js';
 import type { Exporter, ExportSession } from '../rib/exporter.js';
 import { importUpdate, type ImportContext } from '../rib/import.js';
+import { applyOrfEntries, type OrfFilter } from '../rib/orf-filter.js';
 import type { Rib } from '../rib/rib.js';
 import type { RouteSource } from '../rib/route-source.js';
 import { restartWaitMs, retainRoutesOnDown } from './graceful-restart.js';
@@ -45,7 +46,9 @@ export interface PeerRouteState {
 /** Without End-of-RIB, this long without an UPDATE counts as the initial table being complete. */
 const QUIET_MS = 1000;
 
-export class PeerRoutes {
+const ACCEPTED: UpdateVerdict = { accepted: true };
+
+export class PeerRoutes implements UpdateSink {
   private lastActivity = 0;
   private importCtx: ImportContext | null = null;
   /**
@@ -57,6 +60,8 @@ export class PeerRoutes {
   private staleTimer: NodeJS.Timeout | null = null;
   private staleUntil: number | null = null;
   private readonly rejected: Record<string, number> = {};
+  /** The neighbor's Address Prefix ORF per family, in this session (RFC 5291). */
+  private orf: Partial<Record<Family, OrfFilter>> = {};
   /** What the exporter sends this session by; its target is replaced when policy is reloaded. */
   private exportSession: ExportSession | null = null;
   private readonly log: Logger;
@@ -64,8 +69,8 @@ export class PeerRoutes {
   constructor(private readonly o: PeerRoutesOptions) {
     this.log = o.logger.child({ neighbor: o.source.name });
     o.peer.on('established', (n) => this.onEstablished(n));
-    o.peer.on('update', (msg, outcome) => this.onUpdate(msg, outcome));
-    o.peer.on('routeRefresh', (afi, safi, subtype) => void this.onRouteRefresh(afi, safi, subtype));
+    o.peer.setUpdateSink(this);
+    o.peer.on('routeRefresh', (afi, safi, subtype, orf) => void this.onRouteRefresh(afi, safi, subtype, orf));
     o.peer.on('down', (d) => this.onDown(d));
   }
 
@@ -93,6 +98,7 @@ export class PeerRoutes {
     this.session = n;
     this.lastActivity = Date.now();
     this.eor.clear();
+    this.orf = {};
     // RFC 4724 §4.2: a neighbor that comes back without graceful restart, or without the
     // forwarding bit for a family, loses its stale routes at once.
     if (this.o.rib.staleCount(this.o.source.index) > 0) {
@@ -149,29 +155,76 @@ export class PeerRoutes {
     for (const f of n.families) await this.o.peer.sendRefreshAnswer(f, this.o.exporter.refreshMessages(this.o.source.name, f));
   }
 
-  private onUpdate(msg: Parameters<typeof importUpdate>[0], outcome: Parameters<typeof importUpdate>[1]): void {
+  /**
+   * One UPDATE from the session: imported, counted against the limit, and only then applied.
+   * A refused UPDATE leaves the RIB as it was; the session then closes (RFC 4486).
+   */
+  receive({ message: msg, outcome, maxPrefixes }: ReceivedUpdate): UpdateVerdict {
     const ctx = this.importCtx;
-    if (!ctx) return;
+    if (!ctx) return ACCEPTED;
     this.lastActivity = Date.now();
     const eor = endOfRibFamily(msg);
     if (eor) {
       this.eor.add(eor);
       this.sweep(eor, 'End-of-RIB');
       this.o.onRibChanged();
-      return;
+      return ACCEPTED;
     }
     const r = importUpdate(msg, outcome, ctx);
+    if (maxPrefixes !== null) {
+      const over = this.overLimit(r, maxPrefixes);
+      if (over) return over;
+    }
     const src = this.o.source.index;
     for (const w of r.withdrawals) this.o.rib.withdraw(src, w);
     for (const a of r.announcements) this.o.rib.announce(src, a.list, this.o.rib.attrs.intern(a.attrs));
     if (r.rejected) this.rejected[r.rejected] = (this.rejected[r.rejected] ?? 0) + 1;
     if (r.policyRejected) this.rejected.policy = (this.rejected.policy ?? 0) + r.policyRejected;
     this.o.onRibChanged();
+    return ACCEPTED;
   }
 
-  private async onRouteRefresh(afi: number, safi: number, subtype: number): Promise<void> {
+  /**
+   * RFC 4486 §4 counts what the neighbor holds after import policy: the Adj-RIB-In now, plus
+   * what the UPDATE adds, minus what it withdraws. Checked for the families it announces.
+   */
+  private overLimit(r: ReturnType<typeof importUpdate>, limit: number): UpdateVerdict | null {
+    const rib = this.o.rib;
+    const src = this.o.source.index;
+    const delta = { ipv4: 0, ipv6: 0 };
+    const announced = { ipv4: false, ipv6: false };
+    for (const a of r.announcements) {
+      const f: Family = a.list.afi === 1 ? 'ipv4' : 'ipv6';
+      announced[f] = true;
+      for (let i = 0; i < a.list.count; i++) if (!rib.holds(src, rib.keys.keyAt(a.list, i))) delta[f]++;
+    }
+    for (const w of r.withdrawals) {
+      const f: Family = w.afi === 1 ? 'ipv4' : 'ipv6';
+      for (let i = 0; i < w.count; i++) {
+        const key = w.afi === 1 ? w.keys[i] : rib.keys.v6.findKey(w, i);
+        if (key >= 0 && rib.holds(src, key)) delta[f]--;
+      }
+    }
+    for (const f of ['ipv4', 'ipv6'] as const) {
+      const count = rib.adjRibInCount(src, f) + delta[f];
+      if (announced[f] && count > limit) return { accepted: false, family: f, count, limit };
+    }
+    return null;
+  }
+
+  private async onRouteRefresh(afi: number, safi: number, subtype: number, orf: RefreshOrf | null): Promise<void> {
     const family = familyOf(afi, safi);
     if (!family) return;
+    if (orf) {
+      // RFC 5291 §4: the entries change the filter now; DEFER holds the re-send back until
+      // a later refresh of the family asks for it.
+      let filter = this.orf[family] ?? [];
+      for (const g of orf.groups) filter = applyOrfEntries(filter, g.entries ?? [], g.malformed !== null || orf.malformed !== null);
+      this.orf[family] = filter;
+      this.log.info({ family, rules: filter.length, when: orf.whenToRefresh }, 'prefix ORF from the neighbor');
+      if (orf.whenToRefresh === WhenToRefresh.DEFER) return;
+    }
+    if (subtype === 0 && this.orf[family] !== undefined) await this.o.exporter.setOrf(this.o.source.name, family, this.orf[family] ?? []);
     const src = this.o.source.index;
     if (subtype === 1) {
       // RFC 7313 §4: BoRR — what the neighbor does not re-send before EoRR is gone.

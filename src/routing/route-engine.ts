@@ -110,6 +110,8 @@ export class RouteEngine {
       if (keys.length === 0) return;
       this.exporter.noteChanges(keys);
       for (const l of this.listeners) l(keys);
+      // Every consumer has seen the keys: IPv6 prefixes no table holds any more are freed.
+      this.rib.keys.v6.sweep();
     });
   }
 

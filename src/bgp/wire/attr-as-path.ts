@@ -9,28 +9,32 @@ import {
   type SegmentTypeCode,
 } from './attribute-types.js';
 import { AS_TRANS, AttrCode, AttrFlag, UpdateSubcode } from './constants.js';
+import type { WireReader } from './reader.js';
 import type { ByteWriter } from './writer.js';
 
 /** RFC 7606 §7.2: unknown segment type, zero-length segment or overrun make the path malformed. */
-export function decodeAsPathSegments(b: Uint8Array, s: number, e: number, asnSize: 2 | 4, what: string): AsPathSegment[] {
+export function decodeAsPathSegments(value: WireReader, asnSize: 2 | 4, what: 'AS_PATH' | 'AS4_PATH'): AsPathSegment[] {
+  const r = value.sub(value.remaining, what, MALFORMED[what]);
   const segments: AsPathSegment[] = [];
-  let p = s;
-  while (p < e) {
-    if (p + 2 > e) throw new AttributeFault(UpdateSubcode.MALFORMED_AS_PATH, `${what}: segment header truncated`);
-    const type = b[p];
-    const count = b[p + 1];
-    p += 2;
-    if (type < 1 || type > 4) throw new AttributeFault(UpdateSubcode.MALFORMED_AS_PATH, `${what}: unknown segment type ${type}`);
-    if (count === 0) throw new AttributeFault(UpdateSubcode.MALFORMED_AS_PATH, `${what}: empty segment`);
-    if (p + count * asnSize > e) {
-      throw new AttributeFault(UpdateSubcode.MALFORMED_AS_PATH, `${what}: segment of ${count} ASNs overruns the attribute`);
-    }
+  while (!r.done) {
+    const type = r.u8('segment type');
+    const count = r.u8('segment length');
+    if (type < 1 || type > 4) r.fail(`unknown segment type ${type}`);
+    if (count === 0) r.fail('empty segment');
+    const at = r.take(count * asnSize, 'segment AS numbers');
+    const b = r.buf;
     const asns = new Array<number>(count);
-    for (let i = 0; i < count; i++, p += asnSize) asns[i] = asnSize === 4 ? readIpv4(b, p) : (b[p] << 8) | b[p + 1];
+    for (let i = 0, p = at; i < count; i++, p += asnSize) asns[i] = asnSize === 4 ? readIpv4(b, p) : (b[p] << 8) | b[p + 1];
     segments.push({ type: type as SegmentTypeCode, asns });
   }
   return segments;
 }
+
+/** RFC 4271 §6.3: a path that does not parse is a Malformed AS_PATH (11). */
+function malformedPath(what: string) {
+  return (reason: string) => new AttributeFault(UpdateSubcode.MALFORMED_AS_PATH, `${what}: ${reason}`);
+}
+const MALFORMED = { AS_PATH: malformedPath('AS_PATH'), AS4_PATH: malformedPath('AS4_PATH') };
 
 /** Segments longer than 255 ASNs are written as several segments of the same type. */
 export function encodeAsPathSegments(segments: readonly AsPathSegment[], w: ByteWriter, asnSize: 2 | 4): void {
@@ -52,8 +56,9 @@ export const AS_PATH = defineAttribute({
   code: AttrCode.AS_PATH,
   name: 'AS_PATH',
   flags: AttrFlag.TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.2
-  decode: (b, s, e, ctx) => decodeAsPathSegments(b, s, e, ctx.as4 ? 4 : 2, 'AS_PATH'),
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.2',
+  decode: (r, ctx) => decodeAsPathSegments(r, ctx.as4 ? 4 : 2, 'AS_PATH'),
   encode: (v, w, ctx) => encodeAsPathSegments(v, w, ctx.as4 ? 4 : 2),
   toJSON: segmentsJSON,
 });
@@ -62,11 +67,12 @@ export const AS4_PATH = defineAttribute({
   code: AttrCode.AS4_PATH,
   name: 'AS4_PATH',
   flags: AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE,
-  onError: 'attribute-discard', // RFC 6793 §6
-  decode(b, s, e) {
+  onError: 'attribute-discard',
+  rule: 'RFC 6793 §6',
+  decode(r) {
     // RFC 6793 §6: an AS4_PATH too short to hold one AS number (less than 6 octets) is malformed.
-    if (e - s < 6) throw new AttributeFault(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `AS4_PATH length ${e - s}, less than 6`);
-    return decodeAsPathSegments(b, s, e, 4, 'AS4_PATH');
+    if (r.remaining < 6) r.fail(`AS4_PATH length ${r.remaining}, less than 6`);
+    return decodeAsPathSegments(r, 4, 'AS4_PATH');
   },
   encode: (v, w) => encodeAsPathSegments(v, w, 4),
   toJSON: segmentsJSON,

@@ -3,6 +3,7 @@ import { formatIpv4, readIpv4 } from './address.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import type { LargeCommunity } from './attribute-types.js';
 import { AttrCode, AttrFlag, UpdateSubcode } from './constants.js';
+import type { WireReader } from './reader.js';
 
 const OPTIONAL_TRANSITIVE = AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE;
 
@@ -47,8 +48,9 @@ export function parseCommunity(s: string): number | null {
   return ((hi << 16) >>> 0) + lo;
 }
 
-function multipleOf(len: number, n: number, what: string): void {
+function multipleOf(r: WireReader, n: number, what: string): void {
   // RFC 7606 §7.8, §7.14; RFC 8092 §6: a non-zero multiple of the element size.
+  const len = r.remaining;
   if (len === 0 || len % n !== 0) {
     throw new AttributeFault(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `${what} length ${len} is not a non-zero multiple of ${n}`);
   }
@@ -58,11 +60,12 @@ export const COMMUNITIES = defineAttribute({
   code: AttrCode.COMMUNITIES,
   name: 'COMMUNITIES',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.8
-  decode(b, s, e) {
-    multipleOf(e - s, 4, 'COMMUNITIES');
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.8',
+  decode(r) {
+    multipleOf(r, 4, 'COMMUNITIES');
     const out: number[] = [];
-    for (let p = s; p < e; p += 4) out.push(readIpv4(b, p));
+    while (!r.done) out.push(r.u32('community'));
     return out;
   },
   encode(v, w) {
@@ -75,11 +78,12 @@ export const LARGE_COMMUNITY = defineAttribute({
   code: AttrCode.LARGE_COMMUNITY,
   name: 'LARGE_COMMUNITY',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 8092 §6
-  decode(b, s, e) {
-    multipleOf(e - s, 12, 'LARGE_COMMUNITY');
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 8092 §6',
+  decode(r) {
+    multipleOf(r, 12, 'LARGE_COMMUNITY');
     const out: LargeCommunity[] = [];
-    for (let p = s; p < e; p += 12) out.push([readIpv4(b, p), readIpv4(b, p + 4), readIpv4(b, p + 8)]);
+    while (!r.done) out.push([r.u32('global administrator'), r.u32('local data 1'), r.u32('local data 2')]);
     return out;
   },
   encode(v, w) {
@@ -92,10 +96,11 @@ export const EXTENDED_COMMUNITIES = defineAttribute({
   code: AttrCode.EXTENDED_COMMUNITIES,
   name: 'EXTENDED_COMMUNITIES',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.14
-  decode(b, s, e) {
-    multipleOf(e - s, 8, 'EXTENDED_COMMUNITIES');
-    return b.slice(s, e);
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.14',
+  decode(r) {
+    multipleOf(r, 8, 'EXTENDED_COMMUNITIES');
+    return r.rest();
   },
   encode(v, w) {
     w.bytes(v);

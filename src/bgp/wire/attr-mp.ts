@@ -1,38 +1,38 @@
 // MP_REACH_NLRI and MP_UNREACH_NLRI (RFC 4760 §3, §4). Their errors always reset the
 // session: once the NLRI cannot be parsed, no route can be withdrawn reliably (RFC 7606 §7.11).
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6, readIpv4 } from './address.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import type { MpReach, MpUnreach } from './attribute-types.js';
 import { Afi, AttrCode, AttrFlag, UpdateSubcode, familyOf } from './constants.js';
 import type { CodecContext } from './context.js';
-import { NlriSyntaxError, decodePrefixes, formatPrefix, type PrefixList } from './prefix.js';
+import { decodePrefixes, formatPrefix, type PrefixList } from './prefix.js';
+import type { WireReader } from './reader.js';
 import { writePrefix, prefixWireSize } from './prefix.js';
 import type { ByteWriter } from './writer.js';
 
 function reset(reason: string): AttributeFault {
   return new AttributeFault(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, reason, 'session-reset');
 }
+const resetFor = (what: string) => (reason: string) => reset(`${what}: ${reason}`);
+const RESET = { MP_REACH_NLRI: resetFor('MP_REACH_NLRI'), MP_UNREACH_NLRI: resetFor('MP_UNREACH_NLRI') };
 
-function decodeNlriFor(afi: number, safi: number, b: Uint8Array, s: number, e: number, ctx: CodecContext, what: string): PrefixList | null {
+/** The NLRI of a family necod reads (what `r` has left), or null for another family. */
+function decodeNlriFor(afi: number, safi: number, r: WireReader, ctx: CodecContext, what: keyof typeof RESET): PrefixList | null {
   const family = familyOf(afi, safi);
   if (!family) return null;
-  try {
-    return decodePrefixes(afi, b, s, e, ctx.addPath[family]);
-  } catch (err) {
-    if (err instanceof NlriSyntaxError) throw reset(`${what}: ${err.message}`);
-    throw err;
-  }
+  return decodePrefixes(afi, r.sub(r.remaining, what, RESET[what]), ctx.addPath[family]);
 }
 
-function decodeNextHops(afi: number, b: Uint8Array, s: number, len: number): string[] {
-  if (afi === Afi.IPV4 && len === 4) return [formatIpv4(readIpv4(b, s))];
+function decodeNextHops(afi: number, r: WireReader): string[] {
+  const len = r.remaining;
+  if (afi === Afi.IPV4 && len === 4) return [formatIpv4(r.u32('next hop'))];
   // IPv6 next hops, for IPv6 NLRI (RFC 2545 §3) or IPv4 NLRI (RFC 8950 §3).
   if ((afi === Afi.IPV6 || afi === Afi.IPV4) && (len === 16 || len === 32)) {
-    const hops = [formatIpv6(b, s)];
-    if (len === 32) hops.push(formatIpv6(b, s + 16));
+    const hops = [formatIpv6(r.buf, r.take(16, 'global next hop'))];
+    if (len === 32) hops.push(formatIpv6(r.buf, r.take(16, 'link-local next hop')));
     return hops;
   }
-  throw reset(`MP_REACH_NLRI: next hop length ${len} does not fit AFI ${afi}`);
+  return r.fail(`next hop length ${len} does not fit AFI ${afi}`);
 }
 
 export const MP_REACH_NLRI = defineAttribute({
@@ -40,17 +40,17 @@ export const MP_REACH_NLRI = defineAttribute({
   name: 'MP_REACH_NLRI',
   flags: AttrFlag.OPTIONAL,
   onError: 'session-reset',
-  decode(b, s, e, ctx): MpReach {
-    if (e - s < 5) throw reset(`MP_REACH_NLRI: length ${e - s} too short`);
-    const afi = (b[s] << 8) | b[s + 1];
-    const safi = b[s + 2];
-    const nhLen = b[s + 3];
-    const nlriStart = s + 4 + nhLen + 1; // one reserved octet after the next hop (RFC 4760 §3)
-    if (nlriStart > e) throw reset(`MP_REACH_NLRI: next hop length ${nhLen} overruns the attribute`);
+  rule: 'RFC 7606 §7.11',
+  decode(value, ctx): MpReach {
+    const r = value.sub(value.remaining, 'MP_REACH_NLRI', RESET.MP_REACH_NLRI);
+    const afi = r.u16('AFI');
+    const safi = r.u8('SAFI');
+    const hops = r.sub(r.u8('next hop length'), 'next hop');
+    r.take(1, 'reserved octet'); // RFC 4760 §3
     const family = familyOf(afi, safi);
-    const nextHops = family ? decodeNextHops(afi, b, s + 4, nhLen) : [Buffer.from(b.subarray(s + 4, s + 4 + nhLen)).toString('hex')];
-    const nlri = decodeNlriFor(afi, safi, b, nlriStart, e, ctx, 'MP_REACH_NLRI');
-    return { afi, safi, nextHops, nlri, rawNlri: nlri ? null : b.slice(nlriStart, e) };
+    const nextHops = family ? decodeNextHops(afi, hops) : [Buffer.from(hops.rest()).toString('hex')];
+    const nlri = decodeNlriFor(afi, safi, r, ctx, 'MP_REACH_NLRI');
+    return { afi, safi, nextHops, nlri, rawNlri: nlri ? null : r.rest() };
   },
   encode(v, w, ctx) {
     w.u16(v.afi).u8(v.safi);
@@ -86,12 +86,13 @@ export const MP_UNREACH_NLRI = defineAttribute({
   name: 'MP_UNREACH_NLRI',
   flags: AttrFlag.OPTIONAL,
   onError: 'session-reset',
-  decode(b, s, e, ctx): MpUnreach {
-    if (e - s < 3) throw reset(`MP_UNREACH_NLRI: length ${e - s} too short`);
-    const afi = (b[s] << 8) | b[s + 1];
-    const safi = b[s + 2];
-    const withdrawn = decodeNlriFor(afi, safi, b, s + 3, e, ctx, 'MP_UNREACH_NLRI');
-    return { afi, safi, withdrawn, rawWithdrawn: withdrawn ? null : b.slice(s + 3, e) };
+  rule: 'RFC 7606 §7.11',
+  decode(value, ctx): MpUnreach {
+    const r = value.sub(value.remaining, 'MP_UNREACH_NLRI', RESET.MP_UNREACH_NLRI);
+    const afi = r.u16('AFI');
+    const safi = r.u8('SAFI');
+    const withdrawn = decodeNlriFor(afi, safi, r, ctx, 'MP_UNREACH_NLRI');
+    return { afi, safi, withdrawn, rawWithdrawn: withdrawn ? null : r.rest() };
   },
   encode(v, w, ctx) {
     w.u16(v.afi).u8(v.safi);

@@ -1,33 +1,55 @@
 // Fixed-size attributes: ORIGIN, NEXT_HOP, MED, LOCAL_PREF, ATOMIC_AGGREGATE,
-// AGGREGATOR, AS4_AGGREGATOR, ORIGINATOR_ID, CLUSTER_LIST.
-import { formatIpv4, readIpv4 } from './address.js';
+// AGGREGATOR, AS4_AGGREGATOR, ORIGINATOR_ID, CLUSTER_LIST. The four that are one 32-bit
+// number share u32Attribute.
+import { formatIpv4 } from './address.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
-import { ORIGIN_NAMES, type Aggregator, type Origin } from './attribute-types.js';
+import { ORIGIN_NAMES, type Aggregator, type AttributeValues, type Origin } from './attribute-types.js';
 import { AS_TRANS, AttrCode, AttrFlag, UpdateSubcode } from './constants.js';
+import type { WireReader } from './reader.js';
 import type { ByteWriter } from './writer.js';
 
 const WELL_KNOWN = AttrFlag.TRANSITIVE;
 const OPTIONAL_TRANSITIVE = AttrFlag.OPTIONAL | AttrFlag.TRANSITIVE;
 const OPTIONAL = AttrFlag.OPTIONAL;
 
-function expectLength(start: number, end: number, want: number, what: string): void {
-  if (end - start !== want) {
-    throw new AttributeFault(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `${what} length ${end - start}, expected ${want}`);
-  }
-}
-
-function readU32(b: Uint8Array, at: number): number {
-  return readIpv4(b, at);
+/** The attributes that are one 32-bit number: NEXT_HOP, MED, LOCAL_PREF, ORIGINATOR_ID. */
+function u32Attribute<K extends 'NEXT_HOP' | 'MULTI_EXIT_DISC' | 'LOCAL_PREF' | 'ORIGINATOR_ID'>(d: {
+  code: number;
+  name: K;
+  flags: number;
+  rule: string;
+  toJSON(v: number): unknown;
+  /** Throws AttributeFault for a value the attribute's RFC forbids. */
+  check?(v: number): void;
+}) {
+  return defineAttribute<K>({
+    code: d.code,
+    name: d.name,
+    flags: d.flags,
+    rule: d.rule,
+    onError: 'treat-as-withdraw',
+    decode(r) {
+      r.expectLength(4, d.name);
+      const v = r.u32(d.name);
+      d.check?.(v);
+      return v as AttributeValues[K];
+    },
+    encode(v, w) {
+      w.u32(v as number);
+    },
+    toJSON: (v) => d.toJSON(v as number),
+  });
 }
 
 export const ORIGIN = defineAttribute({
   code: AttrCode.ORIGIN,
   name: 'ORIGIN',
   flags: WELL_KNOWN,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.1
-  decode(b, s, e) {
-    expectLength(s, e, 1, 'ORIGIN');
-    const v = b[s];
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.1',
+  decode(r) {
+    r.expectLength(1, 'ORIGIN');
+    const v = r.u8('ORIGIN');
     if (v > 2) throw new AttributeFault(UpdateSubcode.INVALID_ORIGIN, `ORIGIN value ${v} undefined`);
     return v as Origin;
   },
@@ -37,70 +59,38 @@ export const ORIGIN = defineAttribute({
   toJSON: (v) => ORIGIN_NAMES[v],
 });
 
-export const NEXT_HOP = defineAttribute({
-  code: AttrCode.NEXT_HOP,
-  name: 'NEXT_HOP',
-  flags: WELL_KNOWN,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.3
-  decode(b, s, e) {
-    expectLength(s, e, 4, 'NEXT_HOP');
-    return readIpv4(b, s);
-  },
-  encode(v, w) {
-    w.u32(v);
-  },
-  toJSON: (v) => formatIpv4(v),
-});
+/**
+ * RFC 4271 §6.3: a NEXT_HOP must be a valid host address: not in 0/8, 127/8, or multicast and
+ * reserved space (224/3). RFC 7606 §7.3 makes that treat-as-withdraw (3/8).
+ */
+function checkNextHop(v: number): void {
+  const first = v >>> 24;
+  if (first === 0 || first === 127 || first >= 224) throw new AttributeFault(UpdateSubcode.INVALID_NEXT_HOP, `NEXT_HOP ${formatIpv4(v)} is not a host address`);
+}
 
-export const MULTI_EXIT_DISC = defineAttribute({
-  code: AttrCode.MULTI_EXIT_DISC,
-  name: 'MULTI_EXIT_DISC',
-  flags: OPTIONAL,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.4
-  decode(b, s, e) {
-    expectLength(s, e, 4, 'MULTI_EXIT_DISC');
-    return readU32(b, s);
-  },
-  encode(v, w) {
-    w.u32(v);
-  },
-  toJSON: (v) => v,
-});
-
-export const LOCAL_PREF = defineAttribute({
-  code: AttrCode.LOCAL_PREF,
-  name: 'LOCAL_PREF',
-  flags: WELL_KNOWN,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.5
-  decode(b, s, e) {
-    expectLength(s, e, 4, 'LOCAL_PREF');
-    return readU32(b, s);
-  },
-  encode(v, w) {
-    w.u32(v);
-  },
-  toJSON: (v) => v,
-});
+export const NEXT_HOP = u32Attribute({ code: AttrCode.NEXT_HOP, name: 'NEXT_HOP', flags: WELL_KNOWN, rule: 'RFC 7606 §7.3', toJSON: formatIpv4, check: checkNextHop });
+export const MULTI_EXIT_DISC = u32Attribute({ code: AttrCode.MULTI_EXIT_DISC, name: 'MULTI_EXIT_DISC', flags: OPTIONAL, rule: 'RFC 7606 §7.4', toJSON: (v) => v });
+export const LOCAL_PREF = u32Attribute({ code: AttrCode.LOCAL_PREF, name: 'LOCAL_PREF', flags: WELL_KNOWN, rule: 'RFC 7606 §7.5', toJSON: (v) => v });
+export const ORIGINATOR_ID = u32Attribute({ code: AttrCode.ORIGINATOR_ID, name: 'ORIGINATOR_ID', flags: OPTIONAL, rule: 'RFC 7606 §7.9', toJSON: formatIpv4 });
 
 export const ATOMIC_AGGREGATE = defineAttribute({
   code: AttrCode.ATOMIC_AGGREGATE,
   name: 'ATOMIC_AGGREGATE',
   flags: WELL_KNOWN,
-  onError: 'attribute-discard', // RFC 7606 §7.6
-  decode(_b, s, e) {
-    expectLength(s, e, 0, 'ATOMIC_AGGREGATE');
+  onError: 'attribute-discard',
+  rule: 'RFC 7606 §7.6',
+  decode(r) {
+    r.expectLength(0, 'ATOMIC_AGGREGATE');
     return true as const;
   },
   encode() {},
   toJSON: () => true,
 });
 
-function decodeAggregator(b: Uint8Array, s: number, e: number, fourOctet: boolean, what: string): Aggregator {
-  const want = fourOctet ? 8 : 6;
-  expectLength(s, e, want, what);
-  return fourOctet
-    ? { asn: readU32(b, s), address: readIpv4(b, s + 4) }
-    : { asn: (b[s] << 8) | b[s + 1], address: readIpv4(b, s + 2) };
+function decodeAggregator(r: WireReader, fourOctet: boolean, what: string): Aggregator {
+  r.expectLength(fourOctet ? 8 : 6, what);
+  const asn = fourOctet ? r.u32(`${what} AS`) : r.u16(`${what} AS`);
+  return { asn, address: r.u32(`${what} address`) };
 }
 
 function encodeAggregator(v: Aggregator, w: ByteWriter, fourOctet: boolean): void {
@@ -115,8 +105,9 @@ export const AGGREGATOR = defineAttribute({
   code: AttrCode.AGGREGATOR,
   name: 'AGGREGATOR',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'attribute-discard', // RFC 7606 §7.7
-  decode: (b, s, e, ctx) => decodeAggregator(b, s, e, ctx.as4, 'AGGREGATOR'),
+  onError: 'attribute-discard',
+  rule: 'RFC 7606 §7.7',
+  decode: (r, ctx) => decodeAggregator(r, ctx.as4, 'AGGREGATOR'),
   encode: (v, w, ctx) => encodeAggregator(v, w, ctx.as4),
   toJSON: aggregatorJSON,
 });
@@ -125,39 +116,23 @@ export const AS4_AGGREGATOR = defineAttribute({
   code: AttrCode.AS4_AGGREGATOR,
   name: 'AS4_AGGREGATOR',
   flags: OPTIONAL_TRANSITIVE,
-  onError: 'attribute-discard', // RFC 6793 §6
-  decode: (b, s, e) => decodeAggregator(b, s, e, true, 'AS4_AGGREGATOR'),
+  onError: 'attribute-discard',
+  rule: 'RFC 6793 §6',
+  decode: (r) => decodeAggregator(r, true, 'AS4_AGGREGATOR'),
   encode: (v, w) => encodeAggregator(v, w, true),
   toJSON: aggregatorJSON,
-});
-
-export const ORIGINATOR_ID = defineAttribute({
-  code: AttrCode.ORIGINATOR_ID,
-  name: 'ORIGINATOR_ID',
-  flags: OPTIONAL,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.9
-  decode(b, s, e) {
-    expectLength(s, e, 4, 'ORIGINATOR_ID');
-    return readIpv4(b, s);
-  },
-  encode(v, w) {
-    w.u32(v);
-  },
-  toJSON: (v) => formatIpv4(v),
 });
 
 export const CLUSTER_LIST = defineAttribute({
   code: AttrCode.CLUSTER_LIST,
   name: 'CLUSTER_LIST',
   flags: OPTIONAL,
-  onError: 'treat-as-withdraw', // RFC 7606 §7.10
-  decode(b, s, e) {
-    const len = e - s;
-    if (len === 0 || len % 4 !== 0) {
-      throw new AttributeFault(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `CLUSTER_LIST length ${len} is not a non-zero multiple of 4`);
-    }
+  onError: 'treat-as-withdraw',
+  rule: 'RFC 7606 §7.10',
+  decode(r) {
+    if (r.done || r.remaining % 4 !== 0) r.fail(`CLUSTER_LIST length ${r.remaining} is not a non-zero multiple of 4`);
     const ids: number[] = [];
-    for (let p = s; p < e; p += 4) ids.push(readIpv4(b, p));
+    while (!r.done) ids.push(r.u32('CLUSTER_LIST id'));
     return ids;
   },
   encode(v, w) {

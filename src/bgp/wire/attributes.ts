@@ -14,11 +14,12 @@ import {
   ORIGIN,
   ORIGINATOR_ID,
 } from './attr-scalar.js';
-import { AttributeFault, type AttributeDescriptor } from './attribute-descriptor.js';
+import { AttributeFault, attributeLengthFault, type AttributeDescriptor } from './attribute-descriptor.js';
 import type { AttributeValues, KnownAttributeName, PathAttribute } from './attribute-types.js';
 import { AttrCode, AttrFlag, UpdateSubcode } from './constants.js';
 import type { CodecContext } from './context.js';
-import { WireError, strongerAction, type ErrorAction, type NotificationSpec } from './errors.js';
+import { strongerAction, updateError, type ErrorAction, type NotificationSpec } from './errors.js';
+import { WireReader } from './reader.js';
 import { ByteWriter } from './writer.js';
 
 type AnyDescriptor = AttributeDescriptor<KnownAttributeName>;
@@ -64,12 +65,15 @@ export function makeAttribute<K extends KnownAttributeName>(name: K, value: Attr
   return { name, code: d.code, flags: d.flags, value } as PathAttribute;
 }
 
-/** One malformed attribute and what RFC 7606 does about it. */
+/** One malformed or unwanted attribute and what RFC 7606 (or the attribute's RFC) does about it. */
 export interface AttributeIssue {
   code: number;
   action: ErrorAction;
-  notification: NotificationSpec;
+  /** What an RFC 4271 speaker would have sent for it; null when the message is not in error. */
+  notification: NotificationSpec | null;
   reason: string;
+  /** The rule applied, e.g. "RFC 7606 §3(g)". */
+  rule: string;
 }
 
 export interface DecodedAttributes {
@@ -91,57 +95,59 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
   const discarded: number[] = [];
   let action: ErrorAction | null = null;
   const seen = new Uint8Array(256);
-  let pos = start;
+  const section = new WireReader(buf, start, end, framingFault);
 
-  while (pos < end) {
-    const attrStart = pos;
-    // RFC 7606 §4: an attribute that does not fit the section is a framing error:
-    // the rest of the section cannot be trusted, the routes are withdrawn.
-    if (pos + 2 > end) {
-      const issue = framingIssue(buf, attrStart, end, 'attribute header truncated');
+  while (!section.done) {
+    const attrStart = section.pos;
+    let flags: number;
+    let code: number;
+    let value: WireReader;
+    try {
+      flags = section.u8('attribute flags');
+      code = section.u8('attribute type code');
+      const len = flags & AttrFlag.EXTENDED_LENGTH ? section.u16('attribute length') : section.u8('attribute length');
+      value = section.sub(len, 'attribute value', attributeLengthFault);
+    } catch (err) {
+      // RFC 7606 §4: an attribute that does not fit the section is a framing error:
+      // the rest of the section cannot be trusted, the routes are withdrawn.
+      if (!(err instanceof FramingFault)) throw err;
+      const issue = framingIssue(buf, attrStart, end, err.message);
       issues.push(issue);
       action = strongerAction(action, issue.action);
       break;
     }
-    const flags = buf[pos];
-    const code = buf[pos + 1];
-    const extended = (flags & AttrFlag.EXTENDED_LENGTH) !== 0;
-    const headerLen = extended ? 4 : 3;
-    if (pos + headerLen > end) {
-      const issue = framingIssue(buf, attrStart, end, `attribute ${code} length field truncated`);
-      issues.push(issue);
-      action = strongerAction(action, issue.action);
-      break;
-    }
-    const len = extended ? (buf[pos + 2] << 8) | buf[pos + 3] : buf[pos + 2];
-    const valueStart = pos + headerLen;
-    const valueEnd = valueStart + len;
-    if (valueEnd > end) {
-      const issue = framingIssue(buf, attrStart, end, `attribute ${code} length ${len} overruns the attribute section`);
-      issues.push(issue);
-      action = strongerAction(action, issue.action);
-      break;
-    }
-    pos = valueEnd;
+    const valueEnd = value.end;
     const raw = () => buf.slice(attrStart, valueEnd);
 
     if (seen[code]) {
       // RFC 7606 §3(g): a repeated MP attribute resets the session; any other repeat is dropped.
       if (code === AttrCode.MP_REACH_NLRI || code === AttrCode.MP_UNREACH_NLRI) {
-        throw new WireError(3, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, new Uint8Array(0), `${attributeName(code)} appears twice`);
+        throw updateError(UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, `${attributeName(code)} appears twice`);
       }
+      const notification = { code: 3, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: new Uint8Array(0) };
+      issues.push({ code, action: 'attribute-discard', notification, reason: `${attributeName(code)} appears again; the repeat is discarded`, rule: 'RFC 7606 §3(g)' });
+      action = strongerAction(action, 'attribute-discard');
       discarded.push(code);
       continue;
     }
     seen[code] = 1;
 
+    if (ctx.as4 && (code === AttrCode.AS4_PATH || code === AttrCode.AS4_AGGREGATOR)) {
+      // RFC 6793 §3: between two 4-octet speakers these are discarded, the UPDATE processed;
+      // nothing is wrong with the message, so no NOTIFICATION would ever be due.
+      issues.push({ code, action: 'attribute-discard', notification: null, reason: `${attributeName(code)} from a 4-octet AS speaker is discarded`, rule: 'RFC 6793 §3' });
+      action = strongerAction(action, 'attribute-discard');
+      discarded.push(code);
+      continue;
+    }
+
     const d = BY_CODE[code];
     if (!d) {
       if (!(flags & AttrFlag.OPTIONAL)) {
         // RFC 4271 §6.3: an unrecognized well-known attribute ends the session.
-        throw new WireError(3, UpdateSubcode.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, raw(), `unrecognized well-known attribute ${code}`);
+        throw updateError(UpdateSubcode.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE, `unrecognized well-known attribute ${code}`, raw());
       }
-      attributes.push({ name: 'UNKNOWN', code, flags, value: buf.slice(valueStart, valueEnd) });
+      attributes.push({ name: 'UNKNOWN', code, flags, value: value.rest() });
       continue;
     }
 
@@ -155,18 +161,19 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           UpdateSubcode.ATTRIBUTE_FLAGS_ERROR,
           `${d.name} flags 0x${flags.toString(16)}, expected 0x${d.flags.toString(16)}`,
           d.onError === 'session-reset' ? 'session-reset' : 'treat-as-withdraw',
+          'RFC 7606 §3(c)',
         );
       }
-      const value = d.decode(buf, valueStart, valueEnd, ctx);
-      attributes.push({ name: d.name, code, flags, value } as PathAttribute);
+      attributes.push({ name: d.name, code, flags, value: d.decode(value, ctx) } as PathAttribute);
     } catch (err) {
       if (!(err instanceof AttributeFault)) throw err;
       const act = err.action ?? d.onError;
+      const rule = err.rule ?? d.rule;
       const notification: NotificationSpec = { code: 3, subcode: err.subcode, data: raw() };
       if (act === 'session-reset') {
-        throw new WireError(notification.code, notification.subcode, notification.data, err.message);
+        throw updateError(notification.subcode, err.message, notification.data);
       }
-      issues.push({ code, action: act, notification, reason: err.message });
+      issues.push({ code, action: act, notification, reason: err.message, rule });
       action = strongerAction(action, act);
       if (act === 'attribute-discard') discarded.push(code);
     }
@@ -174,12 +181,17 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
   return { attributes, action, issues, discarded };
 }
 
+/** A framing error of the attribute section (RFC 7606 §4), turned into an issue by the loop. */
+class FramingFault extends Error {}
+const framingFault = (reason: string): FramingFault => new FramingFault(reason);
+
 function framingIssue(buf: Uint8Array, from: number, to: number, reason: string): AttributeIssue {
   return {
     code: from + 1 < to ? buf[from + 1] : 0,
     action: 'treat-as-withdraw',
     notification: { code: 3, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: new Uint8Array(0) },
     reason,
+    rule: 'RFC 7606 §4',
   };
 }
 

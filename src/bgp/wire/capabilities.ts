@@ -1,5 +1,6 @@
 // OPEN capabilities (RFC 5492), one descriptor per code. Unknown ones keep their bytes.
 import { CapabilityCode } from './constants.js';
+import type { WireReader } from './reader.js';
 import { ByteWriter } from './writer.js';
 
 export interface AfiSafi {
@@ -7,12 +8,18 @@ export interface AfiSafi {
   safi: number;
 }
 
-/** RFC 7911 §4: 1 receive, 2 send, 3 both. */
+/** RFC 7911 §4: 1 receive, 2 send, 3 both; RFC 5291 §3 uses the same values for ORF. */
 export type AddPathMode = 1 | 2 | 3;
+
+/** One AFI/SAFI of the ORF capability (RFC 5291 §3): the ORF types and who sends them. */
+export interface OrfFamily extends AfiSafi {
+  orfs: Array<{ type: number; mode: AddPathMode }>;
+}
 
 export type Capability =
   | { name: 'MULTIPROTOCOL'; code: 1; afi: number; safi: number }
   | { name: 'ROUTE_REFRESH'; code: 2 }
+  | { name: 'OUTBOUND_ROUTE_FILTERING'; code: 3; families: OrfFamily[] }
   | { name: 'EXTENDED_NEXT_HOP'; code: 5; entries: Array<AfiSafi & { nextHopAfi: number }> }
   | { name: 'EXTENDED_MESSAGE'; code: 6 }
   | {
@@ -38,20 +45,24 @@ export type CapabilityName = Capability['name'];
 /** A capability value that does not parse; the OPEN is answered with 2/0 (RFC 5492 §3 leaves it open). */
 export class CapabilityFault extends Error {}
 
+export const capabilityFault = (reason: string): CapabilityFault => new CapabilityFault(reason);
+
 interface CapabilityDescriptor {
   code: number;
   name: CapabilityName;
-  decode(b: Uint8Array, s: number, e: number): Capability;
+  /** Reads the whole value from `r`, a reader over exactly the capability's value. */
+  decode(r: WireReader): Capability;
   encode(c: Capability, w: ByteWriter): void;
   toJSON(c: Capability): Record<string, unknown>;
 }
 
-function need(s: number, e: number, ok: boolean, what: string): void {
-  if (!ok) throw new CapabilityFault(`${what} capability with length ${e - s}`);
+/** A value whose length is not what the capability's layout allows. */
+function need(r: WireReader, ok: boolean, what: string): void {
+  if (!ok) r.fail(`${what} capability with length ${r.remaining}`);
 }
 
-const u16 = (b: Uint8Array, p: number) => (b[p] << 8) | b[p + 1];
-const u32 = (b: Uint8Array, p: number) => ((b[p] << 24) >>> 0) + (b[p + 1] << 16) + (b[p + 2] << 8) + b[p + 3];
+const SEND_RECEIVE = (m: AddPathMode) => (m === 1 ? 'receive' : m === 2 ? 'send' : 'both');
+
 
 function empty<N extends 'ROUTE_REFRESH' | 'EXTENDED_MESSAGE' | 'ENHANCED_ROUTE_REFRESH' | 'ROUTE_REFRESH_CISCO'>(
   name: N,
@@ -60,8 +71,8 @@ function empty<N extends 'ROUTE_REFRESH' | 'EXTENDED_MESSAGE' | 'ENHANCED_ROUTE_
   return {
     code,
     name,
-    decode(_b, s, e) {
-      need(s, e, e === s, name);
+    decode(r) {
+      need(r, r.done, name);
       return { name, code } as Capability;
     },
     encode() {},
@@ -73,9 +84,11 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
   {
     code: CapabilityCode.MULTIPROTOCOL,
     name: 'MULTIPROTOCOL',
-    decode(b, s, e) {
-      need(s, e, e - s === 4, 'multiprotocol');
-      return { name: 'MULTIPROTOCOL', code: 1, afi: u16(b, s), safi: b[s + 3] };
+    decode(r) {
+      need(r, r.remaining === 4, 'multiprotocol');
+      const afi = r.u16('AFI');
+      r.take(1, 'reserved');
+      return { name: 'MULTIPROTOCOL', code: 1, afi, safi: r.u8('SAFI') };
     },
     encode(c, w) {
       if (c.name === 'MULTIPROTOCOL') w.u16(c.afi).u8(0).u8(c.safi);
@@ -84,12 +97,45 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
   },
   empty('ROUTE_REFRESH', 2),
   {
+    code: CapabilityCode.OUTBOUND_ROUTE_FILTERING,
+    name: 'OUTBOUND_ROUTE_FILTERING',
+    decode(r) {
+      const families: OrfFamily[] = [];
+      while (!r.done) {
+        const afi = r.u16('ORF AFI');
+        r.take(1, 'ORF reserved');
+        const safi = r.u8('ORF SAFI');
+        const count = r.u8('number of ORFs');
+        const orfs = [];
+        for (let i = 0; i < count; i++) {
+          const type = r.u8('ORF type');
+          const mode = r.u8('ORF send/receive');
+          if (mode < 1 || mode > 3) r.fail(`ORF send/receive value ${mode}`);
+          orfs.push({ type, mode: mode as AddPathMode });
+        }
+        families.push({ afi, safi, orfs });
+      }
+      return { name: 'OUTBOUND_ROUTE_FILTERING', code: 3, families };
+    },
+    encode(c, w) {
+      if (c.name !== 'OUTBOUND_ROUTE_FILTERING') return;
+      for (const f of c.families) {
+        w.u16(f.afi).u8(0).u8(f.safi).u8(f.orfs.length);
+        for (const o of f.orfs) w.u8(o.type).u8(o.mode);
+      }
+    },
+    toJSON: (c) =>
+      c.name === 'OUTBOUND_ROUTE_FILTERING'
+        ? { families: c.families.map((f) => ({ afi: f.afi, safi: f.safi, orfs: f.orfs.map((o) => ({ type: o.type, send_receive: SEND_RECEIVE(o.mode) })) })) }
+        : {},
+  },
+  {
     code: CapabilityCode.EXTENDED_NEXT_HOP,
     name: 'EXTENDED_NEXT_HOP',
-    decode(b, s, e) {
-      need(s, e, (e - s) % 6 === 0, 'extended next hop');
+    decode(r) {
+      need(r, r.remaining % 6 === 0, 'extended next hop');
       const entries = [];
-      for (let p = s; p < e; p += 6) entries.push({ afi: u16(b, p), safi: u16(b, p + 2), nextHopAfi: u16(b, p + 4) });
+      while (!r.done) entries.push({ afi: r.u16('AFI'), safi: r.u16('SAFI'), nextHopAfi: r.u16('next hop AFI') });
       return { name: 'EXTENDED_NEXT_HOP', code: 5, entries };
     },
     encode(c, w) {
@@ -101,11 +147,11 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
   {
     code: CapabilityCode.GRACEFUL_RESTART,
     name: 'GRACEFUL_RESTART',
-    decode(b, s, e) {
-      need(s, e, e - s >= 2 && (e - s - 2) % 4 === 0, 'graceful restart');
-      const head = u16(b, s);
+    decode(r) {
+      need(r, r.remaining >= 2 && (r.remaining - 2) % 4 === 0, 'graceful restart');
+      const head = r.u16('restart flags and time');
       const families = [];
-      for (let p = s + 2; p < e; p += 4) families.push({ afi: u16(b, p), safi: b[p + 2], forwarding: (b[p + 3] & 0x80) !== 0 });
+      while (!r.done) families.push({ afi: r.u16('AFI'), safi: r.u8('SAFI'), forwarding: (r.u8('AFI flags') & 0x80) !== 0 });
       return {
         name: 'GRACEFUL_RESTART',
         code: 64,
@@ -128,9 +174,9 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
   {
     code: CapabilityCode.FOUR_OCTET_AS,
     name: 'FOUR_OCTET_AS',
-    decode(b, s, e) {
-      need(s, e, e - s === 4, '4-octet AS');
-      return { name: 'FOUR_OCTET_AS', code: 65, asn: u32(b, s) };
+    decode(r) {
+      need(r, r.remaining === 4, '4-octet AS');
+      return { name: 'FOUR_OCTET_AS', code: 65, asn: r.u32('AS number') };
     },
     encode(c, w) {
       if (c.name === 'FOUR_OCTET_AS') w.u32(c.asn);
@@ -140,13 +186,15 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
   {
     code: CapabilityCode.ADD_PATH,
     name: 'ADD_PATH',
-    decode(b, s, e) {
-      need(s, e, e > s && (e - s) % 4 === 0, 'ADD-PATH');
+    decode(r) {
+      need(r, !r.done && r.remaining % 4 === 0, 'ADD-PATH');
       const entries = [];
-      for (let p = s; p < e; p += 4) {
-        const mode = b[p + 3];
-        if (mode < 1 || mode > 3) throw new CapabilityFault(`ADD-PATH send/receive value ${mode}`);
-        entries.push({ afi: u16(b, p), safi: b[p + 2], mode: mode as AddPathMode });
+      while (!r.done) {
+        const afi = r.u16('AFI');
+        const safi = r.u8('SAFI');
+        const mode = r.u8('send/receive');
+        if (mode < 1 || mode > 3) r.fail(`ADD-PATH send/receive value ${mode}`);
+        entries.push({ afi, safi, mode: mode as AddPathMode });
       }
       return { name: 'ADD_PATH', code: 69, entries };
     },
@@ -155,18 +203,18 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
     },
     toJSON: (c) =>
       c.name === 'ADD_PATH'
-        ? { entries: c.entries.map((x) => ({ afi: x.afi, safi: x.safi, send_receive: x.mode === 1 ? 'receive' : x.mode === 2 ? 'send' : 'both' })) }
+        ? { entries: c.entries.map((x) => ({ afi: x.afi, safi: x.safi, send_receive: SEND_RECEIVE(x.mode) })) }
         : {},
   },
   empty('ENHANCED_ROUTE_REFRESH', 70),
   {
     code: CapabilityCode.LONG_LIVED_GRACEFUL_RESTART,
     name: 'LONG_LIVED_GRACEFUL_RESTART',
-    decode(b, s, e) {
-      need(s, e, (e - s) % 7 === 0, 'long-lived graceful restart');
+    decode(r) {
+      need(r, r.remaining % 7 === 0, 'long-lived graceful restart');
       const families = [];
-      for (let p = s; p < e; p += 7) {
-        families.push({ afi: u16(b, p), safi: b[p + 2], forwarding: (b[p + 3] & 0x80) !== 0, staleTime: (b[p + 4] << 16) | (b[p + 5] << 8) | b[p + 6] });
+      while (!r.done) {
+        families.push({ afi: r.u16('AFI'), safi: r.u8('SAFI'), forwarding: (r.u8('flags') & 0x80) !== 0, staleTime: r.u24('long-lived stale time') });
       }
       return { name: 'LONG_LIVED_GRACEFUL_RESTART', code: 71, families };
     },
@@ -181,14 +229,10 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
   {
     code: CapabilityCode.FQDN,
     name: 'FQDN',
-    decode(b, s, e) {
-      need(s, e, e - s >= 1, 'FQDN');
-      const hl = b[s];
-      need(s, e, s + 1 + hl + 1 <= e, 'FQDN');
-      const dl = b[s + 1 + hl];
-      need(s, e, s + 2 + hl + dl <= e, 'FQDN');
-      const text = (from: number, n: number) => Buffer.from(b.subarray(from, from + n)).toString('utf8');
-      return { name: 'FQDN', code: 73, hostname: text(s + 1, hl), domain: text(s + 2 + hl, dl) };
+    decode(r) {
+      const text = (field: string) => Buffer.from(r.bytes(r.u8(`${field} length`), field)).toString('utf8');
+      const hostname = text('FQDN hostname');
+      return { name: 'FQDN', code: 73, hostname, domain: text('FQDN domain') };
     },
     encode(c, w) {
       if (c.name !== 'FQDN') return;
@@ -203,10 +247,11 @@ const DESCRIPTORS: CapabilityDescriptor[] = [
 
 const BY_CODE = new Map(DESCRIPTORS.map((d) => [d.code, d]));
 
-export function decodeCapability(code: number, b: Uint8Array, s: number, e: number): Capability {
+/** Decodes a capability value; `r` covers exactly the value and fails with CapabilityFault. */
+export function decodeCapability(code: number, r: WireReader): Capability {
   const d = BY_CODE.get(code);
-  if (!d) return { name: 'UNKNOWN', code, value: b.slice(s, e) };
-  return d.decode(b, s, e);
+  if (!d) return { name: 'UNKNOWN', code, value: r.rest() };
+  return d.decode(r);
 }
 
 /** Writes code, length and value. */

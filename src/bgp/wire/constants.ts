@@ -72,6 +72,7 @@ export const AttrCode = {
 export const CapabilityCode = {
   MULTIPROTOCOL: 1,
   ROUTE_REFRESH: 2,
+  OUTBOUND_ROUTE_FILTERING: 3,
   EXTENDED_NEXT_HOP: 5,
   EXTENDED_MESSAGE: 6,
   GRACEFUL_RESTART: 64,

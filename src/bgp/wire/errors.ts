@@ -1,6 +1,7 @@
-// Typed decode failures. Decoders throw these internally; the public entry points
-// (decodeMessage, decodeUpdate, …) catch them and return plain result objects, so no
-// caller ever sees an exception for bad input. Anything else thrown is a bug.
+// Typed decode failures. Decoders throw these internally, built by the constructors below
+// (one per RFC 4271 §4.5 error code); the public entry points (decodeMessage, …) catch them
+// and return plain result objects, so no caller ever sees an exception for bad input.
+// Anything else thrown is a bug.
 
 /** What a correct speaker puts in the NOTIFICATION it sends (RFC 4271 §4.5). */
 export interface NotificationSpec {
@@ -34,16 +35,26 @@ export class WireError extends Error {
   }
 }
 
-/** A malformed path attribute; `action` says how RFC 7606 (or the attribute's RFC) handles it. */
-export class AttributeError extends Error {
-  readonly action: ErrorAction;
-  readonly notification: NotificationSpec;
-  constructor(action: ErrorAction, subcode: number, data: Uint8Array, reason: string) {
-    super(reason);
-    this.name = 'AttributeError';
-    this.action = action;
-    this.notification = { code: 3, subcode, data };
-  }
+const EMPTY = new Uint8Array(0);
+
+/** RFC 4271 §6.1: Message Header Error (1). */
+export function headerError(subcode: number, data: Uint8Array, reason: string): WireError {
+  return new WireError(1, subcode, data, reason);
+}
+
+/** RFC 4271 §6.2: OPEN Message Error (2). */
+export function openError(subcode: number, reason: string, data: Uint8Array = EMPTY): WireError {
+  return new WireError(2, subcode, data, reason);
+}
+
+/** RFC 4271 §6.3: UPDATE Message Error (3). */
+export function updateError(subcode: number, reason: string, data: Uint8Array = EMPTY): WireError {
+  return new WireError(3, subcode, data, reason);
+}
+
+/** RFC 7313 §5: ROUTE-REFRESH Message Error (7), Invalid Message Length (1), the message as data. */
+export function refreshLengthError(message: Uint8Array, reason: string): WireError {
+  return new WireError(7, 1, message, reason);
 }
 
 export function u16(n: number): Uint8Array {

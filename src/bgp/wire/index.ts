@@ -14,5 +14,6 @@ export * from './open.js';
 export * from './update.js';
 export * from './notification.js';
 export * from './route-refresh.js';
+export * from './orf.js';
 export * from './message.js';
 export * from './json.js';

@@ -6,6 +6,7 @@ import { errorCodeName, errorSubcodeName } from './constants.js';
 import { prefixesJSON } from './attr-mp.js';
 import type { DecodeResult } from './message.js';
 import { REFRESH_SUBTYPE_NAMES } from './route-refresh.js';
+import { refreshOrfToJSON } from './orf.js';
 import { endOfRibFamily } from './update.js';
 import { notificationToJSON } from './notification.js';
 import { openToJSON } from './open.js';
@@ -36,7 +37,8 @@ export function decodeResultToJSON(r: DecodeResult): Record<string, unknown> {
       code: i.code,
       action: i.action,
       reason: i.reason,
-      notification: { code: i.notification.code, subcode: i.notification.subcode, data: toHex(i.notification.data) },
+      rule: i.rule,
+      notification: i.notification && { code: i.notification.code, subcode: i.notification.subcode, data: toHex(i.notification.data) },
     }));
   }
   switch (m.type) {
@@ -57,6 +59,6 @@ export function decodeResultToJSON(r: DecodeResult): Record<string, unknown> {
     case 'KEEPALIVE':
       return base;
     case 'ROUTE-REFRESH':
-      return { ...base, afi: m.afi, safi: m.safi, subtype: m.subtype, subtype_name: REFRESH_SUBTYPE_NAMES[m.subtype] ?? 'reserved' };
+      return { ...base, afi: m.afi, safi: m.safi, subtype: m.subtype, subtype_name: REFRESH_SUBTYPE_NAMES[m.subtype] ?? 'reserved', ...(m.orf ? { orf: refreshOrfToJSON(m.orf) } : {}) };
   }
 }

@@ -122,11 +122,7 @@ export function decodeMessage(buf: Uint8Array, ctx: CodecContext, offset = 0): D
       case MessageType.KEEPALIVE:
         return { outcome: 'ok', message: { type: 'KEEPALIVE' }, length, issues: [], discarded: [] };
       case MessageType.ROUTE_REFRESH:
-        if (length !== 23) {
-          // RFC 7313 §5: data is the whole erroneous message.
-          throw new WireError(7, 1, buf.slice(offset, end), `ROUTE-REFRESH length ${length}`);
-        }
-        return { outcome: 'ok', message: decodeRouteRefreshBody(buf, start), length, issues: [], discarded: [] };
+        return { outcome: 'ok', message: decodeRouteRefreshBody(buf, start, end, offset), length, issues: [], discarded: [] };
     }
   } catch (err) {
     if (err instanceof WireError) {
@@ -161,6 +157,6 @@ export function encodeMessage(msg: BgpMessage, ctx: CodecContext): Uint8Array {
     case 'KEEPALIVE':
       return encodeKeepalive();
     case 'ROUTE-REFRESH':
-      return encodeRouteRefresh(msg.afi, msg.safi, msg.subtype);
+      return encodeRouteRefresh(msg.afi, msg.safi, msg.subtype, msg.orf);
   }
 }

@@ -2,6 +2,7 @@
 // maximum-prefix data.
 import { toHex } from './address.js';
 import { CeaseSubcode, ErrorCode, HEADER_LENGTH, MessageType, errorCodeName, errorSubcodeName } from './constants.js';
+import { WireReader, shortBody } from './reader.js';
 
 export interface NotificationMessage {
   type: 'NOTIFICATION';
@@ -14,7 +15,10 @@ export interface NotificationMessage {
 export const MAX_SHUTDOWN_COMMUNICATION = 255;
 
 export function decodeNotificationBody(buf: Uint8Array, start: number, end: number): NotificationMessage {
-  return { type: 'NOTIFICATION', code: buf[start], subcode: buf[start + 1], data: buf.slice(start + 2, end) };
+  const r = new WireReader(buf, start, end, shortBody);
+  const code = r.u8('error code');
+  const subcode = r.u8('error subcode');
+  return { type: 'NOTIFICATION', code, subcode, data: r.rest() };
 }
 
 export function encodeNotification(code: number, subcode: number, data: Uint8Array = new Uint8Array(0)): Uint8Array {

@@ -1,9 +1,10 @@
 // OPEN messages (RFC 4271 §4.2) with capabilities (RFC 5492) and the RFC 9072 extended
 // optional parameters length.
-import { formatIpv4, readIpv4 } from './address.js';
-import { CapabilityFault, capabilityToJSON, decodeCapability, encodeCapability, type Capability } from './capabilities.js';
+import { formatIpv4 } from './address.js';
+import { CapabilityFault, capabilityFault, capabilityToJSON, decodeCapability, encodeCapability, type Capability } from './capabilities.js';
 import { AS_TRANS, HEADER_LENGTH, HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType, OpenSubcode } from './constants.js';
-import { WireError, u16 } from './errors.js';
+import { WireError, headerError, openError, u16 } from './errors.js';
+import { WireReader } from './reader.js';
 import { ByteWriter } from './writer.js';
 
 export interface OpenMessage {
@@ -30,67 +31,56 @@ const OPT_PARAM_EXTENDED = 255;
 
 /** Decodes the body buf[start, end) of an OPEN (header already checked). */
 export function decodeOpenBody(buf: Uint8Array, start: number, end: number): OpenMessage {
-  const version = buf[start];
+  const r = new WireReader(buf, start, end, malformedOpen);
+  const version = r.u8('version');
   if (version !== 4) {
     // RFC 4271 §6.2: data is the largest locally supported version.
-    throw new WireError(2, OpenSubcode.UNSUPPORTED_VERSION, u16(4), `unsupported BGP version ${version}`);
+    throw openError(OpenSubcode.UNSUPPORTED_VERSION, `unsupported BGP version ${version}`, u16(4));
   }
-  const myAs = (buf[start + 1] << 8) | buf[start + 2];
-  const holdTime = (buf[start + 3] << 8) | buf[start + 4];
-  const bgpId = readIpv4(buf, start + 5);
-  let optLen = buf[start + 9];
-  let pos = start + 10;
+  const myAs = r.u16('My Autonomous System');
+  const holdTime = r.u16('Hold Time');
+  const bgpId = r.u32('BGP Identifier');
+  let optLen = r.u8('optional parameters length');
   let extended = false;
   // RFC 9072 §2: a length of 255 followed by type 255 announces a 2-octet length.
-  if (optLen === 255 && pos < end && buf[pos] === OPT_PARAM_EXTENDED) {
-    if (pos + 3 > end) throw malformedOpen('extended optional parameters length truncated');
-    optLen = (buf[pos + 1] << 8) | buf[pos + 2];
-    pos += 3;
+  if (optLen === 255 && !r.done && buf[r.pos] === OPT_PARAM_EXTENDED) {
+    r.take(1, 'extended optional parameters marker');
+    optLen = r.u16('extended optional parameters length');
     extended = true;
   }
-  if (pos + optLen !== end) {
+  if (optLen !== r.remaining) {
     // RFC 4271 §6.1: the message length must match what the OPEN says it holds.
-    throw new WireError(1, HeaderSubcode.BAD_MESSAGE_LENGTH, u16(end - start + HEADER_LENGTH), `optional parameters length ${optLen} does not match the message`);
+    throw headerError(HeaderSubcode.BAD_MESSAGE_LENGTH, u16(end - start + HEADER_LENGTH), `optional parameters length ${optLen} does not match the message`);
   }
   const capabilities: Capability[] = [];
   const capabilityGroups: number[] = [];
-  const paramHeader = extended ? 3 : 2;
-  while (pos < end) {
-    if (pos + paramHeader > end) throw malformedOpen('optional parameter header truncated');
-    const type = buf[pos];
-    const len = extended ? (buf[pos + 1] << 8) | buf[pos + 2] : buf[pos + 1];
-    const vStart = pos + paramHeader;
-    const vEnd = vStart + len;
-    if (vEnd > end) throw malformedOpen(`optional parameter ${type} overruns the message`);
-    if (type !== OPT_PARAM_CAPABILITIES) {
-      throw new WireError(2, OpenSubcode.UNSUPPORTED_OPTIONAL_PARAMETER, new Uint8Array(0), `unsupported optional parameter ${type}`);
-    }
-    let p = vStart;
+  while (!r.done) {
+    const type = r.u8('optional parameter type');
+    const len = extended ? r.u16('optional parameter length') : r.u8('optional parameter length');
+    const param = r.sub(len, `optional parameter ${type}`);
+    if (type !== OPT_PARAM_CAPABILITIES) throw openError(OpenSubcode.UNSUPPORTED_OPTIONAL_PARAMETER, `unsupported optional parameter ${type}`);
     let inGroup = 0;
-    while (p < vEnd) {
-      if (p + 2 > vEnd) throw malformedOpen('capability header truncated');
-      const code = buf[p];
-      const clen = buf[p + 1];
-      if (p + 2 + clen > vEnd) throw malformedOpen(`capability ${code} overruns its parameter`);
+    while (!param.done) {
+      const code = param.u8('capability code');
+      const value = param.sub(param.u8(`capability ${code} length`), `capability ${code}`, capabilityFault);
       try {
-        capabilities.push(decodeCapability(code, buf, p + 2, p + 2 + clen));
+        capabilities.push(decodeCapability(code, value));
       } catch (err) {
         if (err instanceof CapabilityFault) throw malformedOpen(err.message);
         throw err;
       }
       inGroup++;
-      p += 2 + clen;
     }
     capabilityGroups.push(inGroup);
-    pos = vEnd;
   }
   const open: OpenMessage = { type: 'OPEN', version, myAs, holdTime, bgpId, capabilities, capabilityGroups };
   if (extended) open.extendedParameters = true;
   return open;
 }
 
+/** RFC 5492 §3 leaves a malformed OPEN to the general 2/0. */
 function malformedOpen(reason: string): WireError {
-  return new WireError(2, 0, new Uint8Array(0), `malformed OPEN: ${reason}`);
+  return openError(0, `malformed OPEN: ${reason}`);
 }
 
 /**
@@ -99,11 +89,9 @@ function malformedOpen(reason: string): WireError {
  */
 export function checkOpen(open: OpenMessage): WireError | null {
   if (open.holdTime === 1 || open.holdTime === 2) {
-    return new WireError(2, OpenSubcode.UNACCEPTABLE_HOLD_TIME, new Uint8Array(0), `hold time ${open.holdTime} is neither 0 nor at least 3`);
+    return openError(OpenSubcode.UNACCEPTABLE_HOLD_TIME, `hold time ${open.holdTime} is neither 0 nor at least 3`);
   }
-  if (open.bgpId === 0) {
-    return new WireError(2, OpenSubcode.BAD_BGP_IDENTIFIER, new Uint8Array(0), 'BGP Identifier 0.0.0.0');
-  }
+  if (open.bgpId === 0) return openError(OpenSubcode.BAD_BGP_IDENTIFIER, 'BGP Identifier 0.0.0.0');
   return null;
 }
 

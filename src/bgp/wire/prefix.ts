@@ -3,6 +3,7 @@
 // decodes without a per-prefix object. IPv6 prefixes are 16 bytes each in one Uint8Array.
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
 import { Afi } from './constants.js';
+import type { WireReader } from './reader.js';
 
 export interface Ipv4PrefixList {
   afi: 1;
@@ -65,30 +66,31 @@ function ensureScratch(n: number): void {
   scratchLens = new Uint8Array(size);
 }
 
+/** NLRI readers fail with NlriSyntaxError; the caller picks the NOTIFICATION or RFC 7606 outcome. */
+export const nlriSyntaxError = (reason: string): NlriSyntaxError => new NlriSyntaxError(reason);
+
 /** RFC 7911 §3: the 4-byte path identifier in front of a prefix, which must follow it. */
-function readPathId(buf: Uint8Array, pos: number, end: number): number {
-  if (pos + 4 > end) throw new NlriSyntaxError('path identifier truncated');
-  if (pos + 4 >= end) throw new NlriSyntaxError('prefix length missing after path identifier');
-  return ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+function readPathId(r: WireReader): number {
+  const id = r.u32('path identifier');
+  if (r.done) r.fail('prefix length missing after path identifier');
+  return id;
 }
 
-/** RFC 4271 §4.3 prefix encoding (with an RFC 7911 path id first when addPath). */
-export function decodeIpv4Prefixes(buf: Uint8Array, start: number, end: number, addPath: boolean): Ipv4PrefixList {
-  if (start >= end) return { afi: 1, count: 0, keys: new Float64Array(0), pathIds: addPath ? new Uint32Array(0) : null };
-  ensureScratch(end - start);
+/** RFC 4271 §4.3 prefix encoding (with an RFC 7911 path id first when addPath), all `r` has left. */
+export function decodeIpv4Prefixes(r: WireReader, addPath: boolean): Ipv4PrefixList {
+  if (r.done) return { afi: 1, count: 0, keys: new Float64Array(0), pathIds: addPath ? new Uint32Array(0) : null };
+  ensureScratch(r.remaining);
   const keys = scratchKeys;
   const ids = scratchIds;
-  let pos = start;
+  const buf = r.buf;
   let n = 0;
-  while (pos < end) {
-    if (addPath) {
-      ids[n] = readPathId(buf, pos, end);
-      pos += 4;
-    }
-    const len = buf[pos++];
-    if (len > 32) throw new NlriSyntaxError(`prefix length ${len} > 32`);
+  while (!r.done) {
+    if (addPath) ids[n] = readPathId(r);
+    const len = r.u8('prefix length');
+    if (len > 32) r.fail(`prefix length ${len} > 32`);
     const bytes = (len + 7) >> 3;
-    if (pos + bytes > end) throw new NlriSyntaxError(`prefix of length ${len} truncated`);
+    // A constant field name: a string built per prefix would be the decoder's main allocation.
+    const pos = r.take(bytes, 'prefix');
     let addr = 0;
     switch (bytes) {
       case 4:
@@ -104,7 +106,6 @@ export function decodeIpv4Prefixes(buf: Uint8Array, start: number, end: number, 
         addr = (buf[pos] << 24) >>> 0;
         break;
     }
-    pos += bytes;
     // Trailing bits past the length are irrelevant (RFC 4271 §4.3); clear them so keys are canonical.
     if (len < 32) addr = len === 0 ? 0 : (addr & (0xffffffff << (32 - len))) >>> 0;
     keys[n++] = addr * 64 + len;
@@ -112,26 +113,23 @@ export function decodeIpv4Prefixes(buf: Uint8Array, start: number, end: number, 
   return { afi: 1, count: n, keys: keys.slice(0, n), pathIds: addPath ? ids.slice(0, n) : null };
 }
 
-export function decodeIpv6Prefixes(buf: Uint8Array, start: number, end: number, addPath: boolean): Ipv6PrefixList {
-  ensureScratch(end - start);
+export function decodeIpv6Prefixes(r: WireReader, addPath: boolean): Ipv6PrefixList {
+  ensureScratch(r.remaining);
   const ids = scratchIds;
   const lens = scratchLens;
   const out = scratchV6;
-  let pos = start;
+  const buf = r.buf;
   let n = 0;
-  while (pos < end) {
-    if (addPath) {
-      ids[n] = readPathId(buf, pos, end);
-      pos += 4;
-    }
-    const len = buf[pos++];
-    if (len > 128) throw new NlriSyntaxError(`prefix length ${len} > 128`);
+  while (!r.done) {
+    if (addPath) ids[n] = readPathId(r);
+    const len = r.u8('prefix length');
+    if (len > 128) r.fail(`prefix length ${len} > 128`);
     const bytes = (len + 7) >> 3;
-    if (pos + bytes > end) throw new NlriSyntaxError(`prefix of length ${len} truncated`);
+    // A constant field name: a string built per prefix would be the decoder's main allocation.
+    const pos = r.take(bytes, 'prefix');
     const base = n * 16;
     for (let i = 0; i < 16; i++) out[base + i] = i < bytes ? buf[pos + i] : 0;
     if (len & 7) out[base + bytes - 1] &= 0xff << (8 - (len & 7));
-    pos += bytes;
     lens[n++] = len;
   }
   return {
@@ -143,8 +141,9 @@ export function decodeIpv6Prefixes(buf: Uint8Array, start: number, end: number, 
   };
 }
 
-export function decodePrefixes(afi: number, buf: Uint8Array, start: number, end: number, addPath: boolean): PrefixList {
-  return afi === Afi.IPV6 ? decodeIpv6Prefixes(buf, start, end, addPath) : decodeIpv4Prefixes(buf, start, end, addPath);
+/** The prefixes of one family, all `r` has left; `r` must fail with NlriSyntaxError. */
+export function decodePrefixes(afi: number, r: WireReader, addPath: boolean): PrefixList {
+  return afi === Afi.IPV6 ? decodeIpv6Prefixes(r, addPath) : decodeIpv4Prefixes(r, addPath);
 }
 
 /** Bytes prefix i takes on the wire. */

@@ -5,10 +5,10 @@ import { findAttribute, type PathAttribute } from './attribute-types.js';
 import { writePrefixList } from './attr-mp.js';
 import { AttrCode, AttrFlag, HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType, UpdateSubcode, type Family } from './constants.js';
 import type { CodecContext } from './context.js';
-import { WireError, strongerAction, type NotificationSpec } from './errors.js';
+import { WireError, strongerAction, updateError, type NotificationSpec } from './errors.js';
+import { WireReader } from './reader.js';
 import {
   EMPTY_IPV4,
-  NlriSyntaxError,
   decodeIpv4Prefixes,
   prefixWireSize,
   slicePrefixList,
@@ -34,41 +34,28 @@ export interface UpdateDecodeResult {
   discarded: number[];
 }
 
-/** RFC 4271 §6.3: the NLRI or Withdrawn Routes field cannot be parsed. */
-function invalidNetworkField(field: string, err: NlriSyntaxError): WireError {
-  return new WireError(3, UpdateSubcode.INVALID_NETWORK_FIELD, new Uint8Array(0), `${field}: ${err.message}`);
+/** RFC 4271 §6.3: the NLRI or Withdrawn Routes field cannot be parsed (3/10). */
+function invalidNetworkField(field: string) {
+  return (reason: string) => updateError(UpdateSubcode.INVALID_NETWORK_FIELD, `${field}: ${reason}`);
+}
+const invalidWithdrawnRoutes = invalidNetworkField('withdrawn routes');
+const invalidNlri = invalidNetworkField('NLRI');
+
+/** The lengths of the body do not add up (3/1). */
+function malformedAttributeList(reason: string): WireError {
+  return updateError(UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, reason);
 }
 
 /** Decodes the body buf[start, end) of an UPDATE; session-reset errors throw WireError. */
 export function decodeUpdateBody(buf: Uint8Array, start: number, end: number, ctx: CodecContext): UpdateDecodeResult {
-  const bodyLen = end - start;
-  const withdrawnLen = (buf[start] << 8) | buf[start + 1];
-  if (4 + withdrawnLen > bodyLen) {
-    throw new WireError(3, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, new Uint8Array(0), `withdrawn routes length ${withdrawnLen} overruns the message`);
-  }
-  const wStart = start + 2;
-  const wEnd = wStart + withdrawnLen;
-  let withdrawn: Ipv4PrefixList;
-  try {
-    withdrawn = decodeIpv4Prefixes(buf, wStart, wEnd, ctx.addPath.ipv4);
-  } catch (err) {
-    if (err instanceof NlriSyntaxError) throw invalidNetworkField('withdrawn routes', err);
-    throw err;
-  }
-  const attrLen = (buf[wEnd] << 8) | buf[wEnd + 1];
-  const aStart = wEnd + 2;
-  const aEnd = aStart + attrLen;
-  if (aEnd > end) {
-    throw new WireError(3, UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, new Uint8Array(0), `total path attribute length ${attrLen} overruns the message`);
-  }
-  let nlri: Ipv4PrefixList;
-  try {
-    nlri = decodeIpv4Prefixes(buf, aEnd, end, ctx.addPath.ipv4);
-  } catch (err) {
-    if (err instanceof NlriSyntaxError) throw invalidNetworkField('NLRI', err);
-    throw err;
-  }
-  const decoded = decodeAttributes(buf, aStart, aEnd, ctx);
+  const body = new WireReader(buf, start, end, malformedAttributeList);
+  const withdrawnRoutes = body.sub(body.u16('withdrawn routes length'), 'withdrawn routes', invalidWithdrawnRoutes);
+  // RFC 4271 §6.3 checks the lengths before the routes: no room for the next length is 3/1.
+  if (body.remaining < 2) body.fail('withdrawn routes length overruns the message');
+  const withdrawn = decodeIpv4Prefixes(withdrawnRoutes, ctx.addPath.ipv4);
+  const section = body.sub(body.u16('total path attribute length'), 'path attributes');
+  const nlri = decodeIpv4Prefixes(body.sub(body.remaining, 'NLRI', invalidNlri), ctx.addPath.ipv4);
+  const decoded = decodeAttributes(buf, section.pos, section.end, ctx);
   const message: UpdateMessage = { type: 'UPDATE', withdrawn, attributes: decoded.attributes, nlri };
   const issues = decoded.issues;
   let action = decoded.action;
@@ -88,6 +75,7 @@ export function decodeUpdateBody(buf: Uint8Array, start: number, end: number, ct
         action: 'treat-as-withdraw',
         notification: { code: 3, subcode: UpdateSubcode.MISSING_WELL_KNOWN_ATTRIBUTE, data: Uint8Array.of(code) },
         reason: `missing well-known attribute ${attributeName(code)}`,
+        rule: 'RFC 7606 §3(d)',
       });
       action = strongerAction(action, 'treat-as-withdraw');
     }
@@ -96,7 +84,7 @@ export function decodeUpdateBody(buf: Uint8Array, start: number, end: number, ct
     // an MP_REACH_NLRI; nothing can be withdrawn safely, so the session is reset. The
     // NOTIFICATION is the one RFC 4271 §6.3 names for that error (3/1 for a framing error).
     const first = issues.find((i) => i.action === 'treat-as-withdraw') as AttributeIssue;
-    const { code, subcode, data } = first.notification;
+    const { code, subcode, data } = first.notification ?? { code: 3, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: new Uint8Array(0) };
     throw new WireError(code, subcode, data, `${first.reason}, and the UPDATE carries no NLRI to withdraw`);
   }
   // Session resets were thrown above, so only the two softer approaches remain here.

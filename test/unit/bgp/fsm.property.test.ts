@@ -31,7 +31,7 @@ const simple: FsmEvent[] = [
   { type: 'NotifMsg', notification: spec(6, 2) },
   { type: 'KeepAliveMsg' },
   { type: 'UpdateMsg', message: UPDATE, outcome: 'ok', issues: [] },
-  { type: 'RouteRefreshMsg', afi: 1, safi: 1, subtype: 0 },
+  { type: 'RouteRefreshMsg', afi: 1, safi: 1, subtype: 0, orf: null },
   { type: 'OpenCollisionDump' },
   { type: 'BfdDown' },
   { type: 'MaxPrefixExceeded', afi: 1, safi: 1, limit: 10 },

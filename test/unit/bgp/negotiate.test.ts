@@ -30,6 +30,7 @@ describe('buildOpen', () => {
         addPath: { ipv4: 'both', ipv6: 'receive' },
         extendedMessage: true,
         fqdn: { hostname: 'node-1', domain: 'dc1.example' },
+        prefixOrf: true,
       },
     });
     const open = buildOpen(s);
@@ -44,7 +45,22 @@ describe('buildOpen', () => {
     expect(caps).toContainEqual({ name: 'ADD_PATH', code: 69, entries: [{ afi: 1, safi: 1, mode: 3 }, { afi: 2, safi: 1, mode: 1 }] });
     expect(caps).toContainEqual({ name: 'EXTENDED_MESSAGE', code: 6 });
     expect(caps).toContainEqual({ name: 'FQDN', code: 73, hostname: 'node-1', domain: 'dc1.example' });
+    expect(caps).toContainEqual({
+      name: 'OUTBOUND_ROUTE_FILTERING', code: 3,
+      families: [{ afi: 1, safi: 1, orfs: [{ type: 64, mode: 1 }] }, { afi: 2, safi: 1, orfs: [{ type: 64, mode: 1 }] }],
+    });
     expect(capNames(r.message)).not.toContain('ENHANCED_ROUTE_REFRESH');
+  });
+
+  it('takes Address Prefix ORF for the families where necod said receive and the peer said send (RFC 5291 §3)', () => {
+    const s = settings({ capabilities: { ...settings().capabilities, prefixOrf: true } });
+    const orf = (mode: 1 | 2 | 3, afi = 1): Capability => ({ name: 'OUTBOUND_ROUTE_FILTERING', code: 3, families: [{ afi, safi: 1, orfs: [{ type: 64, mode }] }] });
+    expect(negotiate(s, buildOpen(s), peerOpen({}, [orf(3)])).prefixOrf).toEqual(['ipv4']);
+    expect(negotiate(s, buildOpen(s), peerOpen({}, [orf(2, 2)])).prefixOrf).toEqual(['ipv6']);
+    // A peer that only receives ORF sends none; necod not asking for ORF takes none.
+    expect(negotiate(s, buildOpen(s), peerOpen({}, [orf(1)])).prefixOrf).toEqual([]);
+    const off = settings();
+    expect(negotiate(off, buildOpen(off), peerOpen({}, [orf(3)])).prefixOrf).toEqual([]);
   });
 
   it('cuts an FQDN so the capability fits its one-octet length', () => {

@@ -26,6 +26,7 @@ describe('parseConfig: a neighbor with only the required keys', () => {
         gracefulRestart: true,
         addPath: 'none',
         extendedMessage: false,
+        prefixOrf: false,
       },
       gracefulRestartTime: 120,
       routeReflectorClient: false,
@@ -256,13 +257,14 @@ const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[
           gracefulRestart: true,
           addPath: 'none',
           extendedMessage: false,
+          prefixOrf: false,
         },
       ],
     ],
     bad: [
       [
         '[route-refresh]',
-        'expected a mapping of four-octet-as, route-refresh, enhanced-route-refresh, graceful-restart, add-path, extended-message, got a list',
+        'expected a mapping of four-octet-as, route-refresh, enhanced-route-refresh, graceful-restart, add-path, extended-message, prefix-orf, got a list',
       ],
     ],
   },
@@ -324,6 +326,7 @@ describe('parseConfig: neighbor capabilities', () => {
     ['enhanced-route-refresh', 'enhancedRouteRefresh'],
     ['graceful-restart', 'gracefulRestart'],
     ['extended-message', 'extendedMessage'],
+    ['prefix-orf', 'prefixOrf'],
   ] as const)('switches %s', (key, field) => {
     for (const value of [true, false]) {
       expect(parsedNeighbor(capabilityLine(`${key}: ${value}`)).capabilities[field]).toBe(value);

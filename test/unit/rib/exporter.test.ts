@@ -8,6 +8,7 @@ import {
   type Family,
 } from '../../../src/bgp/wire/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
+import { applyOrfEntries } from '../../../src/rib/orf-filter.js';
 import type { ExportTarget } from '../../../src/rib/export.js';
 import { Rib } from '../../../src/rib/rib.js';
 import { localSource } from '../../../src/rib/route-source.js';
@@ -135,6 +136,25 @@ describe('Exporter', () => {
     const mp = got.find((g) => g.attributes?.MP_REACH_NLRI);
     expect(mp?.attributes?.MP_REACH_NLRI.value).toMatchObject({ afi: 2, next_hops: ['fd00:69::5'], nlri: ['2001:db8:1::/48'] });
     expect(got.filter((g) => g.end_of_rib).map((g) => g.end_of_rib)).toEqual(['ipv4', 'ipv6']);
+    ex.close();
+  });
+  it('keeps prefixes the neighbor\'s ORF denies out, withdrawing what was sent, and sends them again once it is removed (RFC 5291)', async () => {
+    const rib = setup();
+    const ex = new Exporter(rib);
+    const { got, s } = session(target({ name: 'tor2', sourceIndex: 1, mode: 'all' }));
+    await ex.attach(s);
+    got.length = 0;
+    const only = applyOrfEntries([], [{ action: 'add', match: 'permit', sequence: 5, minLength: 0, maxLength: 32, prefix: Uint8Array.of(10, 1, 0, 0), length: 16 }], false);
+    await ex.setOrf('tor2', 'ipv4', only);
+    expect(got.flatMap((g) => g.withdrawn ?? [])).toEqual(['10.69.100.5/32']);
+    expect(got.flatMap((g) => g.nlri ?? [])).toEqual([]);
+    // A new route outside the filter does not go either.
+    rib.announce(2, prefixListFrom(1, ['10.69.100.6/32']), rib.attrs.intern({ ...attrsInput(), receivedNextHop: null, nextHop: null, device: 'node0' }));
+    ex.noteChanges(rib.takeChanges());
+    await settle();
+    expect(got.flatMap((g) => g.nlri ?? [])).toEqual([]);
+    await ex.setOrf('tor2', 'ipv4', []);
+    expect(got.flatMap((g) => g.nlri ?? [])).toEqual(['10.69.100.5/32', '10.69.100.6/32']);
     ex.close();
   });
 });

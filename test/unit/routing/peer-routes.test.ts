@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { NegotiatedSession } from '../../../src/bgp/negotiate.js';
-import type { PeerDown, PeerEvents } from '../../../src/bgp/peer-types.js';
+import type { PeerDown, PeerEvents, UpdateSink, UpdateVerdict } from '../../../src/bgp/peer-types.js';
+import type { UpdateOutcome } from '../../../src/bgp/fsm-types.js';
 import type { Peer } from '../../../src/bgp/peer.js';
 import { AS4_CONTEXT, encodeEndOfRib, decodeMessage, makeAttribute, parseIpv4, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
@@ -14,6 +15,15 @@ import { bgpSource } from '../rib/fixtures.js';
 class FakePeer extends EventEmitter<PeerEvents> {
   negotiated: NegotiatedSession | null = null;
   sent: Uint8Array[] = [];
+  sink: UpdateSink | null = null;
+  setUpdateSink(sink: UpdateSink) {
+    this.sink = sink;
+  }
+  /** What the real Peer does with an UPDATE: hand it to the sink and act on the verdict. */
+  deliver(message: UpdateMessage, outcome: UpdateOutcome, maxPrefixes: number | null = null): UpdateVerdict {
+    if (!this.sink) throw new Error('no sink');
+    return this.sink.receive({ message, outcome, issues: [], maxPrefixes });
+  }
   status() {
     return { negotiated: this.negotiated, local: { address: '10.69.0.5', port: 40000 } };
   }
@@ -39,6 +49,7 @@ function negotiated(gr: boolean, notification = false): NegotiatedSession {
     as4: true,
     routeRefresh: true,
     enhancedRouteRefresh: true,
+    prefixOrf: [],
     gracefulRestart: gr ? { restartTime: 120, restarting: false, notification, forwarding: ['ipv4'] } : null,
     addPath: { receive: { ipv4: false, ipv6: false }, send: { ipv4: false, ipv6: false } },
     extendedMessage: false,
@@ -123,17 +134,17 @@ describe('PeerRoutes', () => {
   it('imports UPDATEs with the next hop rewritten, and counts End-of-RIB', () => {
     const t = setup();
     t.up(negotiated(false));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     expect(t.rib.adjRibInEntry(0, t.key('10.1.0.0/24'))?.attrs.nextHop).toBe('10.69.0.1');
     expect(t.routes.converged()).toBe(false);
-    t.peer.emit('update', eor(), 'ok', []);
+    t.peer.deliver(eor(), 'ok');
     expect(t.routes.converged()).toBe(true);
   });
 
   it('drops the routes of a neighbor without graceful restart at once', () => {
     const t = setup();
     t.up(negotiated(false));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down({ reason: 'hold timer expired', error: null });
     expect(t.rib.size).toBe(0);
   });
@@ -141,15 +152,15 @@ describe('PeerRoutes', () => {
   it('keeps a restarting neighbor’s routes stale and sweeps what End-of-RIB did not refresh (RFC 4724 §4.2)', () => {
     const t = setup();
     t.up(negotiated(true));
-    t.peer.emit('update', update(['10.1.0.0/24', '10.2.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24']), 'ok');
     t.down({ reason: 'connection reset', error: null });
     expect(t.rib.size).toBe(2);
     expect(t.rib.staleCount(0)).toBe(2);
     expect(t.routes.state().staleUntil).not.toBeNull();
     t.up(negotiated(true));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     expect(t.rib.staleCount(0)).toBe(1);
-    t.peer.emit('update', eor(), 'ok', []);
+    t.peer.deliver(eor(), 'ok');
     expect(t.rib.size).toBe(1);
     expect(t.rib.staleCount(0)).toBe(0);
     t.routes.close();
@@ -162,18 +173,18 @@ describe('PeerRoutes', () => {
     });
     let t = setup();
     t.up(negotiated(true, false));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down(cease(2));
     expect(t.rib.size).toBe(0);
     t = setup();
     t.up(negotiated(true, true));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down(cease(2));
     expect(t.rib.size).toBe(1);
     t.routes.close();
     t = setup();
     t.up(negotiated(true, true));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down(cease(9));
     expect(t.rib.size).toBe(0);
   });
@@ -181,7 +192,7 @@ describe('PeerRoutes', () => {
   it('a neighbor that returns without graceful restart loses its stale routes', () => {
     const t = setup();
     t.up(negotiated(true));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down({ reason: 'connection reset', error: null });
     t.up(negotiated(false));
     expect(t.rib.size).toBe(0);
@@ -190,11 +201,11 @@ describe('PeerRoutes', () => {
   it('BoRR marks the family stale and EoRR sweeps what was not re-sent (RFC 7313 §4)', async () => {
     const t = setup();
     t.up(negotiated(true));
-    t.peer.emit('update', update(['10.1.0.0/24', '10.2.0.0/24']), 'ok', []);
-    t.peer.emit('routeRefresh', 1, 1, 1);
+    t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24']), 'ok');
+    t.peer.emit('routeRefresh', 1, 1, 1, null);
     await new Promise((r) => setImmediate(r));
-    t.peer.emit('update', update(['10.2.0.0/24']), 'ok', []);
-    t.peer.emit('routeRefresh', 1, 1, 2);
+    t.peer.deliver(update(['10.2.0.0/24']), 'ok');
+    t.peer.emit('routeRefresh', 1, 1, 2, null);
     await new Promise((r) => setImmediate(r));
     expect(t.rib.size).toBe(1);
     expect(t.rib.selected(t.key('10.2.0.0/24'))).not.toBeNull();
@@ -203,9 +214,21 @@ describe('PeerRoutes', () => {
   it('treat-as-withdraw removes what the UPDATE carried', () => {
     const t = setup();
     t.up(negotiated(false));
-    t.peer.emit('update', update(['10.1.0.0/24']), 'ok', []);
-    t.peer.emit('update', update(['10.1.0.0/24']), 'treat-as-withdraw', []);
+    t.peer.deliver(update(['10.1.0.0/24']), 'ok');
+    t.peer.deliver(update(['10.1.0.0/24']), 'treat-as-withdraw');
     expect(t.rib.size).toBe(0);
     expect(t.routes.state().updatesRejected['treat-as-withdraw']).toBe(1);
+  });
+  it('judges the prefix limit before changing anything: a refused UPDATE leaves the RIB as it was (RFC 4486)', () => {
+    const t = setup();
+    t.up(negotiated(false));
+    expect(t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24']), 'ok', 3)).toEqual({ accepted: true });
+    // Re-announcing held prefixes does not count twice.
+    expect(t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24']), 'ok', 3)).toEqual({ accepted: true });
+    const changesBefore = t.changes();
+    expect(t.peer.deliver(update(['10.4.0.0/24']), 'ok', 3)).toEqual({ accepted: false, family: 'ipv4', count: 4, limit: 3 });
+    expect(t.rib.size).toBe(3);
+    expect(t.rib.selected(t.key('10.4.0.0/24'))).toBeNull();
+    expect(t.changes()).toBe(changesBefore);
   });
 });

@@ -79,7 +79,12 @@ describe('decodeResultToJSON', () => {
       outcome: 'attribute-discard',
       discarded: [6],
     });
-    expect(json(update({ attributes: MANDATORY_2 + MANDATORY_2.slice(0, 8), nlri: NLRI_10_0_0 }))).toMatchObject({ outcome: 'ok', discarded: [1] });
+    // RFC 7606 §3(g): a repeat is discarded, and the outcome says so with the rule.
+    expect(json(update({ attributes: MANDATORY_2 + MANDATORY_2.slice(0, 8), nlri: NLRI_10_0_0 }))).toMatchObject({
+      outcome: 'attribute-discard',
+      discarded: [1],
+      issues: [{ attribute: 'ORIGIN', code: 1, action: 'attribute-discard', rule: 'RFC 7606 §3(g)', notification: { code: 3, subcode: 1, data: '' } }],
+    });
   });
 
   it('shows MP_REACH_NLRI of a family it does not decode as hex', () => {

@@ -1,6 +1,6 @@
 // UPDATE error handling: RFC 4271 §6.3 as revised by RFC 7606 (§3, §4, §5).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTEXT, decodeMessage, encodeMessage, formatPrefixes, toHex, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, DEFAULT_CONTEXT, decodeMessage, encodeMessage, formatPrefixes, toHex, type UpdateMessage } from '../../../src/bgp/wire/index.js';
 import {
   AS_PATH_2,
   MANDATORY_2,
@@ -48,7 +48,7 @@ describe('attribute framing (RFC 7606 §4)', () => {
   it('treats a truncated attribute header as a framing error', () => {
     // One octet left: no room for flags + type.
     const one = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + '40', nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
-    expect(one.issues[0].notification.subcode).toBe(1);
+    expect(one.issues[0].notification?.subcode).toBe(1);
     // Extended Length set, only three octets left.
     const three = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + '500800', nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
     expect(three.issues[0]).toMatchObject({ code: 8, notification: { code: 3, subcode: 1 } });
@@ -66,17 +66,17 @@ describe('attribute flags (RFC 7606 §3(c))', () => {
     const r = expectMessage(decodeMessage(update({ attributes: bad + AS_PATH_2 + NEXT_HOP_192_0_2_1, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
     expect(r.issues).toHaveLength(1);
     expect(r.issues[0].code).toBe(1);
-    expect(r.issues[0].notification.code).toBe(3);
-    expect(r.issues[0].notification.subcode).toBe(4);
-    expect(toHex(r.issues[0].notification.data)).toBe('c0010100');
+    expect(r.issues[0].notification?.code).toBe(3);
+    expect(r.issues[0].notification?.subcode).toBe(4);
+    expect(toHex(r.issues[0].notification?.data ?? new Uint8Array(0))).toBe('c0010100');
   });
 
   it('treats wrong flags as withdraw even where a bad value is only discarded', () => {
     // ATOMIC_AGGREGATE well-known sent as optional; AGGREGATOR optional transitive sent without Transitive.
     for (const bad of [attr(0xc0, 6, ''), attr(0x80, 7, 'fde9 c0000201'), attr(0x80, 17, '02 01 fa56ea01')]) {
       const r = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + bad, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
-      expect(r.issues[0].notification.subcode).toBe(4);
-      expect(toHex(r.issues[0].notification.data)).toBe(bad);
+      expect(r.issues[0].notification?.subcode).toBe(4);
+      expect(toHex(r.issues[0].notification?.data ?? new Uint8Array(0))).toBe(bad);
       expect(r.discarded).toEqual([]);
     }
   });
@@ -98,14 +98,15 @@ describe('attribute flags (RFC 7606 §3(c))', () => {
 describe('repeated attributes (RFC 7606 §3(g))', () => {
   it('keeps the first of a repeated attribute and lists the code of the dropped ones', () => {
     const second = attr(0xc0, 8, 'fde90064');
-    const r = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + COMMUNITY_NO_EXPORT + second + second, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT));
+    const r = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + COMMUNITY_NO_EXPORT + second + second, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'attribute-discard');
     expect(r.discarded).toEqual([8, 8]);
+    expect(r.issues.map((i) => [i.code, i.action, i.rule])).toEqual([[8, 'attribute-discard', 'RFC 7606 §3(g)'], [8, 'attribute-discard', 'RFC 7606 §3(g)']]);
     const communities = updateOf(r).attributes.filter((a) => a.name === 'COMMUNITIES');
     expect(communities).toEqual([{ name: 'COMMUNITIES', code: 8, flags: 0xc0, value: [0xffffff01] }]);
   });
 
   it('drops a repeated ORIGIN without looking at its value', () => {
-    const r = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + attr(0x40, 1, '07'), nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT));
+    const r = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + attr(0x40, 1, '07'), nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'attribute-discard');
     expect(r.discarded).toEqual([1]);
     expect(updateOf(r).attributes[0].value).toBe(0);
   });
@@ -113,6 +114,31 @@ describe('repeated attributes (RFC 7606 §3(g))', () => {
   it('resets the session with 3/1 for a repeated MP_REACH_NLRI or MP_UNREACH_NLRI', () => {
     expectNotification(decodeMessage(update({ attributes: ORIGIN_IGP + AS_PATH_2 + MP_REACH_V6 + MP_REACH_V6 }), DEFAULT_CONTEXT), 3, 1);
     expectNotification(decodeMessage(update({ attributes: MP_UNREACH_V6 + MP_UNREACH_V6 }), DEFAULT_CONTEXT), 3, 1);
+  });
+});
+
+describe('NEXT_HOP that is no host address (RFC 4271 §6.3, RFC 7606 §7.3)', () => {
+  for (const nh of ['00000000', '7f000001', 'e0000001', 'ffffffff']) {
+    it(`treats the routes as withdrawn for NEXT_HOP ${nh}, 3/8 with the attribute as data`, () => {
+      const bad = attr(0x40, 3, nh);
+      const r = expectMessage(decodeMessage(update({ attributes: ORIGIN_IGP + AS_PATH_2 + bad, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
+      expect(r.issues.map((i) => [i.code, i.notification?.subcode, i.rule])).toEqual([[3, 8, 'RFC 7606 §7.3']]);
+      expect(toHex(r.issues[0]?.notification?.data ?? new Uint8Array(0))).toBe(bad);
+    });
+  }
+});
+
+describe('AS4_PATH and AS4_AGGREGATOR between 4-octet speakers (RFC 6793 §3)', () => {
+  it('discards them, processes the UPDATE and says so in the outcome', () => {
+    const as4Path = attr(0xc0, 17, '0201fde9fde9');
+    const as4Aggr = attr(0xc0, 18, 'fde9fde9c0000201');
+    const r = expectMessage(decodeMessage(update({ attributes: ORIGIN_IGP + attr(0x40, 2, '0201fde9fde9') + NEXT_HOP_192_0_2_1 + as4Path + as4Aggr, nlri: NLRI_10_0_0 }), AS4_CONTEXT), 'attribute-discard');
+    expect(r.discarded).toEqual([17, 18]);
+    expect(r.issues.map((i) => [i.code, i.rule, i.notification])).toEqual([[17, 'RFC 6793 §3', null], [18, 'RFC 6793 §3', null]]);
+    expect(updateOf(r).attributes.map((a) => a.name)).toEqual(['ORIGIN', 'AS_PATH', 'NEXT_HOP']);
+    expect(formatPrefixes(updateOf(r).nlri)).toEqual(['10.0.0.0/24']);
+    // From a 2-octet speaker they are the real path, kept for the merge.
+    expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + as4Path, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'ok');
   });
 });
 
@@ -127,8 +153,8 @@ describe('well-known mandatory attributes (RFC 7606 §3(d))', () => {
       const r = expectMessage(decodeMessage(update({ attributes, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
       expect(r.issues).toHaveLength(1);
       expect(r.issues[0].code).toBe(code);
-      expect(r.issues[0].notification.subcode).toBe(3);
-      expect(Array.from(r.issues[0].notification.data)).toEqual([code]);
+      expect(r.issues[0].notification?.subcode).toBe(3);
+      expect(Array.from(r.issues[0].notification?.data ?? [])).toEqual([code]);
     });
   }
 
