@@ -22,8 +22,17 @@ export interface RouteMap<K> extends Iterable<[K, InstalledRoute]> {
  * blackhole and unreachable singletons), so a million routes on a few next-hop sets cost a
  * table slot each (17–24 bytes) and no object.
  */
+/** Who keeps IPv6 prefix ids alive: the RIB frees an id nobody holds (src/rib/route-key.ts). */
+export interface KeyHolds {
+  retain(key: number): void;
+  release(key: number): void;
+}
+
 export class InstalledRoutes implements RouteMap<number> {
   private readonly table = new PrefixTable();
+
+  constructor(private readonly holds: KeyHolds | null = null) {}
+
   private readonly ids = new Map<InstalledRoute, number>();
   private forms: InstalledRoute[] = [];
 
@@ -47,11 +56,14 @@ export class InstalledRoutes implements RouteMap<number> {
       this.forms.push(route);
       this.ids.set(route, id);
     }
+    if (this.table.get(key) < 0) this.holds?.retain(key);
     this.table.set(key, id);
   }
 
   delete(key: number): boolean {
-    return this.table.delete(key) >= 0;
+    const gone = this.table.delete(key) >= 0;
+    if (gone) this.holds?.release(key);
+    return gone;
   }
 
   has(key: number): boolean {

@@ -167,10 +167,10 @@ export class Fib extends EventEmitter {
   private readonly bulkLines: number;
 
   private readonly legs = new LegTable();
-  private readonly installed = new InstalledRoutes();
+  private readonly installed: InstalledRoutes;
   private readonly model: FibModel<Key>;
   /** Per route: what the RIB wants, state, failures, last batch. */
-  private readonly table = new RouteTable();
+  private readonly table: RouteTable;
   /** Slots to write, in the order they became dirty; entries whose dirty bit is off are skipped. */
   private dirtyQueue: number[] = [];
   private dirtyHead = 0;
@@ -240,6 +240,9 @@ export class Fib extends EventEmitter {
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
     this.watch = opts.monitor ?? true;
     this.keys = opts.keys ?? new RouteKeys();
+    // The FIB holds keys beyond the RIB's fan-out: their IPv6 ids must stay alive while it does.
+    this.installed = new InstalledRoutes(this.keys.v6);
+    this.table = new RouteTable(this.keys.v6);
     this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel<Key>(ids, this.legs, this.installed);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });

@@ -5,6 +5,7 @@
 // string; errors are kept apart for the few routes that have one. What is installed lives in the
 // model (fib-model.ts), not here. Plain data, no I/O.
 import { PrefixTable } from '../rib/prefix-table.js';
+import type { KeyHolds } from './fib-model.js';
 import type { RouteStateName } from './types.js';
 
 /** The RIB wants no route (a stale one, or one being removed). */
@@ -25,6 +26,9 @@ export class RouteTable {
   private markCol = new Uint8Array(64);
   private readonly free: number[] = [];
   private used = 0;
+
+  /** `holds` keeps the IPv6 prefix ids of the keys held here alive in the RIB's index. */
+  constructor(private readonly holds: KeyHolds | null = null) {}
 
   get size(): number {
     return this.slots.size;
@@ -47,6 +51,7 @@ export class RouteTable {
     const slot = this.free.pop() ?? this.used++;
     if (slot >= this.keyCol.length) this.grow();
     this.slots.set(key, slot);
+    this.holds?.retain(key);
     this.keyCol[slot] = key;
     this.wantCol[slot] = WANT_NONE;
     this.genCol[slot] = -1;
@@ -58,6 +63,7 @@ export class RouteTable {
 
   remove(slot: number): void {
     this.slots.delete(this.keyCol[slot]);
+    this.holds?.release(this.keyCol[slot]);
     this.keyCol[slot] = -1;
     this.free.push(slot);
   }

@@ -60,12 +60,13 @@ export const ORIGIN = defineAttribute({
 });
 
 /**
- * RFC 4271 §6.3: a NEXT_HOP must be a valid host address: not in 0/8, 127/8, or multicast and
- * reserved space (224/3). RFC 7606 §7.3 makes that treat-as-withdraw (3/8).
+ * RFC 4271 §6.3: a NEXT_HOP must be a valid host address: not in 0/8, or multicast and reserved
+ * space (224/3). RFC 7606 §7.3 makes that treat-as-withdraw (3/8). 127/8 is accepted: a speaker
+ * on the same host (MetalLB over a loopback session) legitimately names a loopback next hop.
  */
 function checkNextHop(v: number): void {
   const first = v >>> 24;
-  if (first === 0 || first === 127 || first >= 224) throw new AttributeFault(UpdateSubcode.INVALID_NEXT_HOP, `NEXT_HOP ${formatIpv4(v)} is not a host address`);
+  if (first === 0 || first >= 224) throw new AttributeFault(UpdateSubcode.INVALID_NEXT_HOP, `NEXT_HOP ${formatIpv4(v)} is not a host address`);
 }
 
 export const NEXT_HOP = u32Attribute({ code: AttrCode.NEXT_HOP, name: 'NEXT_HOP', flags: WELL_KNOWN, rule: 'RFC 7606 §7.3', toJSON: formatIpv4, check: checkNextHop });

@@ -118,7 +118,10 @@ describe('repeated attributes (RFC 7606 §3(g))', () => {
 });
 
 describe('NEXT_HOP that is no host address (RFC 4271 §6.3, RFC 7606 §7.3)', () => {
-  for (const nh of ['00000000', '7f000001', 'e0000001', 'ffffffff']) {
+  it('accepts a loopback NEXT_HOP 127.0.0.1: a speaker on the same host (MetalLB) names one', () => {
+    expectMessage(decodeMessage(update({ attributes: ORIGIN_IGP + AS_PATH_2 + attr(0x40, 3, '7f000001'), nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'ok');
+  });
+  for (const nh of ['00000000', 'e0000001', 'ffffffff']) {
     it(`treats the routes as withdrawn for NEXT_HOP ${nh}, 3/8 with the attribute as data`, () => {
       const bad = attr(0x40, 3, nh);
       const r = expectMessage(decodeMessage(update({ attributes: ORIGIN_IGP + AS_PATH_2 + bad, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
