@@ -5,6 +5,7 @@
 // a packet reaches the machine), demand mode and the echo function (neither is implemented:
 // necod always runs asynchronous mode, advertises Required Min Echo RX 0 and never sets D).
 import { Diag, type BfdStateName, type ControlPacket } from './packet.js';
+import { nextRandom } from '../util/seeded-random.js';
 
 /** Intervals in microseconds, as on the wire. */
 export interface SessionConfig {
@@ -111,15 +112,6 @@ export function transmitIntervalUs(s: SessionState): number {
 export function detectionTimeUs(s: SessionState): number {
   const rx = s.polling ? Math.max(s.active.rxUs, s.advertised.rxUs) : s.active.rxUs;
   return s.remoteDetectMult * Math.max(rx, s.remoteDesiredMinTxUs);
-}
-
-/** mulberry32: small, fast and good enough for jitter. */
-function nextRandom(seed: number): { value: number; seed: number } {
-  const s = (seed + 0x6d2b79f5) >>> 0;
-  let t = s;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return { value: ((t ^ (t >>> 14)) >>> 0) / 4294967296, seed: s };
 }
 
 type Draft = { -readonly [K in keyof SessionState]: SessionState[K] } & { timers: Record<TimerName, number | null> };

@@ -14,6 +14,7 @@ import {
   type StepResult,
   type TimerName,
 } from './fsm-types.js';
+import { nextRandom } from '../util/seeded-random.js';
 
 export * from './fsm-types.js';
 
@@ -72,15 +73,6 @@ const TIMER_EVENTS: Partial<Record<FsmEvent['type'], TimerName>> = {
   DelayOpenTimer_Expires: 'DelayOpen',
   IdleHoldTimer_Expires: 'IdleHold',
 };
-
-/** mulberry32: small, fast and good enough for jitter. */
-function nextRandom(seed: number): { value: number; seed: number } {
-  const s = (seed + 0x6d2b79f5) >>> 0;
-  let t = s;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return { value: ((t ^ (t >>> 14)) >>> 0) / 4294967296, seed: s };
-}
 
 type Draft = { -readonly [K in keyof FsmState]: FsmState[K] } & { timers: Record<TimerName, number | null> };
 

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import { checkConfigFile } from '../config/check-config.js';
 import { diffConfig, type ConfigDiff } from '../config/diff-config.js';
+import { NEIGHBOR_ROUTING_KEYS } from '../config/parse-neighbor-routing.js';
 import type { LogLevel, NecodConfig } from '../config/types.js';
 import type { NeighborSet } from './neighbor-set.js';
 import type { Origins } from './origins.js';
@@ -17,16 +18,7 @@ import type { RouteEngine } from './route-engine.js';
  * applied by route refresh in and re-evaluation out, `shutdown` by stopping or starting.
  * Every other neighbor key is a session parameter (it is in the OPEN, or the Peer's options).
  */
-const SOFT_NEIGHBOR_KEYS: ReadonlySet<string> = new Set([
-  'import',
-  'export',
-  'next-hop-rewrite',
-  'next-hop-subnet-length',
-  'interface',
-  'ipv6-next-hop',
-  'route-reflector-client',
-  'shutdown',
-]);
+const SOFT_NEIGHBOR_KEYS: ReadonlySet<string> = new Set([...NEIGHBOR_ROUTING_KEYS, 'shutdown']);
 
 /** Neighbor keys that change what we accept, so the neighbor must send its routes again. */
 const IMPORT_KEYS: ReadonlySet<string> = new Set(['import', 'next-hop-rewrite', 'next-hop-subnet-length', 'interface']);
