@@ -3,31 +3,18 @@
 // other (BIRD without a kernel protocol, necod with kernel export off: both measure the RIB). Time from the first UPDATE to the last prefix in the table (polled every 10 ms),
 // and the receiver's RSS afterwards. Median of RUNS runs, with the ratio to BIRD.
 // Needs root (network namespace) and bird/birdc; run with `node dist/bench/ingest.bench.js`.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
+import { inOwnNamespace, rssOf, startBird, startNecod, waitFor, type Receiver } from './lib/loopback.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
 
 const N = Number(process.env.PREFIXES ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
-// The script runs itself again inside a fresh namespace, so the feeder, necod and BIRD all
-// talk over that namespace's loopback and nothing else on the host is touched.
-const INSIDE = process.env.NECOD_BENCH_NS !== undefined;
-const ns = process.env.NECOD_BENCH_NS ?? `necod-bench-${process.pid}`;
-const dir = INSIDE ? mkdtempSync(join(tmpdir(), 'necod-ingest-')) : '';
-const root = new URL('..', import.meta.url).pathname.replace(/dist\/$/, '');
-
-function sh(argv: string[]): string {
-  return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-function inNs(argv: string[]): string[] {
-  return argv;
-}
+const FEEDER = { name: 'feeder', address: '127.0.0.3' };
 
 function table(n: number): Uint8Array[] {
   const keys = ipv4FullTable(n).keys;
@@ -49,106 +36,27 @@ function table(n: number): Uint8Array[] {
   return out;
 }
 
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
-
-async function waitFor(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 10): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    if (await fn()) return performance.now();
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-function apiGet(socketPath: string, path: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve(JSON.parse(text)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function runNecod(updates: Uint8Array[]): Promise<{ ms: number; rss: number }> {
-  const sock = join(dir, 'necod.sock');
-  writeFileSync(
-    join(dir, 'necod.yaml'),
-    `router-id: 127.0.0.1\nasn: 64600\nlisten: {address: 127.0.0.1, port: 1179}\napi: {socket: ${sock}}\nlog: {level: warn}\nkernel: {export: false}\nneighbors:\n  - {name: feeder, address: 127.0.0.3, remote-as: 64600, passive: true}\n`,
-  );
-  const child = spawn('node', [join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: 'ignore' });
+async function run(receiver: Receiver, updates: Uint8Array[]): Promise<{ ms: number; rss: number }> {
   try {
-    await waitFor('necod API', async () => apiGet(sock, '/v1/rib').then(() => true, () => false), 10_000, 50);
-    const f = await feed({ host: '127.0.0.1', port: 1179, localAddress: '127.0.0.3', asn: 64600, routerId: '127.0.0.3', updates });
-    const done = await waitFor('necod to hold every prefix', async () => ((await apiGet(sock, '/v1/rib')) as { prefixes: number }).prefixes >= N, 120_000);
-    const rss = rssOf(child.pid as number);
+    const f = await feed({ host: '127.0.0.1', port: 1179, localAddress: FEEDER.address, asn: 64600, routerId: FEEDER.address, updates });
+    const done = await waitFor('every prefix in the table', async () => (await receiver.count()) >= N, 120_000);
+    const rss = rssOf(receiver.pid);
     f.socket.destroy();
     return { ms: done - f.firstUpdateAt, rss };
   } finally {
-    await stop(child);
+    await receiver.stop();
   }
-}
-
-async function runBird(updates: Uint8Array[]): Promise<{ ms: number; rss: number }> {
-  const sock = join(dir, 'bird.sock');
-  writeFileSync(
-    join(dir, 'bird.conf'),
-    `router id 127.0.0.1;\nprotocol device {}\nprotocol bgp feeder {\n  local 127.0.0.1 port 1179 as 64600;\n  neighbor 127.0.0.3 as 64600;\n  passive on;\n  ipv4 { import all; export none; };\n}\n`,
-  );
-  const argv = inNs(['bird', '-f', '-c', join(dir, 'bird.conf'), '-s', sock, '-P', join(dir, 'bird.pid')]);
-  const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
-  try {
-    await waitFor('BIRD socket', () => {
-      try {
-        sh(['birdc', '-s', sock, 'show', 'status']);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 10_000, 50);
-    const f = await feed({ host: '127.0.0.1', port: 1179, localAddress: '127.0.0.3', asn: 64600, routerId: '127.0.0.3', updates });
-    // The channel's import counter: O(1) to read, unlike `show route count`, which walks the
-    // table and would add its own time to BIRD's.
-    const count = () => {
-      const out = sh(['birdc', '-s', sock, 'show', 'protocols', 'all', 'feeder']);
-      const m = /Routes:\s+(\d+) imported/.exec(out);
-      return m ? Number(m[1]) : 0;
-    };
-    const done = await waitFor('BIRD to hold every prefix', () => count() >= N, 120_000);
-    const rss = rssOf(Number(readFileSync(join(dir, 'bird.pid'), 'utf8').trim()));
-    f.socket.destroy();
-    return { ms: done - f.firstUpdateAt, rss };
-  } finally {
-    await stop(child);
-  }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'necod-ingest-'));
   try {
-    sh(['ip', 'link', 'set', 'lo', 'up']);
     const updates = table(N);
     const necod: Array<{ ms: number; rss: number }> = [];
     const bird: Array<{ ms: number; rss: number }> = [];
     for (let r = 0; r < RUNS; r++) {
-      bird.push(await runBird(updates));
-      necod.push(await runNecod(updates));
+      bird.push(await run(await startBird(dir, [FEEDER]), updates));
+      necod.push(await run(await startNecod(dir, [FEEDER]), updates));
     }
     const mn = median(necod.map((x) => x.ms));
     const mb = median(bird.map((x) => x.ms));
@@ -164,17 +72,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (INSIDE) {
-  await main();
-} else {
-  sh(['ip', 'netns', 'add', ns]);
-  try {
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
-      stdio: 'inherit',
-      env: { ...process.env, NECOD_BENCH_NS: ns },
-    });
-    process.exitCode = r.status ?? 1;
-  } finally {
-    sh(['ip', 'netns', 'del', ns]);
-  }
-}
+await inOwnNamespace(main);

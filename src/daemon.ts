@@ -95,7 +95,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
       if (!peer || !n) return null;
       const src = engine.sourceByName(name);
       let best = 0;
-      if (src) engine.rib.forEachRoute((_key, sel) => void (sel.sources[0] === src.index && best++));
+      if (src) engine.rib.forEachRoute((_key, sel) => void (sel.source === src.index && best++));
       const view = viewOf(n, peer);
       const routes = engine.routesOf(name)?.state() ?? null;
       const exported = engine.exporter.adjRibOut(name)?.size ?? 0;

@@ -42,6 +42,9 @@ class StoredAttrs implements RouteAttrs {
     const bytes = Buffer.from(this.encoded, 'latin1');
     return decodeAttributes(bytes, 0, bytes.length, AS4_CONTEXT).attributes;
   }
+  get nextHopKey(): string {
+    return this.hop.key;
+  }
   get receivedNextHop(): string | null {
     return this.hop.receivedNextHop;
   }

@@ -28,6 +28,11 @@ export interface RouteAttrsInput {
 
 export interface RouteAttrs extends Readonly<RouteAttrsInput> {
   readonly id: number;
+  /**
+   * Equal for two sets exactly when their next hops, device, kind and install flag are (the
+   * part of a set the kernel sees): a cache key shared by every set with the same next hop.
+   */
+  readonly nextHopKey: string;
   readonly localPref: number;
   readonly asPathLength: number;
   readonly origin: number;
@@ -42,7 +47,7 @@ export interface RouteAttrs extends Readonly<RouteAttrsInput> {
 
 export const DEFAULT_LOCAL_PREF = 100;
 
-export function deriveDecisionInputs(input: RouteAttrsInput): Omit<RouteAttrs, keyof RouteAttrsInput | 'id'> {
+export function deriveDecisionInputs(input: RouteAttrsInput): Omit<RouteAttrs, keyof RouteAttrsInput | 'id' | 'nextHopKey'> {
   const attrs = input.attributes;
   const path = findAttribute(attrs, 'AS_PATH') ?? [];
   const med = findAttribute(attrs, 'MULTI_EXIT_DISC');

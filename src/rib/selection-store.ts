@@ -5,10 +5,48 @@ import type { AttrStore } from './attr-store.js';
 
 export interface StoredSelection {
   readonly id: number;
+  /** The best path's source and attribute set (sources[0], attrIds[0]). */
+  readonly source: number;
+  readonly attrId: number;
   /** Source indices, best first. */
   readonly sources: readonly number[];
   /** Attribute set ids, parallel to sources. */
   readonly attrIds: readonly number[];
+}
+
+/** One shared `[source]` per source, so a single-path selection needs no array of its own. */
+const SOURCE_LISTS: (readonly number[] | undefined)[] = [];
+
+/**
+ * Most prefixes have one path, and with distinct attribute sets there are as many selections
+ * as routes: this shape is three numbers (about 48 bytes), the lists made only when asked for.
+ */
+class SingleSelection implements StoredSelection {
+  constructor(
+    readonly id: number,
+    readonly source: number,
+    readonly attrId: number,
+  ) {}
+  get sources(): readonly number[] {
+    return (SOURCE_LISTS[this.source] ??= Object.freeze([this.source]));
+  }
+  get attrIds(): readonly number[] {
+    return [this.attrId];
+  }
+}
+
+class MultiSelection implements StoredSelection {
+  constructor(
+    readonly id: number,
+    readonly sources: readonly number[],
+    readonly attrIds: readonly number[],
+  ) {}
+  get source(): number {
+    return this.sources[0] as number;
+  }
+  get attrId(): number {
+    return this.attrIds[0] as number;
+  }
 }
 
 export class SelectionStore {
@@ -78,7 +116,7 @@ export class SelectionStore {
       next.set(this.refs);
       this.refs = next;
     }
-    this.byId[id] = { id, sources: Array.from(sources), attrIds: Array.from(attrIds) };
+    this.byId[id] = sources.length === 1 ? new SingleSelection(id, sources[0] as number, attrIds[0] as number) : new MultiSelection(id, Array.from(sources), Array.from(attrIds));
     this.refs[id] = 0;
     // A selection keeps its attribute sets alive, so their ids cannot be reused under it.
     for (let i = 0; i < attrIds.length; i++) this.attrs.ref(attrIds[i]);
@@ -94,6 +132,13 @@ export class SelectionStore {
     const s = this.byId[id];
     if (!s) return;
     this.byId[id] = undefined;
+    if (s instanceof SingleSelection) {
+      const row = this.single[s.source];
+      if (row) row[s.attrId] = 0;
+      this.attrs.unref(s.attrId);
+      this.free.push(id);
+      return;
+    }
     if (s.sources.length === 1) {
       const row = this.single[s.sources[0]];
       if (row) row[s.attrIds[0]] = 0;

@@ -1,9 +1,9 @@
 // Loc-RIB → kernel: each changed route key becomes the route the kernel should have (its ECMP
 // next hops), or none, handed to the FIB by key. Locally originated routes and routes policy
 // marked no-install are never written (they are advertised only). The desired route depends only
-// on the Loc-RIB entry's interned selection, so it is built once per selection and shared by
-// every route using it: a full table from two ToRs costs a handful of objects, not one per
-// prefix, and no prefix ever becomes text on the way.
+// on the next hops of the selection's paths, so it is built once per distinct next-hop list and
+// shared by every route using it: a full table from two ToRs costs a handful of objects, not one
+// per prefix or per attribute set, and no prefix ever becomes text on the way.
 import type { Fib } from '../kernel/fib.js';
 import type { DesiredRoute, NextHop } from '../kernel/types.js';
 import type { Rib } from '../rib/rib.js';
@@ -11,14 +11,15 @@ import type { StoredSelection } from '../rib/selection-store.js';
 
 /** What the kernel should hold for a Loc-RIB selection; null: no route of ours. */
 export function desiredOfSelection(rib: Rib, sel: StoredSelection, ecmpMax: number): DesiredRoute | null {
-  const best = rib.source(sel.sources[0]);
+  const best = rib.source(sel.source);
   if (!best || best.kind !== 'bgp') return null;
-  const first = rib.attrs.get(sel.attrIds[0]);
+  const first = rib.attrs.get(sel.attrId);
   if (first.noInstall) return null;
   if (first.kind !== 'unicast') return { kind: first.kind, nextHops: [] };
   const nextHops: NextHop[] = [];
-  for (let i = 0; i < sel.attrIds.length && nextHops.length < ecmpMax; i++) {
-    const a = rib.attrs.get(sel.attrIds[i]);
+  const ids = sel.attrIds;
+  for (let i = 0; i < ids.length && nextHops.length < ecmpMax; i++) {
+    const a = rib.attrs.get(ids[i] as number);
     const via = a.nextHop;
     if (!via || a.kind !== 'unicast') continue;
     if (nextHops.some((h) => h.via === via && h.dev === a.device)) continue;
@@ -27,9 +28,14 @@ export function desiredOfSelection(rib: Rib, sel: StoredSelection, ecmpMax: numb
   return nextHops.length ? { kind: 'unicast', nextHops } : null;
 }
 
+/** Distinct next-hop lists kept before the cache starts over (they are few; churn could add up). */
+const CACHE_MAX = 4096;
+
 export class FibFeed {
-  /** Interned selections are replaced, never changed, so the object is the cache key. */
-  private readonly desired = new WeakMap<StoredSelection, DesiredRoute | null>();
+  /** Desired routes of single-path BGP selections, by the set's next-hop key. */
+  private readonly single = new Map<string, DesiredRoute | null>();
+  /** Multipath selections are few: interned selections are replaced, never changed, so the object is the key. */
+  private readonly multi = new WeakMap<StoredSelection, DesiredRoute | null>();
 
   constructor(
     private readonly rib: Rib,
@@ -37,21 +43,28 @@ export class FibFeed {
     private readonly ecmpMax: number,
   ) {}
 
+  private desiredOf(sel: StoredSelection): DesiredRoute | null {
+    if (sel.sources.length > 1) {
+      let d = this.multi.get(sel);
+      if (d === undefined) this.multi.set(sel, (d = desiredOfSelection(this.rib, sel, this.ecmpMax)));
+      return d;
+    }
+    if (this.rib.source(sel.source)?.kind !== 'bgp') return null;
+    const hop = this.rib.attrs.get(sel.attrId).nextHopKey;
+    let d = this.single.get(hop);
+    if (d === undefined) {
+      if (this.single.size >= CACHE_MAX) this.single.clear();
+      this.single.set(hop, (d = desiredOfSelection(this.rib, sel, this.ecmpMax)));
+    }
+    return d;
+  }
+
   /** Loc-RIB keys that changed. */
   apply(keys: ArrayLike<number>): void {
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
+      const key = keys[i] as number;
       const sel = this.rib.selected(key);
-      if (sel === null) {
-        this.fib.setKey(key, null);
-        continue;
-      }
-      let d = this.desired.get(sel);
-      if (d === undefined) {
-        d = desiredOfSelection(this.rib, sel, this.ecmpMax);
-        this.desired.set(sel, d);
-      }
-      this.fib.setKey(key, d);
+      this.fib.setKey(key, sel === null ? null : this.desiredOf(sel));
     }
   }
 
