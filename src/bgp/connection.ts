@@ -95,6 +95,7 @@ export class Connection {
     socket.setNoDelay(true);
     this.writer = new SocketWriter(socket, {
       maxQueuedBytes: this.options.maxQueuedBytes,
+      maxBlockedMs: () => (this.fsm.negotiated?.holdTime ?? 0) * 1000,
       onOverflow: (queued) => {
         this.options.log.warn({ queued }, 'neighbor reads too slowly, resetting with Cease/Out of Resources');
         this.hooks.event(this, { type: 'AutomaticStop', subcode: CeaseSubcode.OUT_OF_RESOURCES, reason: `${queued} bytes waiting for a slow neighbor` });

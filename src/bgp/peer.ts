@@ -200,7 +200,7 @@ export class Peer extends EventEmitter<PeerEvents> {
    * enhanced route refresh was negotiated (RFC 7313 §4). Respects backpressure; resolves to
    * false when the session went away before everything was sent.
    */
-  async sendRefreshAnswer(family: Family, messages: readonly Uint8Array[]): Promise<boolean> {
+  async sendRefreshAnswer(family: Family, messages: Iterable<Uint8Array>): Promise<boolean> {
     const n = this.negotiated;
     if (!n || !n.families.includes(family)) return false;
     const session = this.session;

@@ -1,12 +1,19 @@
 // Writes to a socket with backpressure. While the socket reports it is full, messages wait
-// here, in order, until 'drain'; the wait is bounded, because a peer that reads slower than
-// necod writes for that long is not going to catch up.
+// here, in order, until 'drain'; the wait is bounded in bytes and in time, because a peer
+// that reads slower than necod writes for that long, or reads nothing for a hold time, is
+// not going to catch up. Producers that respect backpressure (the exporter) keep what they
+// still have to send as their own state, so the bytes here stay few.
 import type { Socket } from 'node:net';
 
 export interface SocketWriterOptions {
   /** Bytes that may wait for 'drain' before the peer counts as too slow. */
   maxQueuedBytes: number;
-  /** Called once when a write would go over the bound; that write is dropped. */
+  /**
+   * How long the socket may stay full without a 'drain' (the negotiated hold time: the
+   * neighbor cannot have read our KEEPALIVEs either); 0 or less: no limit.
+   */
+  maxBlockedMs?: () => number;
+  /** Called once when a write would go over the bound, or the socket stays full too long; that write is dropped. */
   onOverflow: (queuedBytes: number) => void;
 }
 
@@ -18,6 +25,7 @@ export class SocketWriter {
   private closed = false;
   private overflowed = false;
   private waiters: Array<() => void> = [];
+  private stallTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -51,8 +59,27 @@ export class SocketWriter {
       this.queued += bytes.length;
       return false;
     }
-    if (!this.socket.write(bytes)) this.blocked = true;
+    if (!this.socket.write(bytes)) this.block();
     return !this.blocked;
+  }
+
+  private block(): void {
+    this.blocked = true;
+    const limit = this.options.maxBlockedMs?.() ?? 0;
+    if (limit <= 0 || this.stallTimer) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = null;
+      if (!this.blocked || this.closed || this.overflowed) return;
+      this.overflowed = true;
+      this.options.onOverflow(this.queued + (this.socket.writableLength ?? 0));
+    }, limit);
+    this.stallTimer.unref();
+  }
+
+  private unblock(): void {
+    this.blocked = false;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
   }
 
   /** A last message (NOTIFICATION): whatever still waits is useless now, so it goes first. */
@@ -72,6 +99,7 @@ export class SocketWriter {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unblock();
     this.dropQueue();
     this.socket.off('drain', this.onDrain);
     this.release();
@@ -85,13 +113,13 @@ export class SocketWriter {
 
   private readonly onDrain = (): void => {
     if (this.closed) return;
-    this.blocked = false;
+    this.unblock();
     while (this.head < this.queue.length) {
       const bytes = this.queue[this.head];
       this.queue[this.head++] = EMPTY;
       this.queued -= bytes.length;
       if (!this.socket.write(bytes)) {
-        this.blocked = true;
+        this.block();
         break;
       }
     }

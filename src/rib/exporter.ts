@@ -1,7 +1,7 @@
 // Drives export for every established session: Loc-RIB changes go through the export
 // rules into each Adj-RIB-Out, and pending changes leave as packed UPDATEs after a short
-// coalescing delay. The initial table goes out in slices that yield to the event loop,
-// followed by End-of-RIB (RFC 4724 §2).
+// coalescing delay, a slice at a time as the session's socket takes them. The initial table
+// goes out in slices that yield to the event loop, followed by End-of-RIB (RFC 4724 §2).
 import { encodeEndOfRib, type CodecContext, type Family } from '../bgp/wire/index.js';
 import { AdjRibOut } from './adj-rib-out.js';
 import { exportAllowed, exportAttributes, type ExportTarget } from './export.js';
@@ -36,11 +36,13 @@ export interface ExporterOptions {
   coalesceMs: number;
   /** Routes per slice of the initial export before yielding. */
   sliceSize: number;
+  /** Pending routes encoded per slice of UPDATEs handed to a session. */
+  flushSlice: number;
   /** Sources (by index) that are route-reflector clients. */
   isClient(sourceIndex: number): boolean;
 }
 
-const DEFAULTS: ExporterOptions = { coalesceMs: 5, sliceSize: 20000, isClient: () => false };
+const DEFAULTS: ExporterOptions = { coalesceMs: 5, sliceSize: 20000, flushSlice: 2048, isClient: () => false };
 
 export class Exporter {
   private readonly sessions = new Map<string, SessionState>();
@@ -114,7 +116,7 @@ export class Exporter {
   }
 
   /** ROUTE-REFRESH answer: the Adj-RIB-Out for a family, as UPDATEs (RFC 2918 §4). */
-  refreshMessages(name: string, family: Family): Uint8Array[] {
+  refreshMessages(name: string, family: Family): Iterable<Uint8Array> {
     const s = this.sessions.get(name);
     return s ? s.adjOut.resend(s.session.ctx, family) : [];
   }
@@ -131,14 +133,27 @@ export class Exporter {
     }, this.opts.coalesceMs);
   }
 
+  /**
+   * Sends what is pending, one slice of routes at a time: each slice is encoded only when the
+   * previous one is with the socket (send resolves once the session's queue has room), so the
+   * pending changes wait as keys, never as encoded messages, and a long run yields to the event
+   * loop between slices.
+   */
   private async flushSession(s: SessionState): Promise<void> {
     if (s.flushing || s.closed) return;
+    // The cache holds one entry per attribute set seen since the last flush, even sets that
+    // are never sent (routes from this very neighbor): cleared here, so it stays small.
+    if (s.adjOut.pendingCount === 0) {
+      s.cache.clear();
+      s.adjOut.flush(s.session.ctx);
+    }
     s.flushing = true;
     try {
       while (s.adjOut.pendingCount > 0 && !s.closed) {
-        const messages = s.adjOut.flush(s.session.ctx);
+        const messages = s.adjOut.flush(s.session.ctx, this.opts.flushSlice);
         s.cache.clear();
         if (messages.length) await s.session.send(messages);
+        if (s.adjOut.pendingCount > 0) await new Promise<void>((r) => setImmediate(r));
       }
     } finally {
       s.flushing = false;
@@ -153,8 +168,8 @@ export class Exporter {
       s.adjOut.update(key, null);
       return;
     }
-    const sourceIndex = sel.sources[0];
-    const attrId = sel.attrIds[0];
+    const sourceIndex = sel.source;
+    const attrId = sel.attrId;
     const source = this.rib.source(sourceIndex);
     if (!source) return;
     const target = s.session.target;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SocketWriter } from '../../../src/bgp/socket-writer.js';
 
 /** A socket whose write() says "full" while `full` is set. */
@@ -99,5 +99,30 @@ describe('SocketWriter', () => {
     expect(w.write(msg(3))).toBe(false);
     socket.drain();
     expect(socket.written).toEqual([1, 9]);
+  });
+
+  it('reports a socket that stays full for the allowed time, once, and not one that drains in time', () => {
+    vi.useFakeTimers();
+    try {
+      const socket = new FakeSocket();
+      const overflows: number[] = [];
+      const w = new SocketWriter(socket as unknown as Socket, { maxQueuedBytes: 1000, maxBlockedMs: () => 90_000, onOverflow: (q) => overflows.push(q) });
+      socket.full = true;
+      w.write(msg(1));
+      vi.advanceTimersByTime(89_000);
+      socket.drain();
+      vi.advanceTimersByTime(5_000);
+      expect(overflows).toEqual([]);
+      socket.full = true;
+      w.write(msg(2));
+      w.write(msg(3));
+      vi.advanceTimersByTime(90_000);
+      expect(overflows).toEqual([10]);
+      vi.advanceTimersByTime(200_000);
+      expect(overflows).toHaveLength(1);
+      w.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
