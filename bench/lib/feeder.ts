@@ -11,6 +11,20 @@ export interface FeedResult {
   socket: Socket;
 }
 
+/** The OPEN every bench speaker sends: 4-octet AS, route refresh, the families asked for (default IPv4). */
+export function openMessage(opts: { asn: number; routerId: string; afis?: number[] }): Uint8Array {
+  return encodeOpen({
+    myAs: opts.asn,
+    holdTime: 90,
+    bgpId: parseIpv4(opts.routerId) ?? 1,
+    capabilities: [
+      ...(opts.afis ?? [1]).map((afi) => ({ name: 'MULTIPROTOCOL' as const, code: 1 as const, afi, safi: 1 })),
+      { name: 'ROUTE_REFRESH', code: 2 },
+      { name: 'FOUR_OCTET_AS', code: 65, asn: opts.asn },
+    ],
+  });
+}
+
 /** `afis`: the address families to open (1 IPv4, 2 IPv6); default IPv4 only. */
 export function feed(opts: { host: string; port: number; localAddress: string; asn: number; routerId: string; updates: Uint8Array[]; afis?: number[] }): Promise<FeedResult> {
   return new Promise((resolve, reject) => {
@@ -24,18 +38,7 @@ export function feed(opts: { host: string; port: number; localAddress: string; a
       if (!started) reject(e);
     });
     socket.on('connect', () => {
-      socket.write(
-        encodeOpen({
-          myAs: opts.asn,
-          holdTime: 90,
-          bgpId: parseIpv4(opts.routerId) ?? 1,
-          capabilities: [
-            ...(opts.afis ?? [1]).map((afi) => ({ name: 'MULTIPROTOCOL' as const, code: 1 as const, afi, safi: 1 })),
-            { name: 'ROUTE_REFRESH', code: 2 },
-            { name: 'FOUR_OCTET_AS', code: 65, asn: opts.asn },
-          ],
-        }),
-      );
+      socket.write(openMessage(opts));
     });
     socket.on('data', (chunk: Buffer) => {
       inbuf = Buffer.concat([inbuf, chunk]);

@@ -47,22 +47,20 @@ export async function waitFor(what: string, fn: () => Promise<boolean> | boolean
   }
 }
 
-export function apiGet(socketPath: string, path: string): Promise<unknown> {
+export function apiText(socketPath: string, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(text));
-        } catch (e) {
-          reject(e);
-        }
-      });
+      res.on('end', () => resolve(text));
     });
     req.on('error', reject);
     req.end();
   });
+}
+
+export async function apiGet(socketPath: string, path: string): Promise<unknown> {
+  return JSON.parse(await apiText(socketPath, path));
 }
 
 export function stop(child: ChildProcess): Promise<void> {
@@ -88,7 +86,7 @@ export interface Receiver {
 export interface Feeder {
   name: string;
   address: string;
-  /** necod: the neighbor's export setting (default none). */
+  /** Routes go to this neighbor too (necod: export all to a reflector client; BIRD: export all, rr client). */
   export?: 'all';
 }
 
@@ -102,7 +100,7 @@ function necodNodeArgs(): string[] {
 
 export async function startNecod(dir: string, feeders: Feeder[], nodeArgs: string[] = necodNodeArgs()): Promise<Receiver & { socket: string }> {
   const socket = join(dir, 'necod.sock');
-  const neighbors = feeders.map((f) => `  - {name: ${f.name}, address: ${f.address}, remote-as: 64600, passive: true${f.export ? `, export: ${f.export}` : ''}}`).join('\n');
+  const neighbors = feeders.map((f) => `  - {name: ${f.name}, address: ${f.address}, remote-as: 64600, passive: true${f.export ? `, export: ${f.export}, route-reflector-client: true` : ''}}`).join('\n');
   writeFileSync(
     join(dir, 'necod.yaml'),
     `router-id: 127.0.0.1\nasn: 64600\nlisten: {address: 127.0.0.1, port: 1179}\napi: {socket: ${socket}}\nlog: {level: warn}\nkernel: {export: false}\nneighbors:\n${neighbors}\n`,
