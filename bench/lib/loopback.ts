@@ -5,6 +5,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 export const REPO = new URL('../..', import.meta.url).pathname.replace(/dist\/$/, '');
@@ -75,6 +76,20 @@ export function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Waits until something accepts TCP connections on 127.0.0.1:port (the probe closes at once). */
+function waitForListener(port: number): Promise<number> {
+  const tryOnce = () =>
+    new Promise<boolean>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+  return waitFor(`a listener on port ${port}`, tryOnce, 10_000, 50);
+}
+
 /** A receiver on 127.0.0.1:1179 that takes routes from the feeders named (passive, iBGP AS 64600). */
 export interface Receiver {
   pid: number;
@@ -107,6 +122,7 @@ export async function startNecod(dir: string, feeders: Feeder[], nodeArgs: strin
   );
   const child = spawn('node', [...nodeArgs, join(REPO, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitFor('necod API', async () => apiGet(socket, '/v1/rib').then(() => true, () => false), 10_000, 50);
+  await waitForListener(1179);
   return {
     pid: child.pid as number,
     socket,

@@ -18,6 +18,9 @@ import { PeerRoutes } from './peer-routes.js';
 
 export type ChangeListener = (keys: Float64Array) => void;
 
+/** Changed route keys handed out per turn of the event loop. */
+const FAN_OUT_SLICE = 4096;
+
 export class RouteEngine {
   readonly rib: Rib;
   readonly exporter: Exporter;
@@ -100,19 +103,31 @@ export class RouteEngine {
     this.listeners.push(fn);
   }
 
-  /** Coalesces Loc-RIB changes of one turn of the event loop into one fan-out. */
+  /**
+   * Coalesces Loc-RIB changes of one turn of the event loop into one fan-out, handed to the
+   * exporter and the listeners FAN_OUT_SLICE keys at a time with a yield between slices, so a
+   * 200k-prefix burst never holds the event loop (API, timers, keepalives) for long. One fan-out
+   * at a time: changes made meanwhile wait for the next.
+   */
   changed(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const keys = this.rib.takeChanges();
-      if (keys.length === 0) return;
-      this.exporter.noteChanges(keys);
-      for (const l of this.listeners) l(keys);
-      // Every consumer has seen the keys: IPv6 prefixes no table holds any more are freed.
-      this.rib.keys.v6.sweep();
-    });
+    setImmediate(() => void this.fanOut());
+  }
+
+  private async fanOut(): Promise<void> {
+    const keys = this.rib.takeChanges();
+    for (let i = 0; i < keys.length; i += FAN_OUT_SLICE) {
+      const part = keys.subarray(i, i + FAN_OUT_SLICE);
+      this.exporter.noteChanges(part);
+      for (const l of this.listeners) l(part);
+      if (i + FAN_OUT_SLICE < keys.length) await new Promise<void>((r) => setImmediate(r));
+    }
+    // Every consumer has seen the keys: IPv6 prefixes no table holds any more are freed. (No
+    // sweep may run while a fan-out is under way: its later slices still name those prefixes.)
+    if (keys.length) this.rib.keys.v6.sweep();
+    this.scheduled = false;
+    if (this.rib.pendingChanges > 0) this.changed();
   }
 
   /** Session up/down per neighbor, for the kernel's next-hop failover. */
