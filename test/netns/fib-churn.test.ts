@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
-import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
+import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 describe('kernel FIB and interface churn', () => {
   let lab: KernelLab;
@@ -32,7 +33,7 @@ describe('kernel FIB and interface churn', () => {
     script.push(...Array.from({ length: 40 }, (_, i) => `link del veth${i}`));
     const r = await lab.exec(['sh', '-c', `printf '%s\\n' ${script.map((l) => `'${l}'`).join(' ')} | ip -batch -`]);
     expect(r.code).toBe(0);
-    await waitUntil(() => fib.status().monitor.lines >= before.monitor.lines + 200, 'churn events seen');
+    await waitFor(() => fib.status().monitor.lines >= before.monitor.lines + 200, { what: 'churn events seen' });
     await new Promise((res) => setTimeout(res, 300));
     const after = fib.status();
     expect(after.monitor.events).toBe(before.monitor.events);

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/host/batch-writers.js';
 import { Fib, type BatchReport } from '../../src/kernel/fib.js';
 import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
+import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -133,10 +134,10 @@ describe.each(['on', 'off'] as const)('kernel FIB failover (nexthop-groups %s)',
     expect(v).toHaveLength(N);
     await lab.must(['link', 'set', A.dev, 'down']);
     // The kernel itself drops the dead path (groups: the leg object; inline: marks it dead).
-    await waitUntil(async () => allUse(lab, [B.gw4], [B.gw6]), 'routes on the remaining uplink');
+    await waitFor(async () => allUse(lab, [B.gw4], [B.gw6]), { what: 'routes on the remaining uplink' });
     await lab.must(['link', 'set', A.dev, 'up']);
     await lab.must(['addr', 'replace', A.v6, 'dev', A.dev, 'nodad']);
-    await waitUntil(async () => allUse(lab, [A.gw4, B.gw4], [A.gw6, B.gw6]), 'ECMP restored', 15_000);
+    await waitFor(async () => allUse(lab, [A.gw4, B.gw4], [A.gw6, B.gw6]), { what: 'ECMP restored', timeoutMs: 15_000 });
     await fib.settled();
     expect(fib.status().failed).toBe(0);
   });

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
+import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -77,10 +78,10 @@ describe.each(['on', 'off'] as const)('kernel FIB and routes that are not its ow
 
     // When the other route goes away, necod's takes its place.
     await lab.must(['route', 'del', '10.9.1.0/24', 'proto', 'static', 'metric', '32']);
-    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has('10.9.1.0/24'), 'necod route after the static one left');
+    await waitFor(async () => (await lab.routeMap({ proto: 200 })).has('10.9.1.0/24'), { what: 'necod route after the static one left' });
     // And a static route replacing necod's is left alone, not fought over.
     await lab.must(['route', 'replace', '10.9.3.0/24', 'via', B.gw4, 'proto', 'static', 'metric', '32']);
-    await waitUntil(() => fib!.route('10.9.3.0/24')?.state === 'failed', 'necod to yield 10.9.3.0/24');
+    await waitFor(() => fib!.route('10.9.3.0/24')?.state === 'failed', { what: 'necod to yield 10.9.3.0/24' });
     await new Promise((r) => setTimeout(r, 200));
     expect((await lab.routeMap()).get('10.9.3.0/24')?.protocol).toBe('static');
 

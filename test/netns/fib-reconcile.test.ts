@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import type { DesiredRoute } from '../../src/kernel/types.js';
 import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -24,8 +25,8 @@ async function crashAfterInstall(ns: string, count: number, groups: 'on' | 'off'
   let err = '';
   p.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   p.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const deadline = Date.now() + 60_000;
-  while (!out.includes('ready') && Date.now() < deadline && p.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  // Ends at 'ready' or at the child's exit; either way the check below says which.
+  await waitFor(() => out.includes('ready') || p.exitCode !== null, { what: 'the child FIB to install its routes', timeoutMs: 60_000 }).catch(() => undefined);
   const ready = out.includes('ready');
   p.kill('SIGKILL');
   if (p.exitCode === null && p.signalCode === null) await once(p, 'close');

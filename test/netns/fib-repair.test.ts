@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
+import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -35,7 +36,7 @@ describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (
     if (groups === 'on') await lab.exec(['sysctl', '-qw', 'net.ipv4.nexthop_compat_mode=0']);
     await lab.must(['-4', 'route', 'flush', 'proto', '200']);
     await lab.must(['-6', 'route', 'flush', 'proto', '200']);
-    await waitUntil(async () => (await lab.routes({ proto: 200 })).length === N && (await lab.routes({ v6: true, proto: 200 })).length === 1, 'routes restored');
+    await waitFor(async () => (await lab.routes({ proto: 200 })).length === N && (await lab.routes({ v6: true, proto: 200 })).length === 1, { what: 'routes restored' });
     for (const r of await lab.routes({ proto: 200 })) expect(await lab.gatewaysVia(r)).toEqual([A.gw4, B.gw4]);
     expect(fib.counters().restored).toBeGreaterThanOrEqual(N);
   });
@@ -44,15 +45,15 @@ describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (
     for (let i = 0; i < N; i++) fib.set(v4(i), uni(v4(i), A.gw4));
     await fib.settled();
     await lab.must(['route', 'del', v4(3), 'proto', '200']);
-    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has(v4(3)), 'deleted route restored');
+    await waitFor(async () => (await lab.routeMap({ proto: 200 })).has(v4(3)), { what: 'deleted route restored' });
 
     // Taking the uplink down drops its routes (and nexthop objects) without any notification.
     await lab.must(['link', 'set', A.dev, 'down']);
-    await waitUntil(async () => (await lab.routes({ proto: 200 })).length === 0, 'kernel dropping the routes');
-    await waitUntil(() => fib.route(v4(0))?.state === 'failed', 'routes failed while the next hop is unreachable');
+    await waitFor(async () => (await lab.routes({ proto: 200 })).length === 0, { what: 'kernel dropping the routes' });
+    await waitFor(() => fib.route(v4(0))?.state === 'failed', { what: 'routes failed while the next hop is unreachable' });
     expect(fib.route(v4(0))?.error).toMatch(/10\.1\.0\.1/);
     await lab.must(['link', 'set', A.dev, 'up']);
-    await waitUntil(async () => (await lab.routes({ proto: 200 })).length === N, 'routes back with the uplink', 15_000);
+    await waitFor(async () => (await lab.routes({ proto: 200 })).length === N, { what: 'routes back with the uplink', timeoutMs: 15_000 });
     await fib.settled();
     expect(fib.route(v4(0))?.state).toBe('installed');
   });
@@ -67,7 +68,7 @@ describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (
       await lab.must(['route', 'del', v4(0), 'proto', '200']);
     }
     await fib.verifyNow();
-    await waitUntil(async () => (await lab.routes({ proto: 200 })).length === N, 'routes restored');
+    await waitFor(async () => (await lab.routes({ proto: 200 })).length === N, { what: 'routes restored' });
     for (const r of await lab.routes({ proto: 200 })) expect(KernelLab.gateways(r)).toEqual([A.gw4, B.gw4]);
   });
 });
@@ -100,8 +101,8 @@ describe.each(['on', 'off'] as const)('kernel FIB failed writes (nexthop-groups 
     expect((await lab.routeMap({ proto: 200 })).has('10.9.0.0/24')).toBe(false);
 
     await lab.addUplink({ dev: 'c0', peer: 'c1', v4: '10.3.0.5/24', v6: '2001:db8:3::5/64' });
-    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has('10.9.0.0/24'), 'route via the new interface');
-    await waitUntil(async () => KernelLab.gateways((await lab.routeMap({ proto: 200 })).get('10.9.1.0/24')).length === 2, 'ECMP over both');
+    await waitFor(async () => (await lab.routeMap({ proto: 200 })).has('10.9.0.0/24'), { what: 'route via the new interface' });
+    await waitFor(async () => KernelLab.gateways((await lab.routeMap({ proto: 200 })).get('10.9.1.0/24')).length === 2, { what: 'ECMP over both' });
     await fib.settled();
     expect(fib.route('10.9.0.0/24')).toMatchObject({ state: 'installed', error: null });
   });
@@ -116,11 +117,11 @@ describe.each(['on', 'off'] as const)('kernel FIB failed writes (nexthop-groups 
     const failures = fib.counters().failures;
     expect(failures).toBeGreaterThan(0);
     // Retried with backoff while the device is missing.
-    await waitUntil(() => fib.counters().retries >= 2, 'retries');
+    await waitFor(() => fib.counters().retries >= 2, { what: 'retries' });
 
     await lab.addUplink({ dev: 'c0', peer: 'c1', v4: '10.3.0.5/24', v6: '2001:db8:3::5/64' });
-    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has('10.9.0.0/24'), 'route installed once the device exists', 15_000);
-    await waitUntil(() => fib.route('10.9.0.0/24')?.state === 'installed', 'state installed');
+    await waitFor(async () => (await lab.routeMap({ proto: 200 })).has('10.9.0.0/24'), { what: 'route installed once the device exists', timeoutMs: 15_000 });
+    await waitFor(() => fib.route('10.9.0.0/24')?.state === 'installed', { what: 'state installed' });
     expect(fib.route('10.9.1.0/24')?.state).toBe('installed');
   });
 });
@@ -159,7 +160,7 @@ describe('kernel FIB bulk writes', () => {
     expect(fib.status().monitor.restarts).toBe(0);
     // A removal behind necod's back is noticed by the event, not a read-back.
     await lab.must(['route', 'del', v4(5), 'proto', '200']);
-    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has(v4(5)), 'route restored');
+    await waitFor(async () => (await lab.routeMap({ proto: 200 })).has(v4(5)), { what: 'route restored' });
     expect(fib.counters().verifications).toBe(reads);
   });
 
@@ -174,14 +175,14 @@ describe('kernel FIB bulk writes', () => {
     // Routes are followed again a little after the writing stopped; what ip accepted is what the
     // kernel holds, so nothing was read back.
     let n = 0;
-    await waitUntil(async () => {
+    await waitFor(async () => {
       const seen = fib.status().monitor.lines;
       await lab.ip(['route', 'add', `10.250.${n++}.0/24`, 'dev', A.dev, 'proto', 'static']);
       await new Promise((r) => setTimeout(r, 50));
       return fib.status().monitor.lines > seen;
-    }, 'route events followed again');
+    }, { what: 'route events followed again' });
     expect(fib.counters().verifications).toBe(reads);
     await lab.must(['route', 'del', v4(7), 'proto', '200']);
-    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has(v4(7)), 'route restored');
+    await waitFor(async () => (await lab.routeMap({ proto: 200 })).has(v4(7)), { what: 'route restored' });
   });
 });

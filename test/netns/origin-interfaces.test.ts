@@ -1,7 +1,8 @@
 // The interface-address origin against the real kernel, in a namespace of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InterfaceAddressOrigin } from '../../src/origin/index.js';
-import { RouteTracker, TestNetns, sleep, waitUntil } from './origin-netns.js';
+import { RouteTracker, TestNetns } from './origin-netns.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 let ns: TestNetns;
 const origins: InterfaceAddressOrigin[] = [];
@@ -100,7 +101,7 @@ describe('interface addresses (node0, host routes)', () => {
     await ns.batch(create);
     await ns.batch(remove);
     // Every deletion is reported; wait until the monitor has read them all.
-    await waitUntil('the monitor lines of 200 veth deletions', () => origin.stats().lines - before.lines >= 1600, 20_000);
+    await waitFor(() => origin.stats().lines - before.lines >= 1600, { what: 'the monitor lines of 200 veth deletions', timeoutMs: 20_000 });
     await sleep(200);
     const after = origin.stats();
     expect(after.relevantLines).toBe(before.relevantLines);

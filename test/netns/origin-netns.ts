@@ -1,5 +1,6 @@
 // A throw-away network namespace for the origin reader tests: created fresh, always deleted
 // (after the suite, and on process exit should the suite die first).
+import { waitFor } from '../support/wait.js';
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { OriginChange, OriginRoute } from '../../src/origin/index.js';
@@ -62,19 +63,6 @@ function run(file: string, args: string[], input?: string): Promise<string> {
   });
 }
 
-/** Polls until `check` returns true; throws after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Applies a reader's change events to a set, as the RIB would, and keeps them for inspection. */
 export class RouteTracker {
   readonly routes = new Map<string, OriginRoute>();
@@ -98,7 +86,7 @@ export class RouteTracker {
   async waitFor(expected: readonly string[], timeoutMs = 5000): Promise<void> {
     const want = [...expected].sort();
     try {
-      await waitUntil(`routes ${want.join(' ')}`, () => JSON.stringify(this.prefixes()) === JSON.stringify(want), timeoutMs);
+      await waitFor(() => JSON.stringify(this.prefixes()) === JSON.stringify(want), { what: `routes ${want.join(' ')}`, timeoutMs });
     } catch (err) {
       throw new Error(`${err instanceof Error ? err.message : String(err)}; have ${this.prefixes().join(' ') || '(none)'}`);
     }

@@ -1,10 +1,10 @@
 // BIRD 2 as a peer: `bird -f` in a namespace, queried and steered through its own control socket.
 import { birdConfig, birdProtoName, parseBirdBfdSessions, parseBirdProtocol, parseBirdRoutes, stripBanner } from './bird-text.js';
-import { run } from './exec.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import { run } from '../../support/lab/exec.js';
+import type { Lab } from '../../support/lab/lab.js';
+import type { LabProcess } from '../../support/lab/process.js';
 import type { BgpPeer, Family, LastError, Route, RouteAttrs, RouteSpec, SessionState, SpeakerSpec } from './types.js';
-import { waitFor, withTimeout } from './wait.js';
+import { waitFor, withTimeout } from '../../support/wait.js';
 
 export { birdConfig, birdProtoName } from './bird-text.js';
 

@@ -2,8 +2,8 @@
 // and notifications come back as JSON events (see exabgp-conf.ts).
 import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { EXA_API_SCRIPT, exabgpConfig, exaRouteText, foldExaEvents, type ExaView } from './exabgp-conf.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import type { Lab } from '../../support/lab/lab.js';
+import type { LabProcess } from '../../support/lab/process.js';
 import {
   familyOf,
   type BgpPeer,
@@ -15,7 +15,7 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../support/wait.js';
 
 export { exabgpConfig } from './exabgp-conf.js';
 

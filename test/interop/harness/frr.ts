@@ -1,9 +1,9 @@
 // FRR as a peer: zebra + bgpd in a namespace (bgpd never installs routes), steered through vtysh.
 import { chmodSync, chownSync, existsSync, mkdirSync, rmdirSync } from 'node:fs';
-import { run } from './exec.js';
+import { run } from '../../support/lab/exec.js';
 import { FRR_BFD_PROFILE, afiOf, familyAfi, frrBfdConfig, frrConfig, frrLastError, frrNeighbor, frrSessionState, parseFrrBfdPeers, parseFrrRoutes, routeMapSets } from './frr-conf.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import type { Lab } from '../../support/lab/lab.js';
+import type { LabProcess } from '../../support/lab/process.js';
 import {
   parseJson,
   type BgpPeer,
@@ -15,7 +15,7 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../support/wait.js';
 
 export { frrConfig } from './frr-conf.js';
 

@@ -1,10 +1,10 @@
 // GoBGP as a peer: gobgpd in a namespace with its gRPC API on a unix socket in the lab's temp
 // dir, so the `gobgp` client needs no namespace and no TCP port.
 import { readFileSync } from 'node:fs';
-import { run } from './exec.js';
+import { run } from '../../support/lab/exec.js';
 import { gobgpConfig, gobgpLastError, gobgpSessionState, parseGobgpRoutes } from './gobgp-conf.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import type { Lab } from '../../support/lab/lab.js';
+import type { LabProcess } from '../../support/lab/process.js';
 import {
   familyOf,
   parseJson,
@@ -16,7 +16,7 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../support/wait.js';
 
 export { gobgpConfig } from './gobgp-conf.js';
 

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { NeighborError, NeighborView } from '../../../src/api/types.js';
 import type { PathView, RouteList, RouteView } from '../../../src/api/route-types.js';
 import type { BfdSessionView } from '../../../src/bfd/messages.js';
-import { run } from './exec.js';
-import type { Lab } from './netns.js';
-import type { ExitInfo, LabProcess } from './process.js';
+import { run } from '../../support/lab/exec.js';
+import type { Lab } from '../../support/lab/lab.js';
+import type { ExitInfo, LabProcess } from '../../support/lab/process.js';
 import {
   isObject,
   neighborFamilies,
@@ -22,7 +22,7 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor, withTimeout } from './wait.js';
+import { waitFor, withTimeout } from '../../support/wait.js';
 
 export type { BfdSessionView, NeighborError, NeighborView, PathView, RouteList, RouteView };
 

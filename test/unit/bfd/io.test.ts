@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BfdEngine } from '../../../src/bfd/io.js';
 import type { BfdSessionSpec, BfdStateEvent, FromWorker } from '../../../src/bfd/messages.js';
-import { waitFor } from '../../interop/harness/wait.js';
+import { waitFor } from '../../support/wait.js';
 
 const engines: BfdEngine[] = [];
 afterEach(() => {

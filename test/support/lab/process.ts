@@ -1,7 +1,7 @@
 // Long-running processes inside a namespace, with output in a log file and a bounded stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { withTimeout } from './wait.js';
+import { withTimeout } from '../wait.js';
 
 export interface ExitInfo {
   code: number | null;

@@ -9,13 +9,12 @@ import { exec, run, type RunOptions, type RunResult } from './exec.js';
 import { dropTraffic, undropAll, type Drop, type DropWhat } from './nft.js';
 import { LabProcess, spawnInNamespace } from './process.js';
 import { NS_PREFIX, killAndDeleteNamespaceSync, listNamespaces, removeOwner, writeOwner } from './stale.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../wait.js';
 
 export { cleanupStale, killAndDeleteNamespaceSync, listNamespaces } from './stale.js';
 export { exec, run } from './exec.js';
 export type { Drop, DropWhat } from './nft.js';
 export { LabProcess } from './process.js';
-export { sleep, waitFor } from './wait.js';
 
 /** One end of a veth pair. IPv6 addresses are added with `nodad`, so usable at once. */
 export interface LinkEnd {
