@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelTableOrigin, type KernelTableOriginOptions } from '../../src/origin/index.js';
-import { RouteTracker, TestNetns } from './origin-netns.js';
+import { Lab, type Netns } from '../support/lab/lab.js';
+import { RouteTracker } from './route-tracker.js';
 import { sleep, waitFor } from '../support/wait.js';
 
-let ns: TestNetns;
+let lab: Lab;
+let ns: Netns;
 const origins: KernelTableOrigin[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'necod-origin-kt-'));
 
@@ -18,7 +20,8 @@ function follow(options: Omit<KernelTableOriginOptions, 'netns'>): { origin: Ker
 }
 
 beforeAll(async () => {
-  ns = await TestNetns.create('ktable');
+  lab = Lab.create();
+  ns = await lab.namespace('ktable');
   await ns.batch([
     'link add eth1 type veth peer name eth1p',
     'addr add 10.70.0.1/24 dev eth1',
@@ -36,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(origins.map((o) => o.stop()));
-  ns?.delete();
+  await lab?.destroy();
   rmSync(tmp, { recursive: true, force: true });
 });
 
