@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/host/batch-writers.js';
 import { Fib, type BatchReport } from '../../src/kernel/fib.js';
-import type { DesiredRoute } from '../../src/kernel/types.js';
+import { uni } from '../support/fixtures/kernel.js';
 import { KernelLab, UPLINKS } from './kernel-lab.js';
 import { waitFor } from '../support/wait.js';
 
@@ -10,10 +10,6 @@ const B = UPLINKS.b;
 const N = 300;
 const v4 = (i: number): string => `10.${100 + (i >> 8)}.${i & 255}.0/24`;
 const v6 = (i: number): string => `2001:db8:${(0x100 + i).toString(16)}::/48`;
-
-function uni(prefix: string, ...vias: string[]): DesiredRoute {
-  return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
-}
 
 async function allUse(lab: KernelLab, gws4: string[], gws6: string[]): Promise<boolean> {
   const r4 = await lab.routes({ proto: 200 });

@@ -1,15 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
-import type { DesiredRoute } from '../../src/kernel/types.js';
+import { uni } from '../support/fixtures/kernel.js';
 import { KernelLab, UPLINKS } from './kernel-lab.js';
 import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
-
-function uni(prefix: string, ...vias: string[]): DesiredRoute {
-  return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
-}
 
 /** Every route and nexthop object that is not necod's, as text, to compare before and after. */
 async function foreignState(lab: KernelLab): Promise<string[]> {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
-import type { DesiredRoute } from '../../src/kernel/types.js';
+import { uni } from '../support/fixtures/kernel.js';
 import { KernelLab, UPLINKS } from './kernel-lab.js';
 import { waitFor } from '../support/wait.js';
 
@@ -13,10 +13,6 @@ const N = 200;
 const v4 = (i: number): string => `10.${100 + (i >> 8)}.${i & 255}.0/24`;
 const child = fileURLToPath(new URL('./fixtures/fib-child.ts', import.meta.url));
 const viteNode = fileURLToPath(new URL('../../node_modules/.bin/vite-node', import.meta.url));
-
-function uni(prefix: string, ...vias: string[]): DesiredRoute {
-  return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
-}
 
 /** Runs a FIB in another process until it has installed its routes, then kills it with SIGKILL. */
 async function crashAfterInstall(ns: string, count: number, groups: 'on' | 'off'): Promise<void> {

@@ -2,6 +2,8 @@
 // IPv6 subnets, as a server has towards its two ToRs, built on the one Lab of test/support (which
 // removes it on destroy() and on process exit), plus readers of the kernel's routes and nexthops.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, beforeEach } from 'vitest';
+import { Fib, type FibOptions } from '../../src/kernel/fib.js';
 import { Lab, type RunResult } from '../support/lab/lab.js';
 
 export type IpRun = RunResult;
@@ -121,4 +123,25 @@ export class KernelLab {
     this.children.clear();
     await this.lab.destroy();
   }
+}
+
+/** What fibPerTest hands each test: set before it, removed after it. */
+export interface FibUnderTest {
+  lab: KernelLab;
+  fib: Fib;
+}
+
+/** For each test of the enclosing suite: a fresh KernelLab and a started Fib on it, both removed after it. */
+export function fibPerTest(options: Omit<FibOptions, 'netns'>): FibUnderTest {
+  const t = {} as FibUnderTest;
+  beforeEach(async () => {
+    t.lab = await KernelLab.create();
+    t.fib = new Fib({ ...options, netns: t.lab.ns });
+    await t.fib.start();
+  });
+  afterEach(async () => {
+    await t.fib?.stop().catch(() => {});
+    await t.lab?.destroy();
+  });
+  return t;
 }
