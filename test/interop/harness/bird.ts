@@ -4,7 +4,6 @@ import { run } from '../../support/lab/exec.js';
 import type { Lab } from '../../support/lab/lab.js';
 import type { LabProcess } from '../../support/lab/process.js';
 import type { BgpPeer, Family, LastError, Route, RouteAttrs, RouteSpec, SessionState, SpeakerSpec } from './types.js';
-import { waitFor, withTimeout } from '../../support/wait.js';
 
 export { birdConfig, birdProtoName } from './bird-text.js';
 
@@ -60,13 +59,7 @@ export class BirdPeer implements BgpPeer {
     const argv = ['bird', '-f', '-c', this.configPath, '-s', this.socketPath, '-P', this.lab.path(`${this.name}.pid`)];
     if (opts.recovery) argv.push('-R');
     this.proc = this.lab.spawnIn(this.ns, argv, { name: this.name });
-    await waitFor(
-      async () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        return (await this.birdc(['show', 'status'])).includes('Daemon is up and running');
-      },
-      { timeoutMs: 10_000, what: `${this.name} control socket` },
-    );
+    await this.proc.untilReady(async () => (await this.birdc(['show', 'status'])).includes('Daemon is up and running'), `${this.name} control socket`);
   }
 
   async stop(): Promise<void> {
@@ -75,11 +68,7 @@ export class BirdPeer implements BgpPeer {
 
   /** SIGKILL: BIRD ends without a NOTIFICATION; the kernel closes its TCP connections. */
   async kill(): Promise<void> {
-    const proc = this.proc;
-    if (proc === null) return;
-    if (proc.running) proc.signal('SIGKILL');
-    const info = await withTimeout(proc.exited, 5_000);
-    if (info === undefined) throw new Error(`${this.name} (pid ${proc.pid}) survived SIGKILL`);
+    await this.proc?.kill();
   }
 
   /** One birdc command; returns its output without the banner. */

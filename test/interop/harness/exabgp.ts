@@ -15,7 +15,6 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from '../../support/wait.js';
 
 export { exabgpConfig } from './exabgp-conf.js';
 
@@ -74,13 +73,8 @@ export class ExabgpPeer implements BgpPeer {
     };
     this.proc = this.lab.spawnIn(this.ns, ['exabgp', conf], { name: this.name, env });
     // The API process is started once the configuration is loaded.
-    await waitFor(
-      () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        return readFileSync(this.proc?.logPath ?? '', 'utf8').includes('loaded new configuration successfully');
-      },
-      { timeoutMs: 15_000, what: `${this.name} configuration loaded` },
-    );
+    const proc = this.proc;
+    await proc.untilReady(() => readFileSync(proc.logPath, 'utf8').includes('loaded new configuration successfully'), `${this.name} configuration loaded`, 15_000);
   }
 
   async stop(): Promise<void> {

@@ -15,7 +15,6 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from '../../support/wait.js';
 
 export { frrConfig } from './frr-conf.js';
 
@@ -110,14 +109,7 @@ export class FrrPeer implements BgpPeer {
     await this.startBfdd();
     this.proc = this.lab.spawnIn(this.ns, [...argv, '--log', 'stdout'], { name: this.name });
     this.removeTmpDirAfter(this.proc, 'bgpd');
-    await waitFor(
-      async () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        await this.vtysh(['show bgp summary json']);
-        return true;
-      },
-      { timeoutMs: 10_000, what: `${this.name} vty socket` },
-    );
+    await this.proc.untilReady(async () => (await this.vtysh(['show bgp summary json']), true), `${this.name} vty socket`);
   }
 
   /**
@@ -146,13 +138,7 @@ export class FrrPeer implements BgpPeer {
       { name: `${this.name}-zebra` },
     );
     this.removeTmpDirAfter(this.zebra, 'zebra');
-    await waitFor(
-      () => {
-        if (this.zebra !== null && !this.zebra.running) throw new Error(`${this.name}-zebra exited`);
-        return existsSync(api);
-      },
-      { timeoutMs: 10_000, what: `${this.name}-zebra socket` },
-    );
+    await this.zebra.untilReady(() => existsSync(api), `${this.name}-zebra socket`);
   }
 
   /** bfdd beside zebra when a neighbor has BFD: bgpd registers its sessions through zebra. */
@@ -178,14 +164,7 @@ export class FrrPeer implements BgpPeer {
       { name: `${this.name}-bfdd` },
     );
     this.removeTmpDirAfter(this.bfdd, 'bfdd');
-    await waitFor(
-      async () => {
-        if (this.bfdd !== null && !this.bfdd.running) throw new Error(`${this.name}-bfdd exited`);
-        await this.vtyshIn('bfdd', ['show bfd peers json']);
-        return true;
-      },
-      { timeoutMs: 10_000, what: `${this.name}-bfdd vty socket` },
-    );
+    await this.bfdd.untilReady(async () => (await this.vtyshIn('bfdd', ['show bfd peers json']), true), `${this.name}-bfdd vty socket`);
   }
 
   /** BFD peers as bfdd sees them, by address. */

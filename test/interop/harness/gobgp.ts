@@ -16,7 +16,6 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from '../../support/wait.js';
 
 export { gobgpConfig } from './gobgp-conf.js';
 
@@ -51,14 +50,7 @@ export class GobgpPeer implements BgpPeer {
       ['gobgpd', '-f', conf, '-t', 'toml', '--api-hosts', this.apiTarget, '--pprof-disable'],
       { name: this.name },
     );
-    await waitFor(
-      async () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        await this.gobgp(['global']);
-        return true;
-      },
-      { timeoutMs: 10_000, what: `${this.name} API` },
-    );
+    await this.proc.untilReady(async () => (await this.gobgp(['global']), true), `${this.name} API`);
     for (const r of this.spec.routes ?? []) {
       const { prefix, ...attrs } = r;
       await this.announce(prefix, attrs);

@@ -22,7 +22,6 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor, withTimeout } from '../../support/wait.js';
 
 export type { BfdSessionView, NeighborError, NeighborView, PathView, RouteList, RouteView };
 
@@ -235,13 +234,7 @@ export class NecodPeer implements BgpPeer {
     });
     this.proc = proc;
     this.lastExit = null;
-    await waitFor(
-      async () => {
-        if (!proc.running) throw new Error(`${this.name} exited ${JSON.stringify(proc.exit)}:\n${this.logTail(20)}`);
-        return (await this.api('GET', '/v1/neighbors')).status === 200;
-      },
-      { timeoutMs: 15_000, what: `${this.name} API on ${this.socketPath}` },
-    );
+    await proc.untilReady(async () => (await this.api('GET', '/v1/neighbors')).status === 200, `${this.name} API on ${this.socketPath}`, 15_000, () => this.logTail(20));
     for (const r of this.spec.routes ?? []) {
       const { prefix, ...attrs } = r;
       await this.announce(prefix, attrs);
@@ -260,12 +253,7 @@ export class NecodPeer implements BgpPeer {
 
   /** SIGKILL: necod ends without a word to its neighbors. */
   async kill(): Promise<void> {
-    const proc = this.proc;
-    if (proc === null) return;
-    if (proc.running) proc.signal('SIGKILL');
-    const info = await withTimeout(proc.exited, 5_000);
-    if (info === undefined) throw new Error(`${this.name} (pid ${proc.pid}) survived SIGKILL`);
-    this.lastExit = info;
+    if (this.proc !== null) this.lastExit = await this.proc.kill();
   }
 
   /** Sends `sig` to necod without waiting. */
