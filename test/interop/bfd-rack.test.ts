@@ -8,7 +8,7 @@
 // tor1 (nftables drop, link up) is detected by BFD, BGP is closed with Cease/BFD Down and held
 // Idle, the kernel route loses tor1, and all comes back when packets flow again; FRR's AdminDown
 // is no failure. BGP hold time is 30 s, so nothing here can be the hold timer's doing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   FrrPeer,
@@ -23,6 +23,7 @@ import {
   type BfdSessionView,
   type BfdSpec,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 import { RACK_AS, SERVER_ID, SPINE, TOR1, TOR2, rackNamespaces, torNeighbor, torSpec, type RackTor } from '../support/rack.js';
 
 const HOLD = 30;
@@ -74,13 +75,7 @@ beforeAll(async () => {
   await Promise.all([waitForState(necod, 'tor1'), waitForState(necod, 'tor2')]);
 });
 
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(lab.logs(80));
-});
-
-afterAll(async () => {
-  await lab?.destroy();
-});
+labHooks(() => lab, 80);
 
 describe('BFD on both uplinks (FRR bfdd, BIRD)', () => {
   it('comes Up against FRR and against BIRD with meticulous keyed SHA1, at 50 ms', async () => {

@@ -8,8 +8,9 @@
 // takes it for one and flushes the server's routes at once. So the zero-loss planned restart runs
 // on a second fabric whose ToRs say `bfd graceful` (a BFD failure becomes a graceful restart);
 // the first fabric, whose ToRs withdraw a cut uplink at once, checks the restarting server's side.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Lab, cleanupStale, sleep, waitFor } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 import { buildFabric, type Fabric, type ServerNode } from '../support/fabric.js';
 
 /** Beyond what a ToR normally sends (6 routes), below its flood. */
@@ -27,10 +28,7 @@ beforeAll(async () => {
     necod: { neighbor: { 'max-prefixes': { limit: MAX_PREFIXES, 'restart-time': 2 } } },
   });
 }, 120_000);
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(lab.logs(40));
-});
-afterAll(() => lab?.destroy());
+labHooks(() => lab, 40);
 
 function necodOf(s: ServerNode) {
   if (s.necod === null) throw new Error(`${s.label} runs no necod`);

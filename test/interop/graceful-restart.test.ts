@@ -13,7 +13,7 @@
 //   only what BIRD no longer announces. BIRD keeps necod's route all along.
 // * Stopping: SIGTERM removes necod's kernel routes unless a neighbor has graceful restart or
 //   `kernel.keep-on-stop` is set.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   Lab,
@@ -34,6 +34,7 @@ import {
   type RouteSpec,
   type SpeakerSpec,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 import { RACK_AS, SERVER_ID, SPINE, TOR1, rackNamespaces, torNeighbor, torSpec } from '../support/rack.js';
 
 const HOLD = 9;
@@ -115,13 +116,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
     await waitForKernel(server, [P1, P2, P3]);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   it('keeps the routes stale and in the kernel while BIRD is gone, then drops what BIRD no longer sends after its End-of-RIB', async () => {
     expect((await necod.neighbor('tor')).capabilities?.gracefulRestart).toBe(true);
@@ -218,13 +213,7 @@ describe('graceful restart, restarting side: necod killed and started again', ()
     await waitForRoute(tor, 'ipv4', OWN, (r) => r.peer === SERVER);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   it('keeps forwarding while necod is down, announces the restart, and removes only what BIRD dropped meanwhile', async () => {
     const proto = birdProtoName(SERVER);
@@ -308,13 +297,7 @@ describe('stopping necod: kernel routes removed or kept', () => {
     await new BirdPeer(lab, torNs, torWith([P1, P2], 120), { name: 'tor' }).start();
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   /** Starts necod as `name`, waits for its kernel routes, stops it with SIGTERM; returns what the kernel holds then. */
   const startAndStop = async (name: string, spec: NecodSpec): Promise<Record<string, string[]>> => {

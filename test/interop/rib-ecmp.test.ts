@@ -8,7 +8,7 @@
 //   10.70.0.2/32                 a server in the rack, next hop 10.69.0.6 via tor1, 10.69.1.6 via tor2
 // necod keeps an in-subnet next hop and rewrites any other to the ToR's address, so each prefix
 // becomes one ECMP route over both ToRs. Hold time 3 s.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   Lab,
@@ -21,6 +21,7 @@ import {
   type PathView,
   type RouteView,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 import { RACK_AS, SERVER_ID, SPINE, TOR1, TOR2, rackNamespaces, torNeighbor, torSpec, type RackTor } from '../support/rack.js';
 
 const HOLD = 3;
@@ -77,13 +78,7 @@ describe('RIB: ECMP over two route-reflecting ToRs with the receive-side NEXT_HO
     await Promise.all([waitForState(necod, 'tor1'), waitForState(necod, 'tor2')]);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   it('makes each reflected prefix one ECMP route: tor1 best, tor2 multipath', async () => {
     const views = await waitForPaths({ tor1: 'best', tor2: 'multipath' });

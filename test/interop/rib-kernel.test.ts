@@ -9,7 +9,7 @@
 //   10.96.0.10/32                community 64698:64699, which necod's import policy marks no-install
 // necod originates 10.0.0.15/32 (node0) and a static blackhole 10.64.0.0/24; neither may reach the
 // kernel through necod. Hold time 3 s; graceful restart on both sides.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   Lab,
@@ -25,6 +25,7 @@ import {
   waitForState,
   type KernelRoute,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 import { RACK_AS, SERVER_ID, SPINE, TOR1, TOR2, rackNamespaces, torNeighbor, torSpec, type RackTor } from '../support/rack.js';
 
 const HOLD = 3;
@@ -101,13 +102,7 @@ for (const mode of ['on', 'off'] as const) {
       await Promise.all([waitForState(necod, 'tor1'), waitForState(necod, 'tor2')]);
     });
 
-    afterEach((ctx) => {
-      if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-    });
-
-    afterAll(async () => {
-      await lab?.destroy();
-    });
+    labHooks(() => lab, 60);
 
     it('writes each reflected prefix as one ECMP route over both uplinks, metric 32', async () => {
       const routes = await waitForKernel([TOR1, TOR2]);
