@@ -30,6 +30,7 @@ import {
   waitForState,
   watchKernelRoutes,
   type KernelRoute,
+  type KernelWatch,
   type NecodSpec,
   type RouteSpec,
   type SpeakerSpec,
@@ -86,6 +87,16 @@ function waitForKernel(ns: string, prefixes: readonly string[], timeoutMs = 15_0
     },
     { timeoutMs, what: `necod's kernel routes ${prefixes.join(', ')} via ${TOR}` },
   );
+}
+
+/** P1 and P2 in the kernel in every sample; P3 there at first, then gone for good. */
+function expectOnlyP3Left(watch: KernelWatch): void {
+  expect(watch.samples.length).toBeGreaterThan(10);
+  expect(watch.gaps(P1)).toEqual([]);
+  expect(watch.gaps(P2)).toEqual([]);
+  const firstWithoutP3 = watch.samples.findIndex((s) => !s.present.has(P3));
+  expect(firstWithoutP3).toBeGreaterThan(0);
+  expect(watch.samples.slice(firstWithoutP3).every((s) => !s.present.has(P3))).toBe(true);
 }
 
 /** Log entries of `necod` whose message contains `text`. */
@@ -146,12 +157,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
       await watch.stop();
     }
     // P1 and P2 never left the kernel, P3 only at the end.
-    expect(watch.samples.length).toBeGreaterThan(10);
-    expect(watch.gaps(P1)).toEqual([]);
-    expect(watch.gaps(P2)).toEqual([]);
-    const firstWithoutP3 = watch.samples.findIndex((s) => !s.present.has(P3));
-    expect(firstWithoutP3).toBeGreaterThan(0);
-    expect(watch.samples.slice(firstWithoutP3).every((s) => !s.present.has(P3))).toBe(true);
+    expectOnlyP3Left(watch);
   });
 
   it('removes the stale routes when BIRD stays away beyond its restart time', async () => {
@@ -278,12 +284,7 @@ describe('graceful restart, restarting side: necod killed and started again', ()
     expect(logged(necod, 'restarting gracefully')).toHaveLength(1);
     expect(logged(necod, 'first convergence').at(-1)).toMatchObject({ why: 'every neighbor sent its initial table' });
     // P1 and P2 were in the kernel in every sample, through the kill and the restart.
-    expect(watch.samples.length).toBeGreaterThan(10);
-    expect(watch.gaps(P1)).toEqual([]);
-    expect(watch.gaps(P2)).toEqual([]);
-    const firstWithoutP3 = watch.samples.findIndex((s) => !s.present.has(P3));
-    expect(firstWithoutP3).toBeGreaterThan(0);
-    expect(watch.samples.slice(firstWithoutP3).every((s) => !s.present.has(P3))).toBe(true);
+    expectOnlyP3Left(watch);
   });
 });
 
