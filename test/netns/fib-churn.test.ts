@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UPLINKS, fibPerTest } from './kernel-lab.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, sleep } from '../support/wait.js';
 
 describe('kernel FIB and interface churn', () => {
   const t = fibPerTest({ verifyIntervalMs: 0 });
@@ -21,7 +21,7 @@ describe('kernel FIB and interface churn', () => {
     const r = await t.lab.exec(['sh', '-c', `printf '%s\\n' ${script.map((l) => `'${l}'`).join(' ')} | ip -batch -`]);
     expect(r.code).toBe(0);
     await waitFor(() => t.fib.status().monitor.lines >= before.monitor.lines + 200, { what: 'churn events seen' });
-    await new Promise((res) => setTimeout(res, 300));
+    await sleep(300);
     const after = t.fib.status();
     expect(after.monitor.events).toBe(before.monitor.events);
     expect(after.counters.verifications).toBe(before.counters.verifications);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import { uni } from '../support/fixtures/kernel.js';
 import { KernelLab, UPLINKS } from './kernel-lab.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, sleep } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -78,7 +78,7 @@ describe.each(['on', 'off'] as const)('kernel FIB and routes that are not its ow
     // And a static route replacing necod's is left alone, not fought over.
     await lab.must(['route', 'replace', '10.9.3.0/24', 'via', B.gw4, 'proto', 'static', 'metric', '32']);
     await waitFor(() => fib!.route('10.9.3.0/24')?.state === 'failed', { what: 'necod to yield 10.9.3.0/24' });
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect((await lab.routeMap()).get('10.9.3.0/24')?.protocol).toBe('static');
 
     const beforeStop = await foreignState(lab);

@@ -4,6 +4,7 @@ import { run } from '../../support/lab/exec.js';
 import { FRR_BFD_PROFILE, afiOf, familyAfi, frrBfdConfig, frrConfig, frrLastError, frrNeighbor, frrSessionState, parseFrrBfdPeers, parseFrrRoutes, routeMapSets } from './frr-conf.js';
 import type { Lab } from '../../support/lab/lab.js';
 import type { LabProcess } from '../../support/lab/process.js';
+import { PeerRunner } from './runner.js';
 import {
   parseJson,
   type BgpPeer,
@@ -45,13 +46,11 @@ async function frrIds(): Promise<{ uid: number; gid: number }> {
   return { uid, gid };
 }
 
-export class FrrPeer implements BgpPeer {
+export class FrrPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'frr';
-  readonly name: string;
   /** Holds the configs, pid files, zserv.api and the vty sockets (bgpd.vty) of this instance. */
   readonly dir: string;
   private readonly useZebra: boolean;
-  private proc: LabProcess | null = null;
   private zebra: LabProcess | null = null;
   private bfdd: LabProcess | null = null;
   private readonly routeSpecs = new Map<string, RouteSpec>();
@@ -59,19 +58,15 @@ export class FrrPeer implements BgpPeer {
   private nextMap = 1;
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     readonly spec: SpeakerSpec,
     opts: FrrOptions = {},
   ) {
-    this.name = opts.name ?? 'frr';
+    super(lab, ns, opts.name ?? 'frr');
     this.useZebra = opts.zebra ?? true;
     this.dir = lab.path(this.name);
     for (const r of spec.routes ?? []) this.addRouteSpec(r);
-  }
-
-  get pid(): number {
-    return this.proc?.pid ?? -1;
   }
 
   private addRouteSpec(r: RouteSpec): string | undefined {
@@ -192,7 +187,7 @@ export class FrrPeer implements BgpPeer {
     this.lab.addCleanup(remove);
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     await this.proc?.stop();
     await this.bfdd?.stop();
     await this.zebra?.stop();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { run } from '../../support/lab/exec.js';
 import { gobgpConfig, gobgpLastError, gobgpSessionState, parseGobgpRoutes } from './gobgp-conf.js';
 import type { Lab } from '../../support/lab/lab.js';
-import type { LabProcess } from '../../support/lab/process.js';
+import { PeerRunner } from './runner.js';
 import {
   familyOf,
   parseJson,
@@ -19,26 +19,20 @@ import {
 
 export { gobgpConfig } from './gobgp-conf.js';
 
-export class GobgpPeer implements BgpPeer {
+export class GobgpPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'gobgp';
-  readonly name: string;
-  private proc: LabProcess | null = null;
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     readonly spec: SpeakerSpec,
     opts: { name?: string } = {},
   ) {
-    this.name = opts.name ?? 'gobgp';
-  }
-
-  get pid(): number {
-    return this.proc?.pid ?? -1;
+    super(lab, ns, opts.name ?? 'gobgp');
   }
 
   get apiTarget(): string {
-    return `unix://${this.lab.path(`${this.name}.sock`)}`;
+    return `unix://${this.file('.sock')}`;
   }
 
   async start(): Promise<void> {
@@ -55,10 +49,6 @@ export class GobgpPeer implements BgpPeer {
       const { prefix, ...attrs } = r;
       await this.announce(prefix, attrs);
     }
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop();
   }
 
   async gobgp(args: readonly string[]): Promise<string> {

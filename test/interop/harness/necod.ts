@@ -8,7 +8,8 @@ import type { PathView, RouteList, RouteView } from '../../../src/api/route-type
 import type { BfdSessionView } from '../../../src/bfd/messages.js';
 import { run } from '../../support/lab/exec.js';
 import type { Lab } from '../../support/lab/lab.js';
-import type { ExitInfo, LabProcess } from '../../support/lab/process.js';
+import { PeerRunner } from './runner.js';
+import type { ExitInfo } from '../../support/lab/process.js';
 import {
   isObject,
   neighborFamilies,
@@ -181,35 +182,29 @@ export function apiRequest(socketPath: string, method: string, path: string, bod
   });
 }
 
-export class NecodPeer implements BgpPeer {
+export class NecodPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'necod';
-  readonly name: string;
-  private proc: LabProcess | null = null;
   private lastExit: ExitInfo | null = null;
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     public spec: NecodSpec,
     opts: NecodOptions = {},
   ) {
-    this.name = opts.name ?? 'necod';
-  }
-
-  get pid(): number {
-    return this.proc?.pid ?? -1;
+    super(lab, ns, opts.name ?? 'necod');
   }
 
   get configPath(): string {
-    return this.lab.path(`${this.name}.yaml`);
+    return this.file('.yaml');
   }
 
   get socketPath(): string {
-    return this.lab.path(`${this.name}.sock`);
+    return this.file('.sock');
   }
 
   get logPath(): string {
-    return this.lab.path(`${this.name}.log`);
+    return this.file('.log');
   }
 
   get running(): boolean {
@@ -245,7 +240,7 @@ export class NecodPeer implements BgpPeer {
    * SIGTERM (necod sends Cease/Administrative Shutdown "necod stopping" to every neighbor) and
    * waits for the exit, SIGKILL after `graceMs`. How it ended is in `exit` afterwards.
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  override async stop(graceMs = 10_000): Promise<void> {
     const proc = this.proc;
     if (proc === null) return;
     this.lastExit = await proc.stop(graceMs);

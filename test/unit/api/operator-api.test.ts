@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../support/wait.js';
+import { waitFor, sleep } from '../../support/wait.js';
 import { createApiClient, type ApiClient } from '../../../src/cli/api-client.js';
 import { parseConfig, type NecodConfig } from '../../../src/config/index.js';
 import { startDaemon, type Daemon } from '../../../src/daemon.js';
@@ -115,7 +115,7 @@ describe('write', () => {
       return n.lastError?.direction === 'received' ? n.lastError : null;
     }, { what: 'the NOTIFICATION at b' });
     expect(seen).toMatchObject({ code: 6, subcode: 2, text: 'maintenance until 14:00' });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     expect((await neighborOf(apiA, 'b')).state).toBe('Idle');
     expect((await apiA.send('POST', '/v1/neighbors/b/enable')).status).toBe(200);
     await waitFor(async () => (await neighborOf(apiA, 'b')).state === 'Established', { what: 'Established again' });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../support/wait.js';
+import { waitFor, sleep } from '../../support/wait.js';
 import { IpMonitor, hasRouteSubscription } from '../../../src/host/ip-monitor.js';
 import { fakeIp, type FakeIp } from '../origin/fake-ip.js';
 import { sampleText } from '../origin/samples.js';
@@ -93,7 +93,7 @@ exec sleep 60`,
   it('start rejects when there is no ip binary; nothing is retried', async () => {
     const m = track(new IpMonitor({ args: ['monitor'], ipPath: '/nonexistent/ip', minBackoffMs: 10, readyTimeoutMs: 10 }));
     await expect(m.start()).rejects.toThrow(/ENOENT/);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(m.restarts).toBe(0);
     expect(m.running).toBe(false);
   });
@@ -118,7 +118,7 @@ exec sleep 60`,
     await m.start();
     await waitFor(() => !m.running, { what: 'exit' });
     await m.stop();
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(m.restarts).toBe(0);
     expect(m.running).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../support/wait.js';
+import { waitFor, sleep } from '../../support/wait.js';
 import { ipContext } from '../../../src/host/ip-runner.js';
 import { MONITOR_ARGS, QUIET_ARGS, subscribeMonitor, type MonitorSubscription } from '../../../src/host/monitor-hub.js';
 import { fakeIp, type FakeIp } from '../origin/fake-ip.js';
@@ -88,7 +88,7 @@ describe('the shared monitor', () => {
     await waitFor(() => lines.length === 1, { what: 'the first child' });
     a.quiet(true);
     // b still wants routes: nothing changes.
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     expect(a.routesOff).toBe(false);
     expect(lines).toEqual([`args ${MONITOR_ARGS.join(' ')}`]);
     b.quiet(true);

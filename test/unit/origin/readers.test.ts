@@ -3,7 +3,7 @@
 import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../support/wait.js';
+import { waitFor, sleep } from '../../support/wait.js';
 import { InterfaceAddressOrigin, KernelTableOrigin, type OriginChange } from '../../../src/origin/index.js';
 import { fakeIp, type FakeIp } from './fake-ip.js';
 import { sampleLines } from './samples.js';
@@ -66,7 +66,7 @@ describe('InterfaceAddressOrigin (scripted ip)', () => {
     const veth = monitorLines.filter((l) => /^(Deleted )?[34]: veth7/.test(l));
     appendFileSync(join(ip.dir, 'events'), `${veth.join('\n')}\n`);
     await waitFor(() => origin.stats().lines >= veth.length, { what: 'the veth lines' });
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     expect(calls(ip)).toHaveLength(1);
 
     // node0 (index 5 in the sample) goes away: one read of node0 only, and a withdrawal.
@@ -104,7 +104,7 @@ describe('KernelTableOrigin (scripted ip)', () => {
 
     appendFileSync(join(ip.dir, 'events'), '10.244.11.0/24 via 10.70.0.2 dev eth1 table 120 \n10.244.12.0/24 via 10.70.0.2 dev eth1 \n');
     await waitFor(() => origin.stats().lines === 2, { what: 'two lines' });
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     expect(calls(ip)).toHaveLength(2);
 
     writeFileSync(join(ip.dir, 'route-6.json'), '[]');
