@@ -53,8 +53,8 @@ export async function waitFor<T>(
 
 /** What waitForEvent needs of an emitter: Node's EventEmitter, a typed one, or a Peer. */
 export interface Emitter {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /**
@@ -94,9 +94,9 @@ export function waitForEvent<T = unknown>(
     }, timeoutMs);
     const finish = (): void => {
       clearTimeout(timer);
-      emitter.off(name, listener as (...args: never[]) => void);
+      emitter.off(name, listener as (...args: unknown[]) => void);
     };
-    emitter.on(name, listener as (...args: never[]) => void);
+    emitter.on(name, listener as (...args: unknown[]) => void);
   });
 }
 
