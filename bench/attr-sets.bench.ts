@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
-import { inOwnNamespace, rssOf, startBird, startNecod, waitFor, type Receiver } from './lib/loopback.js';
+import { waitFor } from '../test/support/wait.js';
+import { inOwnNamespace, rssOf, startBird, startNecod, type Receiver } from './lib/loopback.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
 
@@ -51,7 +52,7 @@ async function run(start: () => Promise<Receiver>, n: number, updates: Uint8Arra
     await new Promise((r) => setTimeout(r, 500));
     const idle = rssOf(receiver.pid);
     const f = await feed({ host: '127.0.0.1', port: 1179, localAddress: FEEDER.address, asn: 64600, routerId: FEEDER.address, updates });
-    await waitFor('every prefix in the table', async () => (await receiver.count()) >= n, 300_000, 50);
+    await waitFor(async () => (await receiver.count()) >= n, { what: 'every prefix in the table', timeoutMs: 300_000 });
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const grown = rssOf(receiver.pid) - idle;
     f.socket.destroy();

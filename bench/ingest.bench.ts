@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
-import { inOwnNamespace, rssOf, startBird, startNecod, waitFor, type Receiver } from './lib/loopback.js';
+import { waitFor } from '../test/support/wait.js';
+import { inOwnNamespace, rssOf, startBird, startNecod, type Receiver } from './lib/loopback.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
 
@@ -39,7 +40,8 @@ function table(n: number): Uint8Array[] {
 async function run(receiver: Receiver, updates: Uint8Array[]): Promise<{ ms: number; rss: number }> {
   try {
     const f = await feed({ host: '127.0.0.1', port: 1179, localAddress: FEEDER.address, asn: 64600, routerId: FEEDER.address, updates });
-    const done = await waitFor('every prefix in the table', async () => (await receiver.count()) >= N, 120_000);
+    await waitFor(async () => (await receiver.count()) >= N, { what: 'every prefix in the table', timeoutMs: 120_000, intervalMs: 10 });
+    const done = performance.now();
     const rss = rssOf(receiver.pid);
     f.socket.destroy();
     return { ms: done - f.firstUpdateAt, rss };

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
-import { apiText, inOwnNamespace, rssOf, startBird, startNecod, waitFor, type Receiver } from './lib/loopback.js';
+import { sleep, waitFor } from '../test/support/wait.js';
+import { apiText, inOwnNamespace, rssOf, startBird, startNecod, type Receiver } from './lib/loopback.js';
 import { sink } from './lib/sink.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
@@ -50,7 +51,6 @@ function table(n: number, version: number): Uint8Array[] {
 
 const connectSink = () => sink({ host: '127.0.0.1', port: 1179, localAddress: SINK.address, asn: 64600, routerId: SINK.address });
 const connectFeeder = (updates: Uint8Array[]) => feed({ host: '127.0.0.1', port: 1179, localAddress: FEEDER.address, asn: 64600, routerId: FEEDER.address, updates });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Stall {
   before: number;
@@ -62,7 +62,7 @@ async function stall(receiver: Receiver, first: Uint8Array[], second: Uint8Array
   try {
     const s = await connectSink();
     const f = await connectFeeder(first);
-    await waitFor('the sink to have every route', () => s.announced >= N, 300_000, 50);
+    await waitFor(() => s.announced >= N, { what: 'the sink to have every route', timeoutMs: 300_000 });
     await sleep(2000);
     const before = rssOf(receiver.pid);
     s.pause();
@@ -75,7 +75,7 @@ async function stall(receiver: Receiver, first: Uint8Array[], second: Uint8Array
       await sleep(250);
     }
     s.resume();
-    await waitFor('the sink to have the second version', () => s.announced >= 2 * N, 300_000, 50);
+    await waitFor(() => s.announced >= 2 * N, { what: 'the sink to have the second version', timeoutMs: 300_000 });
     await sleep(5000);
     const after = rssOf(receiver.pid);
     s.close();
@@ -111,7 +111,7 @@ async function burst(dir: string, updates: Uint8Array[]): Promise<Burst> {
     })();
     const t0 = performance.now();
     const f = await connectFeeder(updates);
-    await waitFor('the sink to have the burst', () => s.announced >= BURST, 300_000, 5);
+    await waitFor(() => s.announced >= BURST, { what: 'the sink to have the burst', timeoutMs: 300_000, intervalMs: 5 });
     const ms = performance.now() - t0;
     polling = false;
     await poll;

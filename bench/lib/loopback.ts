@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { waitFor } from '../../test/support/wait.js';
 
 export const REPO = new URL('../..', import.meta.url).pathname.replace(/dist\/$/, '');
 
@@ -39,15 +40,6 @@ export function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-export async function waitFor(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 10): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    if (await fn()) return performance.now();
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 export function apiText(socketPath: string, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, path }, (res) => {
@@ -77,7 +69,7 @@ export function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Waits until something accepts TCP connections on 127.0.0.1:port (the probe closes at once). */
-function waitForListener(port: number): Promise<number> {
+function waitForListener(port: number): Promise<true> {
   const tryOnce = () =>
     new Promise<boolean>((resolve) => {
       const s = connect({ host: '127.0.0.1', port });
@@ -87,7 +79,7 @@ function waitForListener(port: number): Promise<number> {
       });
       s.once('error', () => resolve(false));
     });
-  return waitFor(`a listener on port ${port}`, tryOnce, 10_000, 50);
+  return waitFor(tryOnce, { what: `a listener on port ${port}`, timeoutMs: 10_000 });
 }
 
 /** A receiver on 127.0.0.1:1179 that takes routes from the feeders named (passive, iBGP AS 64600). */
@@ -121,7 +113,7 @@ export async function startNecod(dir: string, feeders: Feeder[], nodeArgs: strin
     `router-id: 127.0.0.1\nasn: 64600\nlisten: {address: 127.0.0.1, port: 1179}\napi: {socket: ${socket}}\nlog: {level: warn}\nkernel: {export: false}\nneighbors:\n${neighbors}\n`,
   );
   const child = spawn('node', [...nodeArgs, join(REPO, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitFor('necod API', async () => apiGet(socket, '/v1/rib').then(() => true, () => false), 10_000, 50);
+  await waitFor(async () => apiGet(socket, '/v1/rib').then(() => true, () => false), { what: 'necod API', timeoutMs: 10_000 });
   await waitForListener(1179);
   return {
     pid: child.pid as number,
@@ -138,21 +130,10 @@ export async function startBird(dir: string, feeders: Feeder[]): Promise<Receive
     .join('');
   writeFileSync(join(dir, 'bird.conf'), `router id 127.0.0.1;\nprotocol device {}\n${protocols}`);
   const child = spawn('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', socket, '-P', join(dir, 'bird.pid')], { stdio: 'ignore' });
-  await waitFor('BIRD socket', () => {
-    try {
-      sh(['birdc', '-s', socket, 'show', 'status']);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 10_000, 50);
-  await waitFor('BIRD pid file', () => {
-    try {
-      return readFileSync(join(dir, 'bird.pid'), 'utf8').trim() !== '';
-    } catch {
-      return false;
-    }
-  }, 10_000, 50);
+  await waitFor(() => {
+    sh(['birdc', '-s', socket, 'show', 'status']);
+    return readFileSync(join(dir, 'bird.pid'), 'utf8').trim() !== '';
+  }, { what: 'BIRD socket and pid file', timeoutMs: 10_000 });
   const first = feeders[0]?.name ?? '';
   return {
     pid: Number(readFileSync(join(dir, 'bird.pid'), 'utf8').trim()),

@@ -7,7 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { encodeKeepalive, encodeOpen, parseIpv4, type Capability } from '../../src/bgp/wire/index.js';
-import { splitBgpMessages, waitFor, type Lab, type RawMessage } from '../interop/harness/index.js';
+import { splitBgpMessages, type RawMessage } from '../interop/harness/index.js';
+import type { Lab } from './lab/lab.js';
+import { waitFor } from './wait.js';
 
 const RELAY = `import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
