@@ -34,6 +34,9 @@ export interface Endpoint {
   port: number;
 }
 
+/** Longest stretch of message processing before the event loop gets a turn. */
+const FRAME_SLICE_MS = 10;
+
 export class Connection {
   fsm: FsmState;
   direction: Direction;
@@ -188,12 +191,31 @@ export class Connection {
   private onData(socket: Socket, chunk: Buffer): void {
     if (this.socket !== socket) return;
     this.framer.push(chunk);
+    this.readFrames(socket);
+  }
+
+  /**
+   * Hands out the buffered messages. A chunk of full UPDATEs can take a while to process, so
+   * after FRAME_SLICE_MS the socket is paused and the rest waits for the next turn of the event
+   * loop: timers (keepalives, BFD requests) and the API are never held up for long, and TCP
+   * flow control slows the neighbor meanwhile.
+   */
+  private readFrames(socket: Socket): void {
+    const until = performance.now() + FRAME_SLICE_MS;
     // The context is read per message: the OPEN just processed may have changed it.
     while (this.socket === socket) {
       const frame = this.framer.next(this.rxContext);
-      if (frame === null) return;
+      if (frame === null) {
+        if (socket.isPaused()) socket.resume();
+        return;
+      }
       this.hooks.frame(this, frame);
       if (!frame.ok) return;
+      if (performance.now() > until) {
+        socket.pause();
+        setImmediate(() => this.readFrames(socket));
+        return;
+      }
     }
   }
 }

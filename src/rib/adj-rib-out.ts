@@ -1,7 +1,8 @@
 // What has been (or is about to be) sent to one neighbor: route key → interned outgoing
 // attribute set, and the changes still to send, as keys: route key → latest target (an out
-// set or a withdrawal), a newer change replacing an older one. UPDATEs are made from the
-// pending keys a slice at a time (flush with a budget), as the socket takes them, so a
+// set or a withdrawal), a newer change replacing an older one, and the keys in the order they
+// first changed. UPDATEs are made from the oldest pending keys a slice at a time (flush with a
+// budget), as the socket takes them, so a
 // neighbor that reads slowly costs a few bytes per pending route, never a table of encoded
 // messages. An out set is kept as its encoded attributes (one latin1 string, also its intern
 // key) and decoded when a slice of its routes is packed.
@@ -31,8 +32,6 @@ interface OutSet {
 
 const WITHDRAW = -1;
 const NOT_PENDING = -2;
-/** A pending entry already turned into an UPDATE in this round (entries never move mid-round). */
-const DONE = -3;
 
 export class AdjRibOut {
   private readonly table = new PrefixTable();
@@ -41,13 +40,16 @@ export class AdjRibOut {
   private readonly free: number[] = [];
   /** Sets whose count dropped to zero since the last flush: freed then unless used again. */
   private unused: number[] = [];
-  /** key → out set id, WITHDRAW, or DONE. */
+  /** key → out set id or WITHDRAW: the latest change not yet sent. */
   private readonly pending = new PrefixTable();
-  /** Pending entries not DONE. */
-  private live = 0;
-  /** Where the next flush continues its walk of `pending`, valid for `generation`. */
-  private cursor = 0;
-  private generation = -1;
+  /**
+   * Pending keys, oldest first (head..tail). A key that went back to what was sent leaves
+   * `pending` but stays here until its turn, when it is skipped; the queue is rebuilt from
+   * `pending` when such leftovers outnumber the live keys.
+   */
+  private queue = new Float64Array(1024);
+  private head = 0;
+  private tail = 0;
 
   constructor(private readonly keys: RouteKeys) {}
 
@@ -56,7 +58,7 @@ export class AdjRibOut {
   }
 
   get pendingCount(): number {
-    return this.live;
+    return this.pending.size;
   }
 
   /** Interns the wire attributes of an exported route; the id is stable while used. */
@@ -88,47 +90,66 @@ export class AdjRibOut {
   update(key: number, outId: number | null): void {
     const target = outId ?? WITHDRAW;
     const current = this.pending.get(key, NOT_PENDING);
-    const isLive = current !== NOT_PENDING && current !== DONE;
-    if (isLive && current >= 0) this.drop(current);
+    if (current >= 0) this.drop(current);
     if (this.table.get(key) === target) {
       // Back to what the neighbor has: nothing to send.
-      if (isLive) {
-        this.pending.set(key, DONE);
-        this.live--;
+      if (current !== NOT_PENDING) {
+        this.pending.delete(key, NOT_PENDING);
         this.keys.v6.release(key);
       }
       return;
     }
     if (target >= 0) this.hold(target);
     this.pending.set(key, target, NOT_PENDING);
-    if (!isLive) {
-      this.live++;
+    if (current === NOT_PENDING) {
       this.keys.v6.retain(key);
+      this.enqueue(key);
     }
   }
 
+  private enqueue(key: number): void {
+    if (this.tail === this.queue.length) {
+      const live = this.tail - this.head;
+      // Leftovers of keys that went back to what was sent outnumber the live ones: start over from `pending`.
+      if (live > 2 * this.pending.size + 1024) this.rebuildQueue();
+      else {
+        const next = new Float64Array(Math.max(1024, live * 2));
+        next.set(this.queue.subarray(this.head, this.tail));
+        this.queue = next;
+        this.head = 0;
+        this.tail = live;
+      }
+      if (this.tail === this.queue.length) {
+        const next = new Float64Array(this.queue.length * 2);
+        next.set(this.queue);
+        this.queue = next;
+      }
+    }
+    this.queue[this.tail++] = key;
+  }
+
+  private rebuildQueue(): void {
+    const keys = this.pending.keyList();
+    this.queue = new Float64Array(Math.max(1024, keys.length * 2));
+    this.queue.set(keys);
+    this.head = 0;
+    this.tail = keys.length;
+  }
+
   /**
-   * Turns up to `maxRoutes` pending changes into UPDATE messages and records them as sent;
-   * the rest wait for the next call. The attributes of each out set go once per message.
+   * Turns up to `maxRoutes` pending changes (the oldest) into UPDATE messages and records them
+   * as sent; the rest wait for the next call. The attributes of each out set go once per message.
    */
   flush(ctx: CodecContext, maxRoutes = Number.POSITIVE_INFINITY): Uint8Array[] {
-    if (this.live === 0) {
-      this.endRound();
-      this.sweep();
-      return [];
-    }
-    if (this.generation !== this.pending.generation) {
-      this.cursor = 0;
-      this.generation = this.pending.generation;
-    }
     const withdraw: Record<'ipv4' | 'ipv6', number[]> = { ipv4: [], ipv6: [] };
     const announce = new Map<number, number[]>();
     /** Keys whose pending (and for withdrawals, table) hold is let go once their messages are encoded. */
     const held: number[] = [];
     let taken = 0;
-    const take = (key: number, target: number, slot: number): void => {
-      this.pending.setSlot(slot, DONE);
-      this.live--;
+    while (taken < maxRoutes && this.head < this.tail) {
+      const key = this.queue[this.head++] as number;
+      const target = this.pending.delete(key, NOT_PENDING);
+      if (target === NOT_PENDING) continue; // went back to what was sent
       taken++;
       held.push(key);
       const old = this.table.get(key);
@@ -139,12 +160,12 @@ export class AdjRibOut {
           this.drop(old);
           held.push(key); // the table's hold too
         }
-        return;
+        continue;
       }
       // The pending hold on `target` becomes the table's.
       if (old === target) {
         this.drop(target);
-        return;
+        continue;
       }
       if (old < 0) this.keys.v6.retain(key);
       this.table.set(key, target);
@@ -152,11 +173,12 @@ export class AdjRibOut {
       const list = announce.get(target);
       if (list) list.push(key);
       else announce.set(target, [key]);
-    };
-    while (taken < maxRoutes && this.live > 0) {
-      // Entries set behind the cursor during a round are found on the next pass.
-      if (this.cursor >= this.pending.capacity) this.cursor = 0;
-      this.cursor = this.pending.scan(this.cursor, maxRoutes - taken, DONE, take);
+    }
+    if (this.head === this.tail) {
+      // Everything is sent: the pending state shrinks back to nothing.
+      this.head = this.tail = 0;
+      if (this.queue.length > 1024) this.queue = new Float64Array(1024);
+      if (this.pending.size === 0) this.pending.clear();
     }
     const out: Uint8Array[] = [];
     for (const family of ['ipv4', 'ipv6'] as const) {
@@ -167,16 +189,8 @@ export class AdjRibOut {
       out.push(...packAnnouncements(this.attributesOf(set), this.keys.toList(keys.sort((a, b) => a - b), set.family), ctx));
     }
     for (const key of held) this.keys.v6.release(key);
-    if (this.live === 0) this.endRound();
     this.sweep();
     return out;
-  }
-
-  /** Every pending change is sent: the pending table shrinks back to nothing. */
-  private endRound(): void {
-    if (this.pending.size) this.pending.clear();
-    this.cursor = 0;
-    this.generation = this.pending.generation;
   }
 
   private attributesOf(set: OutSet): PathAttribute[] {
@@ -233,13 +247,11 @@ export class AdjRibOut {
   /** Forgets everything (the session went down; the next one starts from scratch). */
   reset(): void {
     this.table.forEach((key) => this.keys.v6.release(key));
-    this.pending.forEach((key, v) => {
-      if (v !== DONE) this.keys.v6.release(key);
-    });
+    this.pending.forEach((key) => this.keys.v6.release(key));
     this.table.clear();
     this.pending.clear();
-    this.live = 0;
-    this.cursor = 0;
+    this.queue = new Float64Array(1024);
+    this.head = this.tail = 0;
     this.sets.length = 0;
     this.byKey.clear();
     this.free.length = 0;

@@ -12,7 +12,6 @@ export class PrefixTable {
   private values: Int32Array;
   private mask: number;
   private count = 0;
-  private moves = 0;
 
   constructor(expected = 0) {
     let cap = MIN_CAPACITY;
@@ -100,7 +99,6 @@ export class PrefixTable {
       i = (i + 1) & mask;
     }
     const old = values[i];
-    this.moves++;
     let hole = i;
     let j = (i + 1) & mask;
     for (;;) {
@@ -121,41 +119,7 @@ export class PrefixTable {
     return old;
   }
 
-  /** Slots in the table: scan() positions run from 0 to this. */
-  get capacity(): number {
-    return this.keys.length;
-  }
-
-  /** Changes whenever entries move to other slots (growth, clear): a scan position is then stale. */
-  get generation(): number {
-    return this.moves;
-  }
-
-  /**
-   * Calls fn for the entries from slot `from` on whose value is not `skip`, at most `max` of
-   * them, and returns the slot to continue from (capacity when the end was reached). fn may
-   * change values with setSlot() but must not add or delete entries.
-   */
-  scan(from: number, max: number, skip: number, fn: (key: number, value: number, slot: number) => void): number {
-    const keys = this.keys;
-    let n = 0;
-    let i = from;
-    for (; i < keys.length && n < max; i++) {
-      const k = keys[i] as number;
-      if (k === EMPTY || this.values[i] === skip) continue;
-      fn(k, this.values[i] as number, i);
-      n++;
-    }
-    return i;
-  }
-
-  /** Replaces the value in a slot handed out by scan(); nothing moves. */
-  setSlot(slot: number, value: number): void {
-    this.values[slot] = value;
-  }
-
   private grow(): void {
-    this.moves++;
     const oldKeys = this.keys;
     const oldValues = this.values;
     const cap = oldKeys.length * 2;
@@ -182,7 +146,6 @@ export class PrefixTable {
   }
 
   clear(): void {
-    this.moves++;
     this.keys = new Float64Array(MIN_CAPACITY).fill(EMPTY);
     this.values = new Int32Array(MIN_CAPACITY);
     this.mask = MIN_CAPACITY - 1;
