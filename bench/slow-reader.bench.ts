@@ -8,7 +8,8 @@
 // event-loop delay while 200k prefixes arrive and go out again (prom-client's
 // monitorEventLoopDelay max, reset just before the burst), and the slowest API answer polled
 // every 10 ms meanwhile. Median of RUNS runs. Needs root and bird/birdc:
-// `node dist/bench/slow-reader.bench.js` (PREFIXES=1000000 BURST=200000 STALL_MS=60000 RUNS=3).
+// `node dist/bench/slow-reader.bench.js` (PREFIXES=1000000 BURST=200000 STALL_MS=60000 RUNS=3
+// PARTS=burst,stall).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ const N = Number(process.env.PREFIXES ?? 1_000_000);
 const BURST = Number(process.env.BURST ?? 200_000);
 const STALL_MS = Number(process.env.STALL_MS ?? 60_000);
 const RUNS = Number(process.env.RUNS ?? 3);
+const PARTS = (process.env.PARTS ?? 'burst,stall').split(',');
 const FEEDER = { name: 'feeder', address: '127.0.0.3' };
 const SINK = { name: 'sink', address: '127.0.0.4', export: 'all' as const };
 const MiB = 1048576;
@@ -128,30 +130,33 @@ async function burst(dir: string, updates: Uint8Array[]): Promise<Burst> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'necod-slow-'));
   try {
-    const burstTable = table(BURST, 0);
     const bursts: Burst[] = [];
-    for (let r = 0; r < RUNS; r++) bursts.push(await burst(dir, burstTable));
-    console.log(`Burst: ${fmt(BURST)} prefixes in ${fmt(burstTable.length)} UPDATEs in and out again, median of ${RUNS}`);
-    console.log(`  necod  longest event-loop delay ${fmt(median(bursts.map((b) => b.loopDelayMs)), 1)} ms (target ≤ 50 ms), p99 ${fmt(median(bursts.map((b) => b.loopDelayP99Ms)), 1)} ms  slowest API answer ${fmt(median(bursts.map((b) => b.apiMs)), 1)} ms  burst through in ${fmt(median(bursts.map((b) => b.ms)))} ms`);
-
-    const first = table(N, 0);
-    const second = table(N, 1);
     const stalls = { necod: [] as Stall[], bird: [] as Stall[] };
-    for (let r = 0; r < RUNS; r++) {
-      stalls.bird.push(await stall(await startBird(dir, [FEEDER, SINK]), first, second));
-      stalls.necod.push(await stall(await startNecod(dir, [FEEDER, SINK]), first, second));
+    if (PARTS.includes('burst')) {
+      const burstTable = table(BURST, 0);
+      for (let r = 0; r < RUNS; r++) bursts.push(await burst(dir, burstTable));
+      console.log(`Burst: ${fmt(BURST)} prefixes in ${fmt(burstTable.length)} UPDATEs in and out again, median of ${RUNS}`);
+      console.log(`  necod  longest event-loop delay ${fmt(median(bursts.map((b) => b.loopDelayMs)), 1)} ms (target ≤ 50 ms), p99 ${fmt(median(bursts.map((b) => b.loopDelayP99Ms)), 1)} ms  slowest API answer ${fmt(median(bursts.map((b) => b.apiMs)), 1)} ms  burst through in ${fmt(median(bursts.map((b) => b.ms)))} ms`);
     }
-    console.log(`Stall: ${fmt(N)} routes sent, the sink stops reading for ${fmt(STALL_MS / 1000)} s while all ${fmt(N)} change; RSS, median of ${RUNS}`);
-    const row = (name: string, xs: Stall[]) => {
-      const b = median(xs.map((x) => x.before));
-      const d = median(xs.map((x) => x.during));
-      const a = median(xs.map((x) => x.after));
-      console.log(`  ${name.padEnd(7)} before ${fmt(b / MiB)} MiB  during ${fmt(d / MiB)} MiB (${fmt(d / b, 2)}x)  after ${fmt(a / MiB)} MiB (${fmt(a / b, 2)}x)`);
-      return { before: b, during: d, after: a };
-    };
-    const rb = row('BIRD 2', stalls.bird);
-    const rn = row('necod', stalls.necod);
-    console.log(`  necod during / before: ${fmt(rn.during / rn.before, 2)}x (target ≤ 1.2x); necod / BIRD during: ${fmt(rn.during / rb.during, 2)}x`);
+    if (PARTS.includes('stall')) {
+      const first = table(N, 0);
+      const second = table(N, 1);
+      for (let r = 0; r < RUNS; r++) {
+        stalls.bird.push(await stall(await startBird(dir, [FEEDER, SINK]), first, second));
+        stalls.necod.push(await stall(await startNecod(dir, [FEEDER, SINK]), first, second));
+      }
+      console.log(`Stall: ${fmt(N)} routes sent, the sink stops reading for ${fmt(STALL_MS / 1000)} s while all ${fmt(N)} change; RSS, median of ${RUNS}`);
+      const row = (name: string, xs: Stall[]) => {
+        const b = median(xs.map((x) => x.before));
+        const d = median(xs.map((x) => x.during));
+        const a = median(xs.map((x) => x.after));
+        console.log(`  ${name.padEnd(7)} before ${fmt(b / MiB)} MiB  during ${fmt(d / MiB)} MiB (${fmt(d / b, 2)}x)  after ${fmt(a / MiB)} MiB (${fmt(a / b, 2)}x)`);
+        return { before: b, during: d, after: a };
+      };
+      const rb = row('BIRD 2', stalls.bird);
+      const rn = row('necod', stalls.necod);
+      console.log(`  necod during / before: ${fmt(rn.during / rn.before, 2)}x (target ≤ 1.2x); necod / BIRD during: ${fmt(rn.during / rb.during, 2)}x`);
+    }
     if (process.argv.includes('--json')) console.log(JSON.stringify({ bursts, stalls }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
