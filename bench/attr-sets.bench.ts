@@ -8,12 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { makeAttribute, parseIpv4 } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
 import { waitFor } from '../test/support/wait.js';
 import { inOwnNamespace, rssOf, startBird, startNecod, type Receiver } from './lib/loopback.js';
 import { fmt, median } from './lib/stats.js';
-import { ipv4FullTable } from './lib/table.js';
+import { tableUpdates } from './lib/table.js';
 
 const SIZES = (process.env.SIZES ?? '50000,200000').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -24,25 +24,13 @@ const SETTLE_MS = 2000;
 
 /** n prefixes; `distinct`: each with its own community, else in SHARED_SETS groups. */
 function table(n: number, distinct: boolean): Uint8Array[] {
-  const keys = ipv4FullTable(n).keys;
-  const groups = distinct ? n : SHARED_SETS;
-  const per = Math.ceil(n / groups);
-  const out: Uint8Array[] = [];
-  for (let g = 0; g < groups; g++) {
-    const from = g * per;
-    const to = Math.min(n, from + per);
-    if (from >= to) break;
-    const part: Ipv4PrefixList = { afi: 1, count: to - from, keys: keys.subarray(from, to), pathIds: null };
-    const attrs = [
-      makeAttribute('ORIGIN', 0),
-      makeAttribute('AS_PATH', [{ type: 2, asns: [65001, 65100] }]),
-      makeAttribute('NEXT_HOP', parseIpv4('127.0.0.3')!),
-      makeAttribute('LOCAL_PREF', 100),
-      makeAttribute('COMMUNITIES', [(65000 * 65536 + (g & 0xffff)) >>> 0, (64512 * 65536 + (g >>> 16)) >>> 0]),
-    ];
-    out.push(...packAnnouncements(attrs, part, AS4_CONTEXT));
-  }
-  return out;
+  return tableUpdates(n, distinct ? n : SHARED_SETS, (g) => [
+    makeAttribute('ORIGIN', 0),
+    makeAttribute('AS_PATH', [{ type: 2, asns: [65001, 65100] }]),
+    makeAttribute('NEXT_HOP', parseIpv4('127.0.0.3')!),
+    makeAttribute('LOCAL_PREF', 100),
+    makeAttribute('COMMUNITIES', [(65000 * 65536 + (g & 0xffff)) >>> 0, (64512 * 65536 + (g >>> 16)) >>> 0]),
+  ]);
 }
 
 /** RSS growth of a fresh receiver fed the table. */

@@ -6,35 +6,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { makeAttribute, parseIpv4 } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
 import { waitFor } from '../test/support/wait.js';
 import { inOwnNamespace, rssOf, startBird, startNecod, type Receiver } from './lib/loopback.js';
 import { fmt, median } from './lib/stats.js';
-import { ipv4FullTable } from './lib/table.js';
+import { tableUpdates } from './lib/table.js';
 
 const N = Number(process.env.PREFIXES ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 const FEEDER = { name: 'feeder', address: '127.0.0.3' };
 
 function table(n: number): Uint8Array[] {
-  const keys = ipv4FullTable(n).keys;
-  const out: Uint8Array[] = [];
-  const per = Math.ceil(n / 100);
-  for (let g = 0; g < 100; g++) {
-    const from = g * per;
-    const to = Math.min(n, from + per);
-    if (from >= to) break;
-    const part: Ipv4PrefixList = { afi: 1, count: to - from, keys: keys.subarray(from, to), pathIds: null };
-    const attrs = [
-      makeAttribute('ORIGIN', 0),
-      makeAttribute('AS_PATH', [{ type: 2, asns: [65001, 65100 + g] }]),
-      makeAttribute('NEXT_HOP', parseIpv4('127.0.0.3')!),
-      makeAttribute('LOCAL_PREF', 100),
-    ];
-    out.push(...packAnnouncements(attrs, part, AS4_CONTEXT));
-  }
-  return out;
+  return tableUpdates(n, 100, (g) => [
+    makeAttribute('ORIGIN', 0),
+    makeAttribute('AS_PATH', [{ type: 2, asns: [65001, 65100 + g] }]),
+    makeAttribute('NEXT_HOP', parseIpv4('127.0.0.3')!),
+    makeAttribute('LOCAL_PREF', 100),
+  ]);
 }
 
 async function run(receiver: Receiver, updates: Uint8Array[]): Promise<{ ms: number; rss: number }> {
