@@ -28,6 +28,29 @@ describe('UPDATEs, route refresh and flow control', () => {
     expect(c.prefixesWithdrawn).toBe(50);
     expect(peer.state).toBe('Established');
   });
+  it('gives the event loop turns while it works through a large batch of UPDATEs, losing none', async () => {
+    const { peer, port } = await passiveNecod(cleanup);
+    const raw = await RawPeer.connect(cleanup, port);
+    await raw.handshake();
+    await established(peer);
+    const msgs = Array.from({ length: 60 }, (_, i) => v4Update([`10.${i}.0.0/16`])).flat();
+    const order: string[] = [];
+    peer.on('update', (m) => {
+      // A slow consumer: 2 ms of work per UPDATE, 120 ms for the whole batch.
+      const until = performance.now() + 2;
+      while (performance.now() < until);
+      order.push(`u${m.nlri.keys[0] as number}`);
+    });
+    const ticks: number[] = [];
+    const timer = setInterval(() => ticks.push(order.length), 1);
+    raw.write(Buffer.concat(msgs));
+    await waitFor(() => order.length === msgs.length, { what: 'every UPDATE', timeoutMs: 5000 });
+    clearInterval(timer);
+    // The timer ran while UPDATEs were still being processed, and they came in order.
+    expect(ticks.some((n) => n > 0 && n < msgs.length)).toBe(true);
+    expect(order).toEqual(msgs.map((_m, i) => `u${(10 * 256 + i) * 65536 * 64 + 16}`));
+    expect(peer.state).toBe('Established');
+  });
   it('answers a route refresh with BoRR, the routes and EoRR (RFC 7313)', async () => {
     const { a, b } = await necodPair(cleanup, { aActive: true, bActive: false });
     a.start();
