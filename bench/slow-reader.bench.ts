@@ -49,11 +49,11 @@ interface Stall {
   after: number;
 }
 
-async function stall(receiver: Receiver, first: Uint8Array[], second: Uint8Array[]): Promise<Stall> {
+async function stall(name: string, receiver: Receiver, first: Uint8Array[], second: Uint8Array[]): Promise<Stall> {
   try {
     const s = await connectSink();
     const f = await connectFeeder(first);
-    await waitFor(() => s.announced >= N, { what: 'the sink to have every route', timeoutMs: 300_000 });
+    await waitFor(() => s.announced >= N, { what: `the sink to have every route from ${name}`, timeoutMs: 300_000 });
     await sleep(2000);
     const before = rssOf(receiver.pid);
     s.pause();
@@ -66,7 +66,9 @@ async function stall(receiver: Receiver, first: Uint8Array[], second: Uint8Array
       await sleep(250);
     }
     s.resume();
-    await waitFor(() => s.announced >= 2 * N, { what: 'the sink to have the second version', timeoutMs: 300_000 });
+    await waitFor(() => s.announced >= 2 * N, { what: `the sink to have the second version from ${name}`, timeoutMs: 300_000 }).catch((e: Error) => {
+      throw new Error(`${e.message}: ${s.announced - N} of ${N} arrived${s.socket.destroyed ? ', the session is gone' : ''}`);
+    });
     await sleep(5000);
     const after = rssOf(receiver.pid);
     s.close();
@@ -131,8 +133,8 @@ async function main(): Promise<void> {
       const first = table(N, 0);
       const second = table(N, 1);
       for (let r = 0; r < RUNS; r++) {
-        stalls.bird.push(await stall(await startBird(dir, [FEEDER, SINK]), first, second));
-        stalls.necod.push(await stall(await startNecod(dir, [FEEDER, SINK]), first, second));
+        stalls.bird.push(await stall('BIRD', await startBird(dir, [FEEDER, SINK]), first, second));
+        stalls.necod.push(await stall('necod', await startNecod(dir, [FEEDER, SINK]), first, second));
       }
       console.log(`Stall: ${fmt(N)} routes sent, the sink stops reading for ${fmt(STALL_MS / 1000)} s while all ${fmt(N)} change; RSS, median of ${RUNS}`);
       const row = (name: string, xs: Stall[]) => {
