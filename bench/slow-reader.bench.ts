@@ -1,15 +1,16 @@
 // A neighbor that stops reading, and a burst, over real TCP on one namespace's loopback.
 // necod (or BIRD 2, same feeds) takes routes from a feeder and sends them to a sink that is a
-// reflector client. Stall: with 1M routes sent, the sink stops reading (socket.pause(): its
-// receive window fills, the speaker's socket blocks), the feeder announces all 1M again with
-// a new attribute set, and the speaker's RSS is sampled for STALL_MS (default 60 s); then the
-// sink reads again until it has every route. Reported: RSS before the stall, the most during
-// it, and after the backlog drained, as ratios to before. Burst (necod only): the longest
+// reflector client. Stall: with 1M routes sent (in 100 attribute sets; DISTINCT=1: each route
+// its own set, one UPDATE each), the sink stops reading (socket.pause(): its receive window
+// fills, the speaker's socket blocks), the feeder announces every route again with a new
+// attribute set, and the speaker's RSS is sampled for STALL_MS (default 60 s); then the sink
+// reads again until it has every route. Reported: RSS before the stall, the most during it,
+// and after the backlog drained, as ratios to before. Burst (necod only): the longest
 // event-loop delay while 200k prefixes arrive and go out again (prom-client's
 // monitorEventLoopDelay max, reset just before the burst), and the slowest API answer polled
 // every 10 ms meanwhile. Median of RUNS runs. Needs root and bird/birdc:
 // `node dist/bench/slow-reader.bench.js` (PREFIXES=1000000 BURST=200000 STALL_MS=60000 RUNS=3
-// PARTS=burst,stall).
+// PARTS=burst,stall DISTINCT=0).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +27,20 @@ const BURST = Number(process.env.BURST ?? 200_000);
 const STALL_MS = Number(process.env.STALL_MS ?? 60_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 const PARTS = (process.env.PARTS ?? 'burst,stall').split(',');
+/** DISTINCT=1: every route of the stall table has its own attribute set (one UPDATE each), as in the worst case. */
+const DISTINCT = process.env.DISTINCT === '1';
 const FEEDER = { name: 'feeder', address: '127.0.0.3' };
 const SINK = { name: 'sink', address: '127.0.0.4', export: 'all' as const };
 const MiB = 1048576;
 
-/** n prefixes in 100 attribute sets; `version` changes every set (a new AS path). */
-function table(n: number, version: number): Uint8Array[] {
-  return tableUpdates(n, 100, (g) => [
+/** n prefixes in 100 attribute sets (or n with DISTINCT); `version` changes every set (a new AS path). */
+function table(n: number, version: number, distinct = false): Uint8Array[] {
+  return tableUpdates(n, distinct ? n : 100, (g) => [
     makeAttribute('ORIGIN', 0),
-    makeAttribute('AS_PATH', [{ type: 2, asns: [65001 + version, 65100 + g] }]),
+    makeAttribute('AS_PATH', [{ type: 2, asns: [65001 + version, 65100 + (g % 100)] }]),
     makeAttribute('NEXT_HOP', parseIpv4('127.0.0.3')!),
     makeAttribute('LOCAL_PREF', 100),
+    ...(distinct ? [makeAttribute('COMMUNITIES', [(65000 * 65536 + (g & 0xffff)) >>> 0, (64512 * 65536 + (g >>> 16)) >>> 0])] : []),
   ]);
 }
 
@@ -130,13 +134,13 @@ async function main(): Promise<void> {
       console.log(`  necod  longest event-loop delay ${fmt(median(bursts.map((b) => b.loopDelayMs)), 1)} ms (target ≤ 50 ms), p99 ${fmt(median(bursts.map((b) => b.loopDelayP99Ms)), 1)} ms  slowest API answer ${fmt(median(bursts.map((b) => b.apiMs)), 1)} ms  burst through in ${fmt(median(bursts.map((b) => b.ms)))} ms`);
     }
     if (PARTS.includes('stall')) {
-      const first = table(N, 0);
-      const second = table(N, 1);
+      const first = table(N, 0, DISTINCT);
+      const second = table(N, 1, DISTINCT);
       for (let r = 0; r < RUNS; r++) {
         stalls.bird.push(await stall('BIRD', await startBird(dir, [FEEDER, SINK]), first, second));
         stalls.necod.push(await stall('necod', await startNecod(dir, [FEEDER, SINK]), first, second));
       }
-      console.log(`Stall: ${fmt(N)} routes sent, the sink stops reading for ${fmt(STALL_MS / 1000)} s while all ${fmt(N)} change; RSS, median of ${RUNS}`);
+      console.log(`Stall: ${fmt(N)} routes${DISTINCT ? ', each its own attribute set,' : ' in 100 attribute sets'} sent, the sink stops reading for ${fmt(STALL_MS / 1000)} s while all ${fmt(N)} change; RSS, median of ${RUNS}`);
       const row = (name: string, xs: Stall[]) => {
         const b = median(xs.map((x) => x.before));
         const d = median(xs.map((x) => x.during));
