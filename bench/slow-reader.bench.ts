@@ -70,8 +70,9 @@ async function stall(name: string, receiver: Receiver, first: Uint8Array[], seco
       await sleep(250);
     }
     s.resume();
-    await waitFor(() => s.announced >= 2 * N, { what: `the sink to have the second version from ${name}`, timeoutMs: 300_000 }).catch((e: Error) => {
-      throw new Error(`${e.message}: ${s.announced - N} of ${N} arrived${s.socket.destroyed ? ', the session is gone' : ''}`);
+    await waitFor(() => s.announced >= 2 * N, { what: `the sink to have the second version from ${name}`, timeoutMs: Number(process.env.DRAIN_MS ?? 300_000) }).catch(async (e: Error) => {
+      const said = receiver.describe ? await receiver.describe() : '';
+      throw new Error(`${e.message}: ${s.announced - N} of ${N} arrived${s.socket.destroyed ? ', the session is gone' : ''}; ${said}`);
     });
     await sleep(5000);
     const after = rssOf(receiver.pid);
@@ -137,6 +138,10 @@ async function main(): Promise<void> {
       const first = table(N, 0, DISTINCT);
       const second = table(N, 1, DISTINCT);
       for (let r = 0; r < RUNS; r++) {
+        if (process.env.DAEMONS === 'necod') {
+          stalls.necod.push(await stall('necod', await startNecod(dir, [FEEDER, SINK]), first, second));
+          continue;
+        }
         stalls.bird.push(await stall('BIRD', await startBird(dir, [FEEDER, SINK]), first, second));
         stalls.necod.push(await stall('necod', await startNecod(dir, [FEEDER, SINK]), first, second));
       }

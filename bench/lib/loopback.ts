@@ -88,6 +88,8 @@ export interface Receiver {
   /** Routes held (necod: Loc-RIB prefixes; BIRD: the first feeder's imported count). */
   count(): Promise<number>;
   stop(): Promise<void>;
+  /** What the daemon says of itself, for an error message. */
+  describe?(): Promise<string>;
 }
 
 export interface Feeder {
@@ -120,6 +122,7 @@ export async function startNecod(dir: string, feeders: Feeder[], nodeArgs: strin
     socket,
     count: async () => ((await apiGet(socket, '/v1/rib')) as { prefixes: number }).prefixes,
     stop: () => stop(child),
+    describe: async () => `${await apiText(socket, '/v1/rib')} ${await apiText(socket, '/v1/neighbors')}`,
   };
 }
 
