@@ -67,13 +67,14 @@ function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
 /** The key of the prefix `bytes/len` when the Loc-RIB holds it, else -1. */
 function keyIfSelected(rib: Rib, afi: 1 | 2, bytes: Uint8Array, len: number): number {
   if (afi === 1) {
-    const v4 = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+    const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = bytes;
+    const v4 = ((b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
     const masked = len === 0 ? 0 : (v4 & (0xffffffff << (32 - len))) >>> 0;
     const key = masked * 64 + len;
     return rib.selected(key) ? key : -1;
   }
   const addr = bytes.slice();
-  for (let bit = len; bit < 128; bit++) addr[bit >> 3] &= ~(0x80 >> (bit & 7));
+  for (let bit = len; bit < 128; bit++) addr[bit >> 3]! &= ~(0x80 >> (bit & 7));
   const list: Ipv6PrefixList = { afi: 2, count: 1, addrs: addr, lengths: Uint8Array.of(len), pathIds: null };
   const key = rib.keys.v6.findKey(list, 0);
   return key >= 0 && rib.selected(key) ? key : -1;

@@ -86,7 +86,7 @@ function cutUtf8(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return text;
   let cut = Math.max(0, maxBytes);
-  while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
+  while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
   return bytes.subarray(0, cut).toString('utf8');
 }
 

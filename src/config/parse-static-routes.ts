@@ -86,8 +86,9 @@ function readTarget(entry: MappingReader, prefix: PrefixText | undefined): Stati
   const chosen = TARGET_KEYS.filter(
     (key) => entry.has(key) && entry.valid(key) && !isFalse(key, blackhole, unreachable),
   );
-  if (chosen.length > 1) {
-    entry.reject(chosen[1], `${chosen[0]} and ${chosen[1]} cannot both be given: ${ONE_TARGET}`);
+  const [first, second] = chosen;
+  if (first !== undefined && second !== undefined) {
+    entry.reject(second, `${first} and ${second} cannot both be given: ${ONE_TARGET}`);
     return undefined;
   }
   // An invalid or misspelt target is reported as such; "no target" would only repeat it.

@@ -25,7 +25,8 @@ function parseV4(s: string): number[] | null {
     if (n > 255) return null;
     bytes.push(n);
   }
-  return [(bytes[0] << 8) | bytes[1], (bytes[2] << 8) | bytes[3]];
+  const [b0 = 0, b1 = 0, b2 = 0, b3 = 0] = bytes; // four, checked above
+  return [(b0 << 8) | b1, (b2 << 8) | b3];
 }
 
 function parseV6(s: string): number[] | null {
@@ -52,13 +53,14 @@ function parseV6(s: string): number[] | null {
     }
     return out;
   };
-  const head = parseGroups(halves[0]);
+  const [front = '', rest = ''] = halves;
+  const head = parseGroups(front);
   if (!head) return null;
   if (halves.length === 1) {
     const words = [...head, ...tail];
     return words.length === 8 ? words : null;
   }
-  const back = parseGroups(halves[1]);
+  const back = parseGroups(rest);
   if (!back) return null;
   const fill = 8 - head.length - back.length - tail.length;
   if (fill < 1) return null;
@@ -76,7 +78,10 @@ export function parseAddress(s: string): Address | null {
 
 export function formatAddress(a: Address): string {
   const w = a.words;
-  if (!a.v6) return `${w[0] >> 8}.${w[0] & 255}.${w[1] >> 8}.${w[1] & 255}`;
+  if (!a.v6) {
+    const [w0 = 0, w1 = 0] = w;
+    return `${w0 >> 8}.${w0 & 255}.${w1 >> 8}.${w1 & 255}`;
+  }
   // RFC 5952: the longest run of two or more zero words becomes "::", the first one on a tie.
   let bestStart = -1;
   let bestLen = 1;
@@ -112,7 +117,7 @@ export function parsePrefix(s: string): Prefix | null {
     if (len > max) return null;
   }
   for (let bit = len; bit < max; bit++) {
-    if (addr.words[bit >> 4] & (0x8000 >> (bit & 15))) return null;
+    if ((addr.words[bit >> 4] ?? 0) & (0x8000 >> (bit & 15))) return null;
   }
   return { addr, len };
 }
@@ -196,7 +201,7 @@ export function isV6(prefixOrAddress: string): boolean {
 }
 
 export function isLinkLocal(a: Address): boolean {
-  return a.v6 ? (a.words[0] & 0xffc0) === 0xfe80 : a.words[0] === 0xa9fe;
+  return a.v6 ? ((a.words[0] ?? 0) & 0xffc0) === 0xfe80 : a.words[0] === 0xa9fe;
 }
 
 export function prefixContains(p: Prefix, a: Address): boolean {
@@ -204,7 +209,7 @@ export function prefixContains(p: Prefix, a: Address): boolean {
   let bits = p.len;
   for (let i = 0; bits > 0; i++, bits -= 16) {
     const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if ((p.addr.words[i] & mask) !== (a.words[i] & mask)) return false;
+    if (((p.addr.words[i] ?? 0) & mask) !== ((a.words[i] ?? 0) & mask)) return false;
   }
   return true;
 }

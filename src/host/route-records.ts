@@ -50,7 +50,8 @@ export function parseRouteLine(line: string, v6: boolean, table: number, protoco
     type = TYPE_NAMES[t0];
     i++;
   }
-  const prefix = tokens[i] === undefined ? null : prefixFromIp(tokens[i], v6);
+  const text = tokens[i];
+  const prefix = text === undefined ? null : prefixFromIp(text, v6);
   if (prefix === null) return null;
   i++;
   const route: KernelRoute = { prefix, type, protocol, metric: 0, table, nhid: null, legs: [], devOnly: null };
@@ -60,8 +61,7 @@ export function parseRouteLine(line: string, v6: boolean, table: number, protoco
     else if (cur.dev && !cur.via && route.legs.length === 0) route.devOnly = cur.dev;
     cur = {};
   };
-  while (i < tokens.length) {
-    const tok = tokens[i++];
+  for (let tok = tokens[i++]; tok !== undefined; tok = tokens[i++]) {
     if (tok === 'nexthop') {
       flushLeg();
       continue;

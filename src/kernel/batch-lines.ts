@@ -21,7 +21,8 @@ function routeBody(prefix: string, route: InstalledRoute, tag: RouteTag): string
       const v6 = isV6(prefix);
       const legs = route.set.legs;
       // A single path without the multipath form: the kernel then reports it the same way back.
-      if (legs.length === 1) return `${head} ${legText(legs[0], v6)}`;
+      const [only] = legs;
+      if (legs.length === 1 && only !== undefined) return `${head} ${legText(only, v6)}`;
       let s = head;
       for (const l of legs) s += ` nexthop ${legText(l, v6)} weight 1`;
       return s;

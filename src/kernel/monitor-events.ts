@@ -62,15 +62,19 @@ export class MonitorClassifier {
 
   private linkOrAddress(line: string, deleted: boolean): MonitorEvent | null {
     const link = LINK.exec(line);
-    if (link) return this.interest.usesDev(link[2]) ? { kind: 'device', dev: link[2], deleted } : null;
+    if (link) {
+      const dev = link[2] ?? '';
+      return this.interest.usesDev(dev) ? { kind: 'device', dev, deleted } : null;
+    }
     const addr = ADDR.exec(line);
     if (!addr) return null;
-    const slash = addr[3].indexOf('/');
-    const a = parseAddress(slash < 0 ? addr[3] : addr[3].slice(0, slash));
+    const [, , dev = '', text = ''] = addr;
+    const slash = text.indexOf('/');
+    const a = parseAddress(slash < 0 ? text : text.slice(0, slash));
     if (!a || isLinkLocal(a)) return null;
-    const len = slash < 0 ? (a.v6 ? 128 : 32) : Number(addr[3].slice(slash + 1));
+    const len = slash < 0 ? (a.v6 ? 128 : 32) : Number(text.slice(slash + 1));
     const subnet = subnetOf(a.v6, a.words, len);
-    if (this.interest.concernsPrefix(subnet) || this.interest.usesDev(addr[2])) return { kind: 'resolution', prefix: addr[3] };
+    if (this.interest.concernsPrefix(subnet) || this.interest.usesDev(dev)) return { kind: 'resolution', prefix: text };
     return null;
   }
 

@@ -64,7 +64,7 @@ export class Exporter {
     for (let i = 0; i < keys.length; i += this.opts.sliceSize) {
       if (state.closed) return;
       const end = Math.min(keys.length, i + this.opts.sliceSize);
-      for (let k = i; k < end; k++) this.evaluate(state, keys[k]);
+      for (const key of keys.slice(i, end)) this.evaluate(state, key);
       await this.flushSession(state);
       if (end < keys.length) await new Promise<void>((r) => setImmediate(r));
     }
@@ -85,7 +85,7 @@ export class Exporter {
   /** Loc-RIB keys that changed; each session re-evaluates them. */
   noteChanges(keys: ArrayLike<number>): void {
     if (keys.length === 0 || this.sessions.size === 0) return;
-    for (const s of this.sessions.values()) for (let i = 0; i < keys.length; i++) this.evaluate(s, keys[i]);
+    for (const s of this.sessions.values()) for (let i = 0; i < keys.length; i++) this.evaluate(s, keys[i]!); // i < length
     this.schedule();
   }
 
@@ -153,8 +153,9 @@ export class Exporter {
       s.adjOut.update(key, null);
       return;
     }
-    const sourceIndex = sel.sources[0];
-    const attrId = sel.attrIds[0];
+    const [sourceIndex] = sel.sources;
+    const [attrId] = sel.attrIds;
+    if (sourceIndex === undefined || attrId === undefined) return; // a selection has one path or more
     const source = this.rib.source(sourceIndex);
     if (!source) return;
     const target = s.session.target;

@@ -146,24 +146,25 @@ function withActions(base: RouteAttrsInput, actions: PolicyActions): RouteAttrsI
   };
 }
 
+// In the two functions below every index is a position of the list (i < count), hence the `!`.
 function prefixView(list: PrefixList, i: number): PrefixView {
   if (list.afi === 1) {
-    const key = list.keys[i];
+    const key = list.keys[i]!;
     const len = key % 64;
     const a = (key - len) / 64;
     return { afi: 1, bytes: Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff), length: len };
   }
-  return { afi: 2, bytes: list.addrs.subarray(i * 16, i * 16 + 16), length: list.lengths[i] };
+  return { afi: 2, bytes: list.addrs.subarray(i * 16, i * 16 + 16), length: list.lengths[i]! };
 }
 
 /** Picks the listed positions out of a prefix list. */
 function pick(list: PrefixList, idx: number[]): PrefixList {
   if (list.afi === 1) {
-    return { afi: 1, count: idx.length, keys: Float64Array.from(idx, (i) => list.keys[i]), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]) : null };
+    return { afi: 1, count: idx.length, keys: Float64Array.from(idx, (i) => list.keys[i]!), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]!) : null };
   }
   const addrs = new Uint8Array(idx.length * 16);
   idx.forEach((i, k) => addrs.set(list.addrs.subarray(i * 16, i * 16 + 16), k * 16));
-  return { afi: 2, count: idx.length, addrs, lengths: Uint8Array.from(idx, (i) => list.lengths[i]), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]) : null };
+  return { afi: 2, count: idx.length, addrs, lengths: Uint8Array.from(idx, (i) => list.lengths[i]!), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]!) : null };
 }
 
 function applyPolicy(list: PrefixList, base: RouteAttrsInput, ctx: ImportContext, out: ImportResult): void {

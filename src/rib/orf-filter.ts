@@ -59,7 +59,7 @@ function covers(a: Uint8Array, length: number, b: Uint8Array): boolean {
   const rest = length & 7;
   if (!rest) return true;
   const mask = (0xff << (8 - rest)) & 0xff;
-  return (a[full] & mask) === (b[full] & mask);
+  return ((a[full] ?? 0) & mask) === ((b[full] ?? 0) & mask);
 }
 
 /**

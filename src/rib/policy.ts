@@ -92,7 +92,7 @@ function prefixMatches(p: PrefixView, m: CompiledPrefix): boolean {
   const rest = m.length & 7;
   if (!rest) return true;
   const mask = (0xff << (8 - rest)) & 0xff;
-  return (p.bytes[full] & mask) === m.bytes[full];
+  return ((p.bytes[full] ?? 0) & mask) === m.bytes[full];
 }
 
 export interface PolicySubject {
@@ -122,8 +122,7 @@ function hasLarge(attrs: readonly PathAttribute[], wanted: LargeCommunity[]): bo
 export function evaluatePolicy(cp: CompiledPolicy, subject: PolicySubject): PolicyOutcome {
   const actions: PolicyActions = {};
   const rules = cp.policy.rules;
-  for (let r = 0; r < rules.length; r++) {
-    const { match, then } = rules[r];
+  for (const [r, { match, then }] of rules.entries()) {
     if (match.neighbors && !match.neighbors.includes(subject.neighbor)) continue;
     if (match.origin !== undefined) {
       const origin = subject.attributes.find((a) => a.name === 'ORIGIN');

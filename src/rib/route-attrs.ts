@@ -53,7 +53,7 @@ export function deriveDecisionInputs(input: RouteAttrsInput): Omit<RouteAttrs, k
     origin: findAttribute(attrs, 'ORIGIN') ?? 2,
     med: med ?? 0,
     hasMed: med !== undefined,
-    neighborAs: first && first.type === SegmentType.AS_SEQUENCE ? first.asns[0] : 0,
+    neighborAs: first && first.type === SegmentType.AS_SEQUENCE ? (first.asns[0] ?? 0) : 0,
     originatorId: findAttribute(attrs, 'ORIGINATOR_ID') ?? null,
     clusterListLength: findAttribute(attrs, 'CLUSTER_LIST')?.length ?? 0,
   };

@@ -30,7 +30,7 @@ export const BGP_PREFERENCE = 100;
 export function addressOrder(address: string): string {
   if (!address) return '';
   const v4 = parseIpv4(address);
-  const bytes = v4 !== null ? Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff) : parseIpv6(address.split('%')[0]);
+  const bytes = v4 !== null ? Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff) : parseIpv6(address.split('%')[0] ?? '');
   return bytes ? toHex(bytes) : address;
 }
 

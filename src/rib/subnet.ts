@@ -22,7 +22,7 @@ export function subnetOf(address: string, length: number): Subnet | null {
   const max = bytes.length * 8;
   if (length < 0 || length > max) return null;
   const masked = bytes.slice();
-  for (let bit = length; bit < max; bit++) masked[bit >> 3] &= ~(0x80 >> (bit & 7));
+  for (let bit = length; bit < max; bit++) masked[bit >> 3]! &= ~(0x80 >> (bit & 7));
   return { family: bytes.length === 4 ? 'ipv4' : 'ipv6', bytes: masked, length };
 }
 
@@ -34,12 +34,12 @@ export function inSubnet(address: string, subnet: Subnet): boolean {
   const rest = subnet.length & 7;
   if (rest === 0) return true;
   const mask = (0xff << (8 - rest)) & 0xff;
-  return (bytes[full] & mask) === subnet.bytes[full];
+  return ((bytes[full] ?? 0) & mask) === subnet.bytes[full];
 }
 
 export function formatSubnet(s: Subnet): string {
   if (s.family === 'ipv4') return `${[...s.bytes].join('.')}/${s.length}`;
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((s.bytes[i] << 8) | s.bytes[i + 1]).toString(16));
+  for (let i = 0; i < 16; i += 2) groups.push((((s.bytes[i] ?? 0) << 8) | (s.bytes[i + 1] ?? 0)).toString(16));
   return `${groups.join(':')}/${s.length}`;
 }

@@ -35,7 +35,7 @@ export function sessionSettings(config: NecodConfig, n: NeighborConfig, env: Pic
       addPath,
       extendedMessage: caps.extendedMessage,
       prefixOrf: caps.prefixOrf,
-      fqdn: { hostname: hostname().split('.')[0], domain: '' },
+      fqdn: { hostname: hostname().split('.')[0] ?? '', domain: '' },
     },
   };
 }

@@ -201,7 +201,7 @@ export class PeerRoutes implements UpdateSink {
     for (const w of r.withdrawals) {
       const f: Family = w.afi === 1 ? 'ipv4' : 'ipv6';
       for (let i = 0; i < w.count; i++) {
-        const key = w.afi === 1 ? w.keys[i] : rib.keys.v6.findKey(w, i);
+        const key = w.afi === 1 ? w.keys[i]! : rib.keys.v6.findKey(w, i); // i < count
         if (key >= 0 && rib.holds(src, key)) delta[f]--;
       }
     }

@@ -8,12 +8,13 @@ export function formatIpv4(n: number): string {
 
 export function parseIpv4(s: string): number | null {
   if (!isIPv4(s)) return null;
-  const p = s.split('.');
-  return ((+p[0] << 24) >>> 0) + (+p[1] << 16) + (+p[2] << 8) + +p[3];
+  const [a = 0, b = 0, c = 0, d = 0] = s.split('.').map(Number); // isIPv4 has seen four parts
+  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
 }
 
+/** The caller has checked that `at + 4` bytes are there (a hot read: no second check). */
 export function readIpv4(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
+  return ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!;
 }
 
 export function writeIpv4(b: Uint8Array, at: number, n: number): void {
@@ -26,7 +27,7 @@ export function writeIpv4(b: Uint8Array, at: number, n: number): void {
 /** RFC 5952: lower case, longest run (≥2) of zero groups compressed, first such run on ties. */
 export function formatIpv6(b: Uint8Array, at = 0): string {
   const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push((b[at + 2 * i] << 8) | b[at + 2 * i + 1]);
+  for (let i = 0; i < 8; i++) groups.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
@@ -70,20 +71,17 @@ export function parseIpv6(s: string): Uint8Array | null {
   const rg = right === null ? [] : right ? right.split(':') : [];
   const fill = right === null ? 0 : 8 - lg.length - rg.length;
   const groups = [...lg, ...Array<string>(fill).fill('0'), ...rg].map((g) => parseInt(g, 16));
-  if (extra.length) {
-    groups[6] = extra[0];
-    groups[7] = extra[1];
-  }
+  if (extra.length) groups.splice(6, 2, ...extra);
   if (groups.length !== 8) return null;
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = groups[i] >>> 8;
-    out[2 * i + 1] = groups[i] & 0xff;
-  }
+  groups.forEach((g, i) => {
+    out[2 * i] = g >>> 8;
+    out[2 * i + 1] = g & 0xff;
+  });
   return out;
 }
 
 export function isLinkLocalIpv6(b: Uint8Array, at = 0): boolean {
-  return b[at] === 0xfe && (b[at + 1] & 0xc0) === 0x80;
+  return b[at] === 0xfe && ((b[at + 1] ?? 0) & 0xc0) === 0x80;
 }
 
 export function toHex(b: Uint8Array): string {

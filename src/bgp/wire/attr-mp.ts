@@ -123,7 +123,7 @@ export function prefixesJSON(list: PrefixList): Array<string | { prefix: string;
   const out: Array<string | { prefix: string; path_id: number }> = [];
   for (let i = 0; i < list.count; i++) {
     const prefix = formatPrefix(list, i);
-    out.push(list.pathIds ? { prefix, path_id: list.pathIds[i] } : prefix);
+    out.push(list.pathIds ? { prefix, path_id: list.pathIds[i] ?? 0 } : prefix);
   }
   return out;
 }

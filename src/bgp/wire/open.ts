@@ -112,7 +112,8 @@ export function encodeOpen(open: Omit<OpenMessage, 'type' | 'version'> & { versi
     params.u8(OPT_PARAM_CAPABILITIES);
     const lenAt = params.skip(extended ? 2 : 1);
     const start = params.length;
-    for (let i = 0; i < n; i++) encodeCapability(open.capabilities[next++], params);
+    for (const cap of open.capabilities.slice(next, next + n)) encodeCapability(cap, params);
+    next += n;
     const len = params.length - start;
     if (extended) params.setU16(lenAt, len);
     else if (len > 255) throw new RangeError('capabilities need the extended optional parameters length (RFC 9072)');

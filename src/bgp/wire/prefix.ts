@@ -91,19 +91,20 @@ export function decodeIpv4Prefixes(r: WireReader, addPath: boolean): Ipv4PrefixL
     const bytes = (len + 7) >> 3;
     // A constant field name: a string built per prefix would be the decoder's main allocation.
     const pos = r.take(bytes, 'prefix');
+    // take() has checked these `bytes` bytes are in the buffer; a second check per byte would cost here.
     let addr = 0;
     switch (bytes) {
       case 4:
-        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+        addr = ((buf[pos]! << 24) >>> 0) + (buf[pos + 1]! << 16) + (buf[pos + 2]! << 8) + buf[pos + 3]!;
         break;
       case 3:
-        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8);
+        addr = ((buf[pos]! << 24) >>> 0) + (buf[pos + 1]! << 16) + (buf[pos + 2]! << 8);
         break;
       case 2:
-        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16);
+        addr = ((buf[pos]! << 24) >>> 0) + (buf[pos + 1]! << 16);
         break;
       case 1:
-        addr = (buf[pos] << 24) >>> 0;
+        addr = (buf[pos]! << 24) >>> 0;
         break;
     }
     // Trailing bits past the length are irrelevant (RFC 4271 §4.3); clear them so keys are canonical.
@@ -128,8 +129,8 @@ export function decodeIpv6Prefixes(r: WireReader, addPath: boolean): Ipv6PrefixL
     // A constant field name: a string built per prefix would be the decoder's main allocation.
     const pos = r.take(bytes, 'prefix');
     const base = n * 16;
-    for (let i = 0; i < 16; i++) out[base + i] = i < bytes ? buf[pos + i] : 0;
-    if (len & 7) out[base + bytes - 1] &= 0xff << (8 - (len & 7));
+    for (let i = 0; i < 16; i++) out[base + i] = i < bytes ? buf[pos + i]! : 0;
+    if (len & 7) out[base + bytes - 1]! &= 0xff << (8 - (len & 7));
     lens[n++] = len;
   }
   return {
@@ -146,9 +147,11 @@ export function decodePrefixes(afi: number, r: WireReader, addPath: boolean): Pr
   return afi === Afi.IPV6 ? decodeIpv6Prefixes(r, addPath) : decodeIpv4Prefixes(r, addPath);
 }
 
+// Below, i < list.count is the caller's loop bound, so the list's typed arrays hold index i (`!`).
+
 /** Bytes prefix i takes on the wire. */
 export function prefixWireSize(list: PrefixList, i: number, addPath: boolean): number {
-  const len = list.afi === 1 ? list.keys[i] % 64 : list.lengths[i];
+  const len = list.afi === 1 ? list.keys[i]! % 64 : list.lengths[i]!;
   return (addPath ? 4 : 0) + 1 + ((len + 7) >> 3);
 }
 
@@ -156,7 +159,7 @@ export function prefixWireSize(list: PrefixList, i: number, addPath: boolean): n
 export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: Uint8Array, at: number): number {
   let pos = at;
   if (addPath) {
-    const id = list.pathIds ? list.pathIds[i] : 0;
+    const id = list.pathIds ? list.pathIds[i]! : 0;
     out[pos] = id >>> 24;
     out[pos + 1] = (id >>> 16) & 0xff;
     out[pos + 2] = (id >>> 8) & 0xff;
@@ -164,7 +167,7 @@ export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: 
     pos += 4;
   }
   if (list.afi === 1) {
-    const key = list.keys[i];
+    const key = list.keys[i]!;
     const len = key % 64;
     const addr = (key - len) / 64;
     out[pos++] = len;
@@ -174,12 +177,12 @@ export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: 
     if (bytes > 2) out[pos++] = (addr >>> 8) & 0xff;
     if (bytes > 3) out[pos++] = addr & 0xff;
   } else {
-    const len = list.lengths[i];
+    const len = list.lengths[i]!;
     out[pos++] = len;
     const bytes = (len + 7) >> 3;
     // A byte loop, not subarray(): a view object per prefix would dominate the allocation.
     const base = i * 16;
-    for (let k = 0; k < bytes; k++) out[pos + k] = list.addrs[base + k];
+    for (let k = 0; k < bytes; k++) out[pos + k] = list.addrs[base + k]!;
     pos += bytes;
   }
   return pos;
@@ -187,7 +190,7 @@ export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: 
 
 export function formatPrefix(list: PrefixList, i: number): string {
   if (list.afi === 1) {
-    const key = list.keys[i];
+    const key = list.keys[i]!;
     const len = key % 64;
     return `${formatIpv4((key - len) / 64)}/${len}`;
   }
@@ -223,7 +226,7 @@ export function parsePrefix(s: string): ParsedPrefix | null {
   }
   const v6 = parseIpv6(addr);
   if (v6 === null || length > 128) return null;
-  for (let bit = length; bit < 128; bit++) v6[bit >> 3] &= ~(0x80 >> (bit & 7));
+  for (let bit = length; bit < 128; bit++) v6[bit >> 3]! &= ~(0x80 >> (bit & 7));
   return { afi: 2, v4: 0, v6, length };
 }
 

@@ -99,8 +99,8 @@ function hasIssue(issues: readonly AttributeIssue[], code: number): boolean {
 export function endOfRibFamily(msg: UpdateMessage): Family | null {
   if (msg.withdrawn.count || msg.nlri.count) return null;
   if (msg.attributes.length === 0) return 'ipv4';
-  if (msg.attributes.length !== 1) return null;
-  const a = msg.attributes[0];
+  const [a] = msg.attributes;
+  if (msg.attributes.length !== 1 || a === undefined) return null;
   if (a.name !== 'MP_UNREACH_NLRI' || a.value.safi !== 1) return null;
   const empty = a.value.withdrawn ? a.value.withdrawn.count === 0 : (a.value.rawWithdrawn?.length ?? 0) === 0;
   if (!empty) return null;
