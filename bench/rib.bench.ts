@@ -72,7 +72,7 @@ function mapBaseline(): { ms: number; bytes: number } {
   const h1 = heap();
   const t = performance.now();
   const m = new Map<number, { attrId: number }>();
-  for (const u of feedA) for (let i = 0; i < u.nlri.count; i++) m.set(u.nlri.keys[i], { attrId: i & 1023 });
+  for (const u of feedA) for (let i = 0; i < u.nlri.count; i++) m.set(u.nlri.keys[i]!, { attrId: i & 1023 }); // i < count
   const ms = performance.now() - t;
   const bytes = heap() - h1;
   if (m.size !== N) throw new Error('baseline lost keys');
@@ -93,7 +93,7 @@ function ribRun(): { single: number; ecmp: number; singleBytes: number; ecmpByte
   const ecmp = performance.now() - t;
   const ecmpBytes = heap() - h0;
   if (rib.size !== N) throw new Error(`RIB holds ${rib.size} prefixes, expected ${N}`);
-  const sel = rib.selected(list.keys[0]);
+  const sel = rib.selected(list.keys[0] ?? -1);
   if (!sel || sel.sources.length !== 2) throw new Error('expected a 2-way ECMP route');
   return { single, ecmp, singleBytes, ecmpBytes };
 }
