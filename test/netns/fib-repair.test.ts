@@ -61,7 +61,7 @@ describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (
     for (let i = 0; i < N; i++) fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));
     await fib.settled();
     if (groups === 'on') {
-      const groupId = (await lab.routes({ proto: 200 }))[0].nhid!;
+      const groupId = (await lab.routes({ proto: 200 }))[0]!.nhid!;
       await lab.must(['nexthop', 'del', 'id', String(groupId)]);
     } else {
       await lab.must(['route', 'del', v4(0), 'proto', '200']);

@@ -32,7 +32,7 @@ const scenario = fc.record({
 function toTarget(legs: LegTable, spec: TargetSpec): Target | null {
   if (spec === null) return null;
   if (spec === 'blackhole' || spec === 'unreachable') return { kind: spec };
-  const set = legs.set(spec.map((i) => legs.leg(LEG_SPECS[i][0], LEG_SPECS[i][1], LEG_SPECS[i][2])))!;
+  const set = legs.set(spec.map((i) => legs.leg(LEG_SPECS[i]![0], LEG_SPECS[i]![1], LEG_SPECS[i]![2])))!;
   return { kind: 'unicast', set };
 }
 
@@ -140,7 +140,7 @@ describe('FIB differ properties', () => {
         const m = newModel(100, []);
         const targets = Object.entries(r).map(([p, s]) => [p, toTarget(m.legs, s)] as const);
         for (const c of diffRoutes(m, targets, { mode: 'groups' })) m.apply(c);
-        const via = LEG_SPECS[downLeg][0];
+        const via = LEG_SPECS[downLeg]![0];
         const before = effective(m);
         for (const c of downChanges(m, new Set([via]))) {
           expect(c.op).toBe('nexthop-replace');

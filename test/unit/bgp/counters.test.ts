@@ -3,7 +3,8 @@ import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, packWithd
 import { messageTypeOf, tallyUpdate } from '../../../src/bgp/counters.js';
 import { normalizeAddress } from '../../../src/bgp/speaker.js';
 
-function decoded(bytes: Uint8Array): UpdateMessage {
+function decoded(bytes: Uint8Array | undefined): UpdateMessage {
+  if (bytes === undefined) throw new Error('no message');
   const r = decodeMessage(bytes, AS4_CONTEXT);
   if (r.outcome === 'incomplete' || r.outcome === 'notification' || r.message.type !== 'UPDATE') throw new Error('not an UPDATE');
   return r.message;
