@@ -15,7 +15,8 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, makeAttribute, packAnnouncements, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';

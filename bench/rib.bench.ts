@@ -2,7 +2,8 @@
 // second neighbor (every prefix becomes a 2-way ECMP route). Routes/s and heap bytes
 // per route. The baseline is a plain JavaScript Map from prefix key to attribute id
 // filled with the same keys in the same run: what "a Map of objects" would start from.
-import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList, type UpdateMessage } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, type Ipv4PrefixList, type UpdateMessage } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { Rib } from '../src/rib/rib.js';
 import { addressOrder, BGP_PREFERENCE, type RouteSource } from '../src/rib/route-source.js';
 import { ipv4FullTable } from './lib/table.js';

@@ -2,6 +2,7 @@
  * What the control API shows about routes: each prefix with its paths, which are in use
  * and why the others lost. JSON shapes of responses: add fields, do not rename them.
  */
+import type { RouteKind } from '../net/index.js';
 
 export interface PathView {
   /** The neighbor or local origin (static, direct, kernel, api) the path came from. */
@@ -10,7 +11,7 @@ export interface PathView {
   /** best, multipath (part of the ECMP set), or the decision step it lost at. */
   status: string;
   stale: boolean;
-  kind: 'unicast' | 'blackhole' | 'unreachable';
+  kind: RouteKind;
   /** Where traffic goes: after the receive-side rewrite. */
   nextHop: string | null;
   /** The next hop as the neighbor sent it. */

@@ -1,11 +1,11 @@
 // Per-neighbor statistics and last error as plain data, and the pure counting of prefixes in an UPDATE.
+import type { Family } from '../net/index.js';
 import {
   MESSAGE_TYPE_NAMES,
   describeNotification,
   familyOf,
   shutdownCommunication,
   toHex,
-  type Family,
   type MessageTypeName,
   type UpdateMessage,
 } from './wire/index.js';

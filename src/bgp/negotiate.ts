@@ -1,5 +1,6 @@
 // What necod says in its OPEN, what it accepts in the peer's, and what the two agree on.
 // Pure: settings and decoded OPENs in, plain data out.
+import type { Family } from '../net/index.js';
 import {
   AS_TRANS,
   CapabilityCode,
@@ -17,7 +18,6 @@ import {
   type Capability,
   type CapabilityName,
   type CodecContext,
-  type Family,
   type NotificationSpec,
   type OpenMessage,
 } from './wire/index.js';

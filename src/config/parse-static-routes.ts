@@ -3,7 +3,8 @@ import { communityCheck, formatCommunity, formatLargeCommunity, largeCommunityCh
 import { DEFAULT_LOCAL_PREF } from './defaults.js';
 import { FirstUse } from './first-use.js';
 import type { ConfigReader, MappingReader } from './mapping-reader.js';
-import { familyName, prefixCheck, type PrefixText } from './prefix-text.js';
+import { familyName } from '../net/index.js';
+import { prefixCheck, type PrefixText } from './prefix-text.js';
 import type { StaticRouteConfig, StaticTarget } from './types.js';
 import { boolean, hostAddress, interfaceName, uint32 } from './value-checks.js';
 import type { Located } from './yaml-file.js';

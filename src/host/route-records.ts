@@ -1,6 +1,7 @@
 // Parsers for what `ip -N -o route show`, `ip -N -o monitor` and `ip -N -json nexthop show` print.
 // -N makes protocols, tables and route types numbers, so no name table is involved.
-import { canonicalAddress, prefixFromIp } from './prefix-text.js';
+import { canonicalAddress } from '../net/index.js';
+import { prefixFromIp } from './prefix-text.js';
 
 export const RTN_UNICAST = 1;
 export const RTN_BLACKHOLE = 6;

@@ -27,9 +27,9 @@ import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { BatchWriter, type BatchOutcome, type Lines } from '../host/batch-writers.js';
 import { runIp, type IpContext } from '../host/ip-runner.js';
-import { canonicalAddress, isLinkLocal, parseAddress } from '../host/prefix-text.js';
 import { streamRoutes } from '../host/route-stream.js';
 import { DEFAULT_DIRS, protocolToWrite, tableToWrite } from '../host/rt-names.js';
+import { canonicalAddress, isLinkLocalIpv6, parseIpv6, type RouteKind } from '../net/index.js';
 import { IPV6_BASE, RouteKeys } from '../rib/route-key.js';
 import { isHarmlessError, renderChange } from './batch-lines.js';
 import { diffKeyed, downChanges, gcChanges } from './fib-diff.js';
@@ -41,7 +41,7 @@ import { deletionHits, installedFromKernel, loadObjects, readNexthops, sameObjec
 import { NextHopResolver } from './resolver.js';
 import { RouteMonitor } from './route-monitor.js';
 import { RouteTable, WANT_NONE } from './route-table.js';
-import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteKind, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
+import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
 
 export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
 
@@ -1032,8 +1032,8 @@ export class Fib extends EventEmitter {
         problems.push(`onlink next hop ${h.via} needs a device`);
         continue;
       }
-      const a = parseAddress(h.via);
-      if (a && isLinkLocal(a) && a.v6) {
+      const v6 = parseIpv6(h.via);
+      if (v6 !== null && isLinkLocalIpv6(v6)) {
         problems.push(`link-local next hop ${h.via} needs a device`);
         continue;
       }

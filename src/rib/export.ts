@@ -1,19 +1,9 @@
 // Export: which Loc-RIB routes go to a neighbor, and with which attributes. Pure rules
 // (RFC 4271 §9.1.3, §5.1; RFC 4456 §8 reflection; RFC 1997 well-known communities);
 // the Adj-RIB-Out (adj-rib-out.ts) keeps what was sent.
-import {
-  AttrFlag,
-  as4PathFor,
-  findAttribute,
-  hasFourOctetAsn,
-  makeAttribute,
-  parseIpv4,
-  SegmentType,
-  AS_TRANS,
-  type AsPathSegment,
-  type PathAttribute,
-} from '../bgp/wire/index.js';
-import { evaluatePolicy, applyAttributeActions, insertInCodeOrder, type CompiledPolicy, type PrefixView } from './policy.js';
+import { AttrFlag, as4PathFor, findAttribute, hasFourOctetAsn, makeAttribute, SegmentType, AS_TRANS, type AsPathSegment, type PathAttribute } from '../bgp/wire/index.js';
+import { parseIpv4, type Prefix } from '../net/index.js';
+import { evaluatePolicy, applyAttributeActions, insertInCodeOrder, type CompiledPolicy } from './policy.js';
 import { DEFAULT_LOCAL_PREF, type RouteAttrs } from './route-attrs.js';
 import type { RouteSource } from './route-source.js';
 
@@ -80,7 +70,7 @@ export function exportAttributes(
   attrs: RouteAttrs,
   to: ExportTarget,
   family: 'ipv4' | 'ipv6',
-  prefix: PrefixView | null,
+  prefix: Prefix | null,
 ): ExportedRoute | null {
   const local = from.kind !== 'bgp';
   let out: PathAttribute[] = [];

@@ -7,8 +7,7 @@ import {
   SegmentType,
   type PathAttribute,
 } from '../bgp/wire/index.js';
-
-export type RouteKind = 'unicast' | 'blackhole' | 'unreachable';
+import type { RouteKind } from '../net/index.js';
 
 export interface RouteAttrsInput {
   /** BGP path attributes, without NEXT_HOP, MP_REACH_NLRI and MP_UNREACH_NLRI (next hops live below). */

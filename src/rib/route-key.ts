@@ -1,15 +1,8 @@
 // Route keys: one double per prefix. IPv4: address × 64 + length (below 2^38). IPv6: a
 // prefix is interned once to a small id and keyed as IPV6_BASE + id, so every RIB table
 // works on numbers whatever the family.
-import {
-  formatIpv4,
-  formatIpv6,
-  ipv4KeyLength,
-  parsePrefix,
-  type Family,
-  type Ipv6PrefixList,
-  type PrefixList,
-} from '../bgp/wire/index.js';
+import { ipv4Key, ipv4KeyLength, type Ipv6PrefixList, type PrefixList } from '../bgp/wire/index.js';
+import { formatIpv4, formatIpv6, maskAddress, parsePrefix, type Family, type Prefix } from '../net/index.js';
 
 export const IPV6_BASE = 2 ** 40;
 
@@ -142,13 +135,21 @@ export class RouteKeys {
     return `${formatIpv6(this.v6.address(key))}/${this.v6.length(key)}`;
   }
 
-  /** The key for "10.0.0.0/24" or "2001:db8::/32"; null when the text is not a prefix. */
+  /** The key for "10.0.0.0/24" or "2001:db8::/32" (host bits cleared); null when the text is not a prefix. */
   parse(text: string): number | null {
     const p = parsePrefix(text);
-    if (!p) return null;
-    if (p.afi === 1) return p.v4 * 64 + p.length;
-    const list: Ipv6PrefixList = { afi: 2, count: 1, addrs: p.v6 as Uint8Array, lengths: Uint8Array.of(p.length), pathIds: null };
-    return this.v6.keyOf(list, 0);
+    return p === null ? null : this.keyOfPrefix(p, true);
+  }
+
+  /**
+   * The key of a prefix, host bits cleared. An IPv6 prefix the index does not know gets an id
+   * when `create` is set (unheld until retained), else the answer is -1.
+   */
+  keyOfPrefix(p: Prefix, create: boolean): number {
+    const address = maskAddress(p.address, p.length);
+    if (typeof address === 'number') return ipv4Key(address, p.length);
+    const list: Ipv6PrefixList = { afi: 2, count: 1, addrs: address, lengths: Uint8Array.of(p.length), pathIds: null };
+    return create ? this.v6.keyOf(list, 0) : this.v6.findKey(list, 0);
   }
 
   /** Builds a prefix list of one family from keys (for UPDATE packing). */

@@ -4,7 +4,8 @@
 import type { Logger } from 'pino';
 import type { Peer, ReceivedUpdate, UpdateSink, UpdateVerdict } from '../bgp/peer.js';
 import type { NegotiatedSession } from '../bgp/negotiate.js';
-import { WhenToRefresh, endOfRibFamily, familyOf, type Family, type RefreshOrf } from '../bgp/wire/index.js';
+import { WhenToRefresh, endOfRibFamily, familyOf, type RefreshOrf } from '../bgp/wire/index.js';
+import { type Family } from '../net/index.js';
 import type { ExportTarget } from '../rib/export.js';
 import type { Exporter, ExportSession } from '../rib/exporter.js';
 import { importUpdate, type ImportContext } from '../rib/import.js';

@@ -215,12 +215,13 @@ describe('FIB differ examples', () => {
 
 describe('prefix text', () => {
   it('the IPv4 fast path agrees with the general parser', async () => {
-    const { canonicalPrefix, formatPrefix, parsePrefix } = await import('../../src/host/prefix-text.js');
+    const { canonicalPrefix, parseIpPrefix } = await import('../../src/host/prefix-text.js');
+    const { formatPrefix } = await import('../../src/net/index.js');
     const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('00', '01', '256', '999', '', 'a'));
     const text = fc.tuple(octet, octet, octet, octet, fc.oneof(fc.integer({ min: 0, max: 33 }).map(String), fc.constantFrom('', '08', 'x'))).map(([a, b, c, d, l]) => `${a}.${b}.${c}.${d}/${l}`);
     fc.assert(
       fc.property(text, (s) => {
-        const p = s.includes('/') ? parsePrefix(s) : null;
+        const p = s.includes('/') ? parseIpPrefix(s) : null;
         expect(canonicalPrefix(s)).toBe(p ? formatPrefix(p) : null);
       }),
       { numRuns: 5000 },

@@ -1,5 +1,5 @@
 // AS_PATH and AS4_PATH (RFC 4271 §4.3, RFC 6793), plus the 2-octet/4-octet transition.
-import { readIpv4 } from './address.js';
+import { readIpv4 } from '../../net/index.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import {
   SEGMENT_TYPE_NAMES,

@@ -1,5 +1,5 @@
 // COMMUNITIES (RFC 1997), EXTENDED_COMMUNITIES (RFC 4360), LARGE_COMMUNITY (RFC 8092).
-import { formatIpv4, readIpv4 } from './address.js';
+import { formatIpv4, readIpv4 } from '../../net/index.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import type { LargeCommunity } from './attribute-types.js';
 import { AttrCode, AttrFlag, UpdateSubcode } from './constants.js';

@@ -1,6 +1,6 @@
 // NOTIFICATION (RFC 4271 §4.5) with the RFC 9003 shutdown communication and the RFC 4486
 // maximum-prefix data.
-import { toHex } from './address.js';
+import { toHex } from './hex.js';
 import { CeaseSubcode, ErrorCode, HEADER_LENGTH, MessageType, errorCodeName, errorSubcodeName } from './constants.js';
 import { WireReader, shortBody } from './reader.js';
 

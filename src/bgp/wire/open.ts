@@ -1,6 +1,6 @@
 // OPEN messages (RFC 4271 §4.2) with capabilities (RFC 5492) and the RFC 9072 extended
 // optional parameters length.
-import { formatIpv4 } from './address.js';
+import { formatIpv4 } from '../../net/index.js';
 import { CapabilityFault, capabilityFault, capabilityToJSON, decodeCapability, encodeCapability, type Capability } from './capabilities.js';
 import { AS_TRANS, HEADER_LENGTH, HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType, OpenSubcode } from './constants.js';
 import { WireError, headerError, openError, u16 } from './errors.js';

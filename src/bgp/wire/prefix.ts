@@ -1,7 +1,7 @@
 // NLRI as compact lists. An IPv4 prefix is one number: address × 64 + length, which a
 // double holds exactly (2^38 < 2^53); a list of them is one Float64Array, so a full table
 // decodes without a per-prefix object. IPv6 prefixes are 16 bytes each in one Uint8Array.
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
+import { formatIpv4, formatIpv6, ipv4Mask, maskAddress, parsePrefix } from '../../net/index.js';
 import { Afi } from './constants.js';
 import type { WireReader } from './reader.js';
 
@@ -38,8 +38,7 @@ export function emptyPrefixList(afi: number): PrefixList {
 }
 
 export function ipv4Key(address: number, length: number): number {
-  const masked = length === 0 ? 0 : (address & (0xffffffff << (32 - length))) >>> 0;
-  return masked * 64 + length;
+  return ((address & ipv4Mask(length)) >>> 0) * 64 + length;
 }
 export function ipv4KeyAddress(key: number): number {
   return Math.floor(key / 64);
@@ -203,33 +202,6 @@ export function formatPrefixes(list: PrefixList): string[] {
   return out;
 }
 
-export interface ParsedPrefix {
-  afi: 1 | 2;
-  /** IPv4: address as a number; IPv6: 16 bytes */
-  v4: number;
-  v6: Uint8Array | null;
-  length: number;
-}
-
-/** Parses "10.0.0.0/24" or "2001:db8::/32"; host bits are cleared. */
-export function parsePrefix(s: string): ParsedPrefix | null {
-  const slash = s.indexOf('/');
-  if (slash < 0) return null;
-  const addr = s.slice(0, slash);
-  const lenText = s.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(lenText)) return null;
-  const length = Number(lenText);
-  const v4 = parseIpv4(addr);
-  if (v4 !== null) {
-    if (length > 32) return null;
-    return { afi: 1, v4: (ipv4Key(v4, length) - length) / 64, v6: null, length };
-  }
-  const v6 = parseIpv6(addr);
-  if (v6 === null || length > 128) return null;
-  for (let bit = length; bit < 128; bit++) v6[bit >> 3]! &= ~(0x80 >> (bit & 7));
-  return { afi: 2, v4: 0, v6, length };
-}
-
 export interface PrefixWithPathId {
   prefix: string;
   pathId?: number;
@@ -244,8 +216,8 @@ export function prefixListFrom(afi: 1 | 2, prefixes: ReadonlyArray<string | Pref
     prefixes.forEach((p, i) => {
       const text = typeof p === 'string' ? p : p.prefix;
       const parsed = parsePrefix(text);
-      if (!parsed || parsed.afi !== 1) throw new RangeError(`not an IPv4 prefix: ${text}`);
-      keys[i] = parsed.v4 * 64 + parsed.length;
+      if (!parsed || typeof parsed.address !== 'number') throw new RangeError(`not an IPv4 prefix: ${text}`);
+      keys[i] = ipv4Key(parsed.address, parsed.length);
       if (ids && typeof p !== 'string') ids[i] = p.pathId ?? 0;
     });
     return { afi: 1, count: prefixes.length, keys, pathIds: ids };
@@ -255,8 +227,8 @@ export function prefixListFrom(afi: 1 | 2, prefixes: ReadonlyArray<string | Pref
   prefixes.forEach((p, i) => {
     const text = typeof p === 'string' ? p : p.prefix;
     const parsed = parsePrefix(text);
-    if (!parsed || parsed.afi !== 2 || !parsed.v6) throw new RangeError(`not an IPv6 prefix: ${text}`);
-    addrs.set(parsed.v6, i * 16);
+    if (!parsed || typeof parsed.address === 'number') throw new RangeError(`not an IPv6 prefix: ${text}`);
+    addrs.set(maskAddress(parsed.address, parsed.length) as Uint8Array, i * 16);
     lengths[i] = parsed.length;
     if (ids && typeof p !== 'string') ids[i] = p.pathId ?? 0;
   });

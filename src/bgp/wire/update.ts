@@ -1,9 +1,10 @@
 // UPDATE messages (RFC 4271 §4.3): decoding with RFC 7606 error handling, End-of-RIB
 // (RFC 4724 §2), and packing many prefixes into as few messages as fit.
+import type { Family } from '../../net/index.js';
 import { attributeName, decodeAttributes, encodeAttribute, type AttributeIssue } from './attributes.js';
 import { findAttribute, type PathAttribute } from './attribute-types.js';
 import { writePrefixList } from './attr-mp.js';
-import { AttrCode, AttrFlag, HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType, UpdateSubcode, type Family } from './constants.js';
+import { AttrCode, AttrFlag, HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType, UpdateSubcode } from './constants.js';
 import type { CodecContext } from './context.js';
 import { WireError, strongerAction, updateError, type NotificationSpec } from './errors.js';
 import { WireReader } from './reader.js';

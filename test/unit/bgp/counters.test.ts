@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, packWithdrawals, parseIpv4, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, packWithdrawals, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { messageTypeOf, tallyUpdate } from '../../../src/bgp/counters.js';
 import { normalizeAddress } from '../../../src/bgp/speaker.js';
 

@@ -2,16 +2,8 @@
 // BGP speaker that can misbehave on purpose.
 import { connect, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
-import {
-  DEFAULT_CONTEXT,
-  decodeMessage,
-  encodeKeepalive,
-  encodeOpen,
-  parseIpv4,
-  type BgpMessage,
-  type Capability,
-  type CodecContext,
-} from '../../../src/bgp/wire/index.js';
+import { DEFAULT_CONTEXT, decodeMessage, encodeKeepalive, encodeOpen, type BgpMessage, type Capability, type CodecContext } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { MessageFramer } from '../../../src/bgp/framer.js';
 import { Peer, type PeerOptions } from '../../../src/bgp/peer.js';
 import { Speaker } from '../../../src/bgp/speaker.js';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AS4_CONTEXT,
-  decodeMessage,
-  decodeResultToJSON,
-  parseIpv4,
-  prefixListFrom,
-  type Family,
-} from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, decodeMessage, decodeResultToJSON, prefixListFrom } from '../../../src/bgp/wire/index.js';
+import { parseIpv4, type Family } from '../../../src/net/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
 import { applyOrfEntries } from '../../../src/rib/orf-filter.js';
 import type { ExportTarget } from '../../../src/rib/export.js';

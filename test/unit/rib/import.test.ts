@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AS_TRANS,
-  formatPrefixes,
-  makeAttribute,
-  parseCommunity,
-  parseIpv4,
-  prefixListFrom,
-  type PathAttribute,
-  type UpdateMessage,
-} from '../../../src/bgp/wire/index.js';
+import { AS_TRANS, formatPrefixes, makeAttribute, parseCommunity, prefixListFrom, type PathAttribute, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { importUpdate, type ImportContext } from '../../../src/rib/import.js';
 import { compilePolicy } from '../../../src/rib/policy.js';
-import { subnetOf } from '../../../src/rib/subnet.js';
+import { subnetOf } from '../../../src/net/index.js';
 
 const EMPTY = prefixListFrom(1, []) as UpdateMessage['nlri'];
 

@@ -1,24 +1,8 @@
 // Packing many prefixes into as few UPDATEs as fit (RFC 4271 §4.3 size limit, RFC 8654 extended
 // messages, RFC 4760 MP_REACH_NLRI, RFC 7911 path identifiers, RFC 7606 §5.1 attribute order).
 import { describe, expect, it } from 'vitest';
-import {
-  AS4_CONTEXT,
-  AttrFlag,
-  decodeMessage,
-  findAttribute,
-  formatPrefixes,
-  makeAttribute,
-  makeContext,
-  packAnnouncements,
-  packWithdrawals,
-  parseIpv4,
-  prefixListFrom,
-  prefixWireSize,
-  type CodecContext,
-  type PathAttribute,
-  type PrefixList,
-  type UpdateMessage,
-} from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, AttrFlag, decodeMessage, findAttribute, formatPrefixes, makeAttribute, makeContext, packAnnouncements, packWithdrawals, prefixListFrom, prefixWireSize, type CodecContext, type PathAttribute, type PrefixList, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { expectMessage } from './bytes.js';
 
 const BASE: PathAttribute[] = [
