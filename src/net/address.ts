@@ -70,3 +70,11 @@ export function isIpv4MappedAddress(a: IpAddress): boolean {
 export function addressBytes(a: IpAddress): Uint8Array {
   return typeof a === 'number' ? Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff) : a;
 }
+
+/**
+ * An IPv4 peer as a dual-stack socket names it ("::ffff:192.0.2.1") back to its IPv4 text; any
+ * other text is returned as it is.
+ */
+export function unmapIpv4Text(text: string): string {
+  return text.length > 7 && text.slice(0, 7).toLowerCase() === '::ffff:' && text.includes('.') ? text.slice(7) : text;
+}

@@ -13,6 +13,7 @@ import {
   parseAddress,
   parseIpv4,
   parseIpv6,
+  unmapIpv4Text,
 } from '../../../src/net/index.js';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -162,5 +163,15 @@ describe('either family', () => {
   it('keeps a canonical text as the same string', () => {
     const text = formatIpv6(parseIpv6('2001:db8::1')!);
     expect(canonicalAddress(text)).toBe(text);
+  });
+});
+
+describe('dual-stack socket names', () => {
+  it('an IPv4-mapped peer reads back as its IPv4 text; anything else is left alone', () => {
+    expect(unmapIpv4Text('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(unmapIpv4Text('::FFFF:192.0.2.1')).toBe('192.0.2.1');
+    expect(unmapIpv4Text('::ffff:c000:201')).toBe('::ffff:c000:201');
+    expect(unmapIpv4Text('2001:db8::1')).toBe('2001:db8::1');
+    expect(unmapIpv4Text('192.0.2.1')).toBe('192.0.2.1');
   });
 });
