@@ -5,14 +5,14 @@
  * of a million-route table costs one scan and `limit` slots, never a list of every route.
  * Keys order IPv4 by address then length, then IPv6 in the order the RIB first saw them.
  */
-import { hostPrefix, parseAddress, parsePrefix, prefixContains, type IpAddress, type Prefix } from '../net/index.js';
+import { hostPrefix, parseAddress, parsePrefix, prefixContains, type IpAddress, type Prefix, type Family } from '../net/index.js';
 import type { Rib } from '../rib/rib.js';
 import { familyOfKey } from '../rib/route-key.js';
 
 export type PrefixMatch = 'exact' | 'longer' | 'covering';
 
 export interface KeyFilter {
-  family?: 'ipv4' | 'ipv6';
+  family?: Family;
   /** A prefix, with `match` saying how routes relate to it. */
   prefix?: string;
   match?: PrefixMatch;
