@@ -5,7 +5,7 @@
  * of a million-route table costs one scan and `limit` slots, never a list of every route.
  * Keys order IPv4 by address then length, then IPv6 in the order the RIB first saw them.
  */
-import { hostPrefix, parseAddress, parsePrefix, prefixContains, type IpAddress, type Prefix, type Family } from '../net/index.js';
+import { hostPrefix, ipv4Mask, parseAddress, parsePrefix, prefixContains, type Family, type IpAddress, type Prefix } from '../net/index.js';
 import type { Rib } from '../rib/rib.js';
 import { familyOfKey } from '../rib/route-key.js';
 
@@ -79,15 +79,19 @@ export function selectKeys(rib: Rib, f: KeyFilter, after: number | null, limit: 
       const key = keyIfSelected(rib, t.address, t.length);
       candidates = key < 0 ? [] : [key];
     } else {
-      const v4 = typeof t.address === 'number';
-      test = (key) => {
-        if ((familyOfKey(key) === 'ipv4') !== v4) return false;
-        if (v4) {
+      const address = t.address;
+      if (typeof address === 'number') {
+        // The scan runs over every key of the table: the IPv4 test stays arithmetic on the key.
+        const mask = ipv4Mask(t.length);
+        const network = (address & mask) >>> 0;
+        test = (key) => {
+          if (familyOfKey(key) !== 'ipv4') return false;
           const len = key % 64;
-          return len >= t.length && prefixContains(t, (key - len) / 64);
-        }
-        return rib.keys.v6.length(key) >= t.length && prefixContains(t, rib.keys.v6.address(key));
-      };
+          return len >= t.length && (((key - len) / 64) & mask) >>> 0 === network;
+        };
+      } else {
+        test = (key) => familyOfKey(key) === 'ipv6' && rib.keys.v6.length(key) >= t.length && prefixContains(t, rib.keys.v6.address(key));
+      }
     }
   }
   const keep = (key: number): boolean =>
