@@ -2,7 +2,14 @@
 // length /24../32 packed into ~4 KiB UPDATEs (and 500k IPv6 prefixes), with heap bytes
 // allocated per prefix. The baseline is a bare walk over the same NLRI bytes that only
 // reads prefix lengths: the floor any decoder stands on.
-import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
+import {
+  AS4_CONTEXT,
+  decodeMessage,
+  makeAttribute,
+  packAnnouncements,
+  type Ipv4PrefixList,
+  type Ipv6PrefixList,
+} from '../src/bgp/wire/index.js';
 import { parseIpv4 } from '../src/net/index.js';
 import { ipv4FullTable } from './lib/table.js';
 import { fmt, gc, measure, median } from './lib/stats.js';

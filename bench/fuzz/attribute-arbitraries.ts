@@ -1,7 +1,18 @@
 // fast-check arbitraries for every path attribute necod knows, plus unknown optional ones, and
 // for attribute sets that make a valid UPDATE under a given session context.
 import fc from 'fast-check';
-import { AttrCode, AttrFlag, attributeDescriptor, makeAttribute, type AsPathSegment, type CodecContext, type MpReach, type MpUnreach, type PathAttribute, type SegmentTypeCode } from '../../src/bgp/wire/index.js';
+import {
+  AttrCode,
+  AttrFlag,
+  attributeDescriptor,
+  makeAttribute,
+  type AsPathSegment,
+  type CodecContext,
+  type MpReach,
+  type MpUnreach,
+  type PathAttribute,
+  type SegmentTypeCode,
+} from '../../src/bgp/wire/index.js';
 import { formatIpv4, formatIpv6 } from '../../src/net/index.js';
 import { ipv4ListArb, ipv6ListArb, u16, u32, u8 } from './prefix-arbitraries.js';
 

@@ -1,7 +1,17 @@
 // Export: which Loc-RIB routes go to a neighbor, and with which attributes. Pure rules
 // (RFC 4271 §9.1.3, §5.1; RFC 4456 §8 reflection; RFC 1997 well-known communities);
 // the Adj-RIB-Out (adj-rib-out.ts) keeps what was sent.
-import { AttrFlag, as4PathFor, findAttribute, hasFourOctetAsn, makeAttribute, SegmentType, AS_TRANS, type AsPathSegment, type PathAttribute } from '../bgp/wire/index.js';
+import {
+  AttrFlag,
+  as4PathFor,
+  findAttribute,
+  hasFourOctetAsn,
+  makeAttribute,
+  SegmentType,
+  AS_TRANS,
+  type AsPathSegment,
+  type PathAttribute,
+} from '../bgp/wire/index.js';
 import { parseIpv4, type Prefix } from '../net/index.js';
 import { evaluatePolicy, applyAttributeActions, insertInCodeOrder, type CompiledPolicy } from './policy.js';
 import { DEFAULT_LOCAL_PREF, type RouteAttrs } from './route-attrs.js';

@@ -1,7 +1,12 @@
 // Route keys: one double per prefix. IPv4: address × 64 + length (below 2^38). IPv6: a
 // prefix is interned once to a small id and keyed as IPV6_BASE + id, so every RIB table
 // works on numbers whatever the family.
-import { ipv4Key, ipv4KeyLength, type Ipv6PrefixList, type PrefixList } from '../bgp/wire/index.js';
+import {
+  ipv4Key,
+  ipv4KeyLength,
+  type Ipv6PrefixList,
+  type PrefixList,
+} from '../bgp/wire/index.js';
 import { formatIpv4, formatIpv6, maskAddress, parsePrefix, type Family, type Prefix } from '../net/index.js';
 
 export const IPV6_BASE = 2 ** 40;

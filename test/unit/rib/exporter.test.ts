@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AS4_CONTEXT, decodeMessage, decodeResultToJSON, prefixListFrom } from '../../../src/bgp/wire/index.js';
+import { sleep } from '../../support/wait.js';
+import {
+  AS4_CONTEXT,
+  decodeMessage,
+  decodeResultToJSON,
+  prefixListFrom,
+} from '../../../src/bgp/wire/index.js';
 import { parseIpv4, type Family } from '../../../src/net/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
 import { applyOrfEntries } from '../../../src/rib/orf-filter.js';
@@ -42,7 +48,7 @@ function session(t: ExportTarget, families: Family[] = ['ipv4']) {
   };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+const settle = () => sleep(20);
 
 function setup() {
   const rib = new Rib();

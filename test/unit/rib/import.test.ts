@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AS_TRANS, formatPrefixes, makeAttribute, parseCommunity, prefixListFrom, type PathAttribute, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import {
+  AS_TRANS,
+  formatPrefixes,
+  makeAttribute,
+  parseCommunity,
+  prefixListFrom,
+  type PathAttribute,
+  type UpdateMessage,
+} from '../../../src/bgp/wire/index.js';
 import { parseIpv4 } from '../../../src/net/index.js';
 import { importUpdate, type ImportContext } from '../../../src/rib/import.js';
 import { compilePolicy } from '../../../src/rib/policy.js';

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AS4_CONTEXT, decodeMessage, decodeResultToJSON, encodeKeepalive, encodeOpen, makeAttribute, packAnnouncements, packWithdrawals, prefixListFrom, fromHex } from '../../../src/bgp/wire/index.js';
+import {
+  AS4_CONTEXT,
+  decodeMessage,
+  decodeResultToJSON,
+  encodeKeepalive,
+  encodeOpen,
+  makeAttribute,
+  packAnnouncements,
+  packWithdrawals,
+  prefixListFrom,
+  fromHex,
+} from '../../../src/bgp/wire/index.js';
 import { parseIpv4 } from '../../../src/net/index.js';
 
 describe('codec smoke', () => {
