@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeAttribute, parseIpv4 } from '../src/bgp/wire/index.js';
+import { makeAttribute } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
 import { waitFor } from '../test/support/wait.js';
 import { inOwnNamespace, rssOf, startBird, startNecod, type Receiver } from './lib/loopback.js';

@@ -15,6 +15,7 @@ import {
   type CodecContext,
   type PathAttribute,
 } from '../bgp/wire/index.js';
+import type { Family } from '../net/index.js';
 import type { ExportedRoute } from './export.js';
 import { wireAttributes } from './export.js';
 import { PrefixTable } from './prefix-table.js';
@@ -23,7 +24,7 @@ import { familyOfKey, type RouteKeys } from './route-key.js';
 interface OutSet {
   /** 4 or 6, then the wire attributes encoded with 4-octet ASNs: the intern key. */
   key: string;
-  family: 'ipv4' | 'ipv6';
+  family: Family;
   /** Routes sent with it plus pending changes toward it. */
   refs: number;
   /** Kept decoded only when the encoding does not decode back to the same list. */
@@ -62,7 +63,7 @@ export class AdjRibOut {
   }
 
   /** Interns the wire attributes of an exported route; the id is stable while used. */
-  intern(route: ExportedRoute, family: 'ipv4' | 'ipv6'): number {
+  intern(route: ExportedRoute, family: Family): number {
     const attributes = wireAttributes(route, family);
     const bytes = encodeAttributes(attributes, AS4_CONTEXT);
     const key = `${family === 'ipv4' ? '4' : '6'}${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
@@ -141,7 +142,7 @@ export class AdjRibOut {
    * as sent; the rest wait for the next call. The attributes of each out set go once per message.
    */
   flush(ctx: CodecContext, maxRoutes = Number.POSITIVE_INFINITY): Uint8Array[] {
-    const withdraw: Record<'ipv4' | 'ipv6', number[]> = { ipv4: [], ipv6: [] };
+    const withdraw: Record<Family, number[]> = { ipv4: [], ipv6: [] };
     const announce = new Map<number, number[]>();
     /** Keys whose pending (and for withdrawals, table) hold is let go once their messages are encoded. */
     const held: number[] = [];
@@ -218,7 +219,7 @@ export class AdjRibOut {
    * the caller consumes them: the answer to a ROUTE-REFRESH (RFC 2918 §4). A route that
    * changes meanwhile goes out as it is when its slice is made.
    */
-  *resend(ctx: CodecContext, family: 'ipv4' | 'ipv6', slice = 4096): Generator<Uint8Array> {
+  *resend(ctx: CodecContext, family: Family, slice = 4096): Generator<Uint8Array> {
     const all = this.table.keyList();
     for (let i = 0; i < all.length; i += slice) {
       const groups = new Map<number, number[]>();

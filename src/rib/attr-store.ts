@@ -6,7 +6,8 @@
 // set with a few communities (see bench/attr-sets.bench.ts), where decoded attribute
 // objects cost kilobytes. Not the place for policy or export rules.
 import { AS4_CONTEXT, decodeAttributes, encodeAttributes, type PathAttribute } from '../bgp/wire/index.js';
-import { deriveDecisionInputs, type RouteAttrs, type RouteAttrsInput, type RouteKind } from './route-attrs.js';
+import type { RouteKind } from '../net/index.js';
+import { deriveDecisionInputs, type RouteAttrs, type RouteAttrsInput } from './route-attrs.js';
 
 /** What import decided beside the path attributes; few distinct values, shared by every set using them. */
 interface Hop {

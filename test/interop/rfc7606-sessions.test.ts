@@ -8,7 +8,8 @@
 //
 //   ns "peer": offenders 10.0.7.11… (scripted), witness 10.0.7.3 (BIRD, AS 65001)  ── veth ──  ns "necod": 10.0.7.2, AS 65000
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, prefixListFrom, type PathAttribute } from '../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, makeAttribute, packAnnouncements, prefixListFrom, type PathAttribute } from '../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../src/net/index.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
 import { BirdPeer, Lab, NecodPeer, cleanupStale, waitFor, waitForState, type RouteView } from './harness/index.js';
 

@@ -6,7 +6,8 @@
 // no RIB; the test decides what is sent and what the answers mean.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { encodeKeepalive, encodeOpen, parseIpv4, type Capability } from '../../src/bgp/wire/index.js';
+import { encodeKeepalive, encodeOpen, type Capability } from '../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../src/net/index.js';
 import { splitBgpMessages, type RawMessage } from '../interop/harness/index.js';
 import type { Lab } from './lab/lab.js';
 import { waitFor } from './wait.js';
