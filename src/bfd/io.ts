@@ -47,6 +47,8 @@ interface Session {
   downAction: readonly string[] | null;
   packetsIn: number;
   packetsOut: number;
+  /** The latest a transmit timer has fired after its deadline, ms: CPU starvation shows here first. */
+  txLateMaxMs: number;
   discards: number;
   lastDiscard: DiscardReason | null;
   sendErrors: number;
@@ -89,6 +91,7 @@ export class BfdEngine {
       downAction: null,
       packetsIn: 0,
       packetsOut: 0,
+      txLateMaxMs: 0,
       discards: 0,
       lastDiscard: null,
       sendErrors: 0,
@@ -173,6 +176,7 @@ export class BfdEngine {
         discards: s.discards,
         lastDiscard: s.lastDiscard,
         sendErrors: s.sendErrors,
+        txLateMaxUs: Math.round(s.txLateMaxMs * 1000),
       };
     });
   }
@@ -227,6 +231,7 @@ export class BfdEngine {
       // A timer may fire a hair before its deadline on the performance clock; it is due.
       const now = performance.now();
       if (deadline > now + 1) return this.arm(s, timer, deadline - now);
+      if (timer === 'tx' && now - deadline > s.txLateMaxMs) s.txLateMaxMs = now - deadline;
       // §6.8.1 bfd.AuthSeqKnown: forgotten once the remote has been silent (we take one
       // detection time, not two: the remote is gone either way and a restart must get back in).
       if (timer === 'detect') s.rcvSeq = UNKNOWN_SEQUENCE;
