@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# systemd: systemd-analyze verify/security in the packaging test.
-apt_packages=(bird2 frr gobgpd exabgp tshark nftables iproute2 iputils-ping systemd)
+# systemd: systemd-analyze verify/security in the packaging test; lintian: the Debian package check.
+apt_packages=(bird2 frr gobgpd exabgp tshark nftables iproute2 iputils-ping systemd lintian)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -23,7 +23,7 @@ import { feedKernel, startKernel } from './routing/kernel-setup.js';
 import { announcementStore } from './routing/announcement-store.js';
 import { NeighborSet } from './routing/neighbor-set.js';
 import { EventBus } from './routing/events.js';
-import { publishRoutingEvents } from './routing/event-sources.js';
+import { publishBfdEvent, publishKernelEvents, publishRoutingEvents } from './routing/event-sources.js';
 import { FirstConvergence } from './routing/readiness.js';
 import { reloadConfig, type ReloadOutcome } from './routing/reload.js';
 import { notifySystemd } from './systemd-notify.js';
@@ -78,13 +78,14 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
   const speaker = config.listen ? new Speaker({ address: config.listen.address, port: config.listen.port, logger }) : null;
   const neighbors = new NeighborSet(config, engine, speaker, { restarting, forwardingPreserved: kernel?.preserved ?? [] }, logger);
   publishRoutingEvents(events, neighbors, engine);
-  // BFD follows the neighbors configured at start; one added by a reload runs without it until necod restarts.
-  const bfd = startBfd({ neighbors: config.neighbors, peerOf: (name) => neighbors.get(name), fib: kernel?.fib ?? null, logger });
+  if (kernel) publishKernelEvents(events, kernel);
+  // BFD follows the neighbor set: a reload that adds or changes a neighbor's `bfd` applies it.
+  const bfd = startBfd({ neighbors, fib: kernel?.fib ?? null, logger, onTransition: (e) => publishBfdEvent(events, e) });
 
   const viewOf = (n: NeighborConfig, peer: Peer): NeighborView => {
     const src = engine.sourceByName(n.name);
     const held = src ? engine.rib.adjRibInCount(src.index, 'ipv4') + engine.rib.adjRibInCount(src.index, 'ipv6') : 0;
-    const bfdState = bfd?.stateOf(n) ?? null;
+    const bfdState = bfd.stateOf(n);
     return { ...neighborView(peer.status(), n.remoteAs, config.asn, held), ...(bfdState ? { bfd: bfdState } : {}) };
   };
   const neighborProvider: NeighborProvider = options.neighbors ?? {
@@ -162,8 +163,14 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
     control: neighbors,
     reload,
     events,
-    metrics: createMetrics({ neighbors: neighborProvider, routes: () => routesByFamily(engine.rib), kernel: () => kernelSummary(kernel) }),
-    bfdSessions: bfd ? () => bfd.sessions() : undefined,
+    metrics: createMetrics({
+      neighbors: neighborProvider,
+      routes: () => routesByFamily(engine.rib),
+      kernel: () => kernelSummary(kernel),
+      ...(kernel ? { onKernelBatch: (fn) => void kernel.fib.on('batch', fn) } : {}),
+      bfdSessions: () => bfd.sessions(),
+    }),
+    bfdSessions: () => bfd.sessions(),
     logger,
   };
   const api = createApiServer(apiDeps);
@@ -181,7 +188,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
   } catch (error) {
     await closeApi();
     await speaker?.close();
-    await bfd?.stop();
+    await bfd.stop();
     throw error;
   }
   try {
@@ -191,7 +198,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
     await origins.stop();
     await closeApi();
     await speaker?.close();
-    await bfd?.stop();
+    await bfd.stop();
     throw error;
   }
   const disconnectKernel = kernel ? feedKernel(engine, kernel, neighbors.active(), CONVERGENCE_WAIT_MS) : () => undefined;
@@ -210,7 +217,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
       notifySystemd('STOPPING=1', logger);
       disconnectKernel();
       // AdminDown first (RFC 5882 §3.2): the ToRs must not take our goodbye for a failure.
-      await bfd?.stop();
+      await bfd.stop();
       await neighbors.stopAll(how);
       await speaker?.close();
       await origins.stop();

@@ -5,7 +5,8 @@
  * is read at scrape time from the same views the API serves, so metrics cost nothing between
  * scrapes. Names: `necod_` prefix, `_total` for counters, base units (seconds, bytes).
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BfdSessionView } from '../bfd/messages.js';
 import { BGP_STATES, type NeighborProvider } from './types.js';
 import type { KernelSummary } from './kernel-view.js';
 
@@ -14,7 +15,15 @@ export interface MetricsSources {
   /** Loc-RIB routes per family. */
   routes(): { ipv4: number; ipv6: number };
   kernel(): KernelSummary | null;
+  /** Calls `fn` after every kernel write batch with its duration; absent without kernel export. */
+  onKernelBatch?(fn: (batch: { ms: number; lines: number; failures: number }) => void): void;
+  /** BFD sessions as the worker reports them; absent without BFD. */
+  bfdSessions?(): Promise<BfdSessionView[]>;
 }
+
+/** Kernel batches take from well under a millisecond (one failover line) to seconds (a full table). */
+const KERNEL_WRITE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const BFD_STATES = ['AdminDown', 'Down', 'Init', 'Up'] as const;
 
 export interface Metrics {
   readonly contentType: string;
@@ -146,6 +155,51 @@ export function createMetrics(src: MetricsSources): Metrics {
   kernelCounter('necod_kernel_write_failures_total', 'Route lines the kernel refused', (k) => k.failures);
   kernelCounter('necod_kernel_batches_total', 'ip -batch runs', (k) => k.batches);
   kernelCounter('necod_kernel_routes_restored_total', 'Routes put back after something else removed them', (k) => k.restored);
+
+  const writeDuration = new Histogram({
+    name: 'necod_kernel_write_duration_seconds',
+    help: 'Time from a batch of kernel changes being prepared to the kernel having answered every line of it',
+    buckets: KERNEL_WRITE_BUCKETS,
+    registers: [registry],
+  });
+  src.onKernelBatch?.((b) => writeDuration.observe(b.ms / 1000));
+
+  const bfd = src.bfdSessions;
+  if (bfd) {
+    // One worker round trip per scrape serves every BFD series.
+    let scrape: Promise<BfdSessionView[]> | null = null;
+    const sessions = (): Promise<BfdSessionView[]> => (scrape ??= bfd().finally(() => setImmediate(() => (scrape = null))));
+    new Gauge({
+      name: 'necod_bfd_session_state',
+      help: 'BFD session state toward each neighbor address: 1 for the state it is in, 0 for the others (RFC 5880 §4.1)',
+      labelNames: ['peer', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const v of await sessions()) for (const st of BFD_STATES) this.set({ peer: v.remote, state: st }, v.state === st ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'necod_bfd_session_down_total',
+      help: 'Times a BFD session went from Up to Down',
+      labelNames: ['peer'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const v of await sessions()) this.inc({ peer: v.remote }, v.downCount);
+      },
+    });
+    new Gauge({
+      name: 'necod_bfd_detect_time_seconds',
+      help: 'Detection time in use (RFC 5880 §6.8.4): the remote multiplier times the agreed receive interval',
+      labelNames: ['peer'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const v of await sessions()) this.set({ peer: v.remote }, v.detectTimeUs / 1e6);
+      },
+    });
+  }
 
   return { contentType: registry.contentType, text: () => registry.metrics() };
 }

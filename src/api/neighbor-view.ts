@@ -81,6 +81,12 @@ function filterText(f: NeighborConfig['import'] | NeighborConfig['export']): str
   return typeof f === 'object' ? `policy ${f.policy}` : f;
 }
 
+/** Seconds left, to the millisecond, as birdc shows its timers. */
+function timersLeft(ms: PeerStatus['timersLeftMs']): NeighborDetail['timers'] {
+  const seconds = (v: number | undefined): number | null => (v === undefined ? null : Math.round(v) / 1000);
+  return { hold: seconds(ms.Hold), keepalive: seconds(ms.Keepalive), connectRetry: seconds(ms.ConnectRetry), idleHold: seconds(ms.IdleHold), delayOpen: seconds(ms.DelayOpen) };
+}
+
 export function neighborDetail(s: PeerStatus, input: NeighborDetailInput): NeighborDetail {
   const n = s.negotiated;
   const c = input.config;
@@ -106,6 +112,7 @@ export function neighborDetail(s: PeerStatus, input: NeighborDetailInput): Neigh
       filtered: routes?.updatesRejected.policy ?? 0,
       stale: routes?.stale ?? 0,
     },
+    timers: timersLeft(s.timersLeftMs),
     rejectedUpdates: Object.fromEntries(Object.entries(routes?.updatesRejected ?? {}).filter(([k]) => k !== 'policy')),
     gracefulRestart: {
       negotiated: n?.gracefulRestart != null,

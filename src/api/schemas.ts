@@ -86,7 +86,7 @@ const strings = { type: 'array', items: { type: 'string' } } as const;
 
 const neighborDetail = {
   type: 'object',
-  required: ['local', 'remote', 'connectRetryCounter', 'peerRouterId', 'peerHostname', 'peerCapabilities', 'configured', 'prefixes', 'rejectedUpdates', 'gracefulRestart'],
+  required: ['local', 'remote', 'connectRetryCounter', 'peerRouterId', 'peerHostname', 'peerCapabilities', 'configured', 'prefixes', 'timers', 'rejectedUpdates', 'gracefulRestart'],
   properties: {
     local: endpoint,
     remote: endpoint,
@@ -126,6 +126,18 @@ const neighborDetail = {
         exported: { type: 'integer' },
         filtered: { type: 'integer' },
         stale: { type: 'integer' },
+      },
+    },
+    timers: {
+      type: 'object',
+      description: 'Seconds until each FSM timer fires; null when it is not running',
+      required: ['hold', 'keepalive', 'connectRetry', 'idleHold', 'delayOpen'],
+      properties: {
+        hold: { type: ['number', 'null'] },
+        keepalive: { type: ['number', 'null'] },
+        connectRetry: { type: ['number', 'null'] },
+        idleHold: { type: ['number', 'null'] },
+        delayOpen: { type: ['number', 'null'] },
       },
     },
     rejectedUpdates: counts,

@@ -69,6 +69,11 @@ export interface NeighborDetail {
   };
   /** UPDATEs dropped whole, by reason (RFC 7606 treat-as-withdraw, AS path loop, ...). */
   rejectedUpdates: Record<string, number>;
+  /**
+   * Seconds until each FSM timer fires, null when it is not running (RFC 4271 §8: Hold and
+   * Keepalive while a session is up, ConnectRetry and IdleHold while it is trying).
+   */
+  timers: { hold: number | null; keepalive: number | null; connectRetry: number | null; idleHold: number | null; delayOpen: number | null };
   gracefulRestart: {
     negotiated: boolean;
     /** Families whose End-of-RIB arrived in this session. */

@@ -67,6 +67,14 @@ export class BfdRequests {
     return true;
   }
 
+  /** New intervals or key for a session someone asked for; the engine runs the poll sequence. */
+  change(spec: BfdSessionSpec): void {
+    const r = this.requests.get(spec.id);
+    if (!r) return;
+    r.spec = spec;
+    this.control.change(spec);
+  }
+
   setDownAction(id: string, lines: readonly string[] | null): void {
     if (this.requests.has(id)) this.control.setDownAction(id, lines);
   }

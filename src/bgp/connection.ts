@@ -41,6 +41,8 @@ export class Connection {
   private writer: SocketWriter | null = null;
   private readonly framer = new MessageFramer();
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
+  /** When each running timer fires (performance.now() ms), for the time left an operator sees. */
+  private readonly deadlines = new Map<TimerName, number>();
 
   constructor(
     fsm: FsmState,
@@ -152,10 +154,20 @@ export class Connection {
     this.stopTimer(timer);
     const handle = setTimeout(() => {
       this.timers.delete(timer);
+      this.deadlines.delete(timer);
       this.hooks.event(this, TIMER_EVENT[timer]);
     }, ms);
     handle.unref();
     this.timers.set(timer, handle);
+    this.deadlines.set(timer, performance.now() + ms);
+  }
+
+  /** Ms until each running timer fires; a timer that is not running is absent. */
+  timeLeft(): Partial<Record<TimerName, number>> {
+    const now = performance.now();
+    const left: Partial<Record<TimerName, number>> = {};
+    for (const [timer, at] of this.deadlines) left[timer] = Math.max(0, at - now);
+    return left;
   }
 
   stopTimer(timer: TimerName): void {
@@ -163,11 +175,13 @@ export class Connection {
     if (handle === undefined) return;
     clearTimeout(handle);
     this.timers.delete(timer);
+    this.deadlines.delete(timer);
   }
 
   stopTimers(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.deadlines.clear();
   }
 
   private onData(socket: Socket, chunk: Buffer): void {

@@ -1,7 +1,7 @@
 // The public shape of a Peer: its options, events and status, as plain data.
 import type { Logger } from 'pino';
 import type { AttributeIssue, Family, RefreshOrf, UpdateMessage } from './wire/index.js';
-import type { FsmConfig, FsmStateName, UpdateOutcome } from './fsm-types.js';
+import type { FsmConfig, FsmStateName, TimerName, UpdateOutcome } from './fsm-types.js';
 import type { NegotiatedSession, SessionSettings } from './negotiate.js';
 import type { PeerCounters, PeerLastError } from './counters.js';
 
@@ -104,4 +104,6 @@ export interface PeerStatus {
   /** Endpoints of the session's TCP connection, when there is one. */
   local: { address: string; port: number } | null;
   remote: { address: string; port: number } | null;
+  /** Ms until each running FSM timer of the session's connection fires (Hold, Keepalive, ...). */
+  timersLeftMs: Partial<Record<TimerName, number>>;
 }

@@ -235,6 +235,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       connectRetryCounter: fsm.connectRetryCounter,
       local: this.main.local,
       remote: this.main.remote,
+      timersLeftMs: this.main.timeLeft(),
     };
   }
 

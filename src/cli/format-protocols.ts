@@ -54,6 +54,7 @@ function detailLines(d: NeighborDetail): BlockLine[] {
         ['Local', endpoint(d.local)],
         ['Remote', endpoint(d.remote)],
         ['Connect retries', String(d.connectRetryCounter)],
+        ...timerLines(d.timers),
       ],
     },
     {
@@ -92,6 +93,21 @@ function detailLines(d: NeighborDetail): BlockLine[] {
       ],
     },
   ];
+}
+
+/** The running FSM timers, seconds left, as birdc's `Hold timer: 7.318/9`. */
+function timerLines(t: NeighborDetail['timers']): BlockLine[] {
+  const names: Array<[keyof NeighborDetail['timers'], string]> = [
+    ['hold', 'Hold timer'],
+    ['keepalive', 'Keepalive timer'],
+    ['connectRetry', 'Connect retry timer'],
+    ['idleHold', 'Idle hold timer'],
+    ['delayOpen', 'Delay open timer'],
+  ];
+  return names.flatMap(([key, label]): BlockLine[] => {
+    const left = t[key];
+    return left === null ? [] : [[label, `${left.toFixed(3)} s left`]];
+  });
 }
 
 /** Seconds in the current state; the daemon's own count when Established, so clocks need not agree. */

@@ -12,7 +12,7 @@ export function formatEvent(e: NecodEvent): string {
 export function registerWatchCommand(program: Command, output: CliOutput = processOutput): void {
   program
     .command('watch')
-    .description('print events as they happen: neighbor, route, kernel, config (and bfd)')
+    .description('print events as they happen: neighbor, route, kernel, bfd, config')
     .option('--kind <kinds>', 'comma-separated kinds to show')
     .option('--json', 'one JSON object per line')
     .action(async (o: { kind?: string; json?: boolean }, command: Command) => {

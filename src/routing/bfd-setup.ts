@@ -1,4 +1,5 @@
-// BFD in a running necod (RFC 5882): one session per neighbor with `bfd`, in the worker thread;
+// BFD in a running necod (RFC 5882): one session per neighbor with `bfd`, in the worker thread,
+// following the neighbor set as reloads add, change and remove neighbors;
 // a failure closes that BGP session with Cease/BFD Down (RFC 9384) and holds it in Idle until BFD
 // is Up again, and takes the neighbor's address out of the kernel's next hops. Where the FIB
 // prepares its failover lines, the worker writes them itself the moment it detects the failure
@@ -32,9 +33,12 @@ export interface BfdEngineHandle extends BfdControl {
 }
 
 export interface BfdSide {
+  /** Every session the worker runs; empty while no neighbor has BFD. */
   sessions(): Promise<BfdSessionView[]>;
   /** A neighbor's BFD state for `show protocols`; null without BFD. */
   stateOf(neighbor: NeighborConfig): BfdStateName | null;
+  /** Whether the worker thread runs (some neighbor has or had BFD). */
+  readonly running: boolean;
   stop(): Promise<void>;
 }
 
@@ -73,69 +77,143 @@ function keyFromFile(readKey: (path: string) => Buffer, path: string, neighbor: 
   return key;
 }
 
-export interface BfdSetup {
-  neighbors: readonly NeighborConfig[];
-  peerOf(name: string): BfdPeer | undefined;
-  fib: FailoverFib | null;
-  logger: Logger;
-  /** The engine; a worker thread unless a test hands in its own. */
-  engine?: (onState: (e: BfdStateEvent) => void) => BfdEngineHandle;
+/**
+ * The neighbors BFD follows: every neighbor's Peer with its configuration, now and as reloads
+ * add, retune, replace (a new Peer) or remove them.
+ */
+export interface BfdNeighbors {
+  onNeighbor(fn: (n: NeighborConfig, peer: BfdPeer) => void): void;
+  onRemoved(fn: (name: string) => void): void;
 }
 
-/** Starts BFD for every neighbor that has it; null when none does. */
-export function startBfd(setup: BfdSetup): BfdSide | null {
-  const wanted = setup.neighbors.filter((n) => n.bfd !== null && !n.shutdown);
-  if (wanted.length === 0) return null;
+export interface BfdSetup {
+  neighbors: BfdNeighbors;
+  fib: FailoverFib | null;
+  logger: Logger;
+  /** The engine; a worker thread unless a test hands in its own. Started with the first session. */
+  engine?: (onState: (e: BfdStateEvent) => void) => BfdEngineHandle;
+  /** Hears every state change, after the coupling has acted on it (the event stream). */
+  onTransition?: (e: BfdStateEvent) => void;
+}
+
+/** One neighbor's part: its session spec and how to take back what it asked for. */
+interface Followed {
+  spec: BfdSessionSpec;
+  peer: BfdPeer;
+  /** Takes the requests back; says whether BFD was holding the BGP session down. */
+  withdraw: () => boolean;
+}
+
+/**
+ * Couples BFD to the neighbors that have it; the worker thread starts with the first such
+ * neighbor, so a reload that adds one gets BFD without a restart.
+ */
+export function startBfd(setup: BfdSetup): BfdSide {
   const { logger, fib } = setup;
   let stopping = false;
+  let engine: BfdEngineHandle | null = null;
   const onState = (e: BfdStateEvent): void => {
     if (stopping) return;
     const signal = requests.handle(e);
     const line = { neighbor: e.id, from: e.from, to: e.to, diag: diagName(e.diag), remoteDiag: diagName(e.remoteDiag), kernelApplied: e.downActionApplied };
     if (signal === 'failed') logger.warn(line, 'BFD session down');
     else logger.info(line, `BFD session ${e.to}`);
+    setup.onTransition?.(e);
   };
-  const engine =
-    setup.engine?.(onState) ??
-    new BfdThread({ onState, onError: (id, message) => logger.error({ neighbor: id }, `BFD: ${message}`) });
-  const requests = new BfdRequests(engine);
+  const started = (): BfdEngineHandle =>
+    (engine ??=
+      setup.engine?.(onState) ?? new BfdThread({ onState, onError: (id, message) => logger.error({ neighbor: id }, `BFD: ${message}`) }));
+  const requests = new BfdRequests({
+    add: (spec) => started().add(spec),
+    change: (spec) => engine?.change(spec),
+    remove: (id) => engine?.remove(id),
+    setDownAction: (id, lines) => engine?.setDownAction(id, lines),
+  });
   const fastPath = fib !== null && typeof fib.failoverPlan === 'function' && typeof fib.onFailoverPlan === 'function';
+  const followed = new Map<string, Followed>();
 
-  for (const n of wanted) {
-    const spec = bfdSessionSpec(n);
-    const peer = setup.peerOf(n.name);
-    if (spec === null || peer === undefined) continue;
+  const request = (n: NeighborConfig, spec: BfdSessionSpec, peer: BfdPeer): (() => boolean) => {
+    const undo: Array<() => void> = [];
     // The kernel hears first: its change must not wait for the BGP session's teardown.
     if (fib !== null) {
-      requests.request(spec, {
-        failed: (e) => fib.nextHopDown(n.address, e.downActionApplied ? { applied: true } : undefined),
-        up: () => undefined,
-      });
+      undo.push(
+        requests.request(spec, {
+          failed: (e) => fib.nextHopDown(n.address, e.downActionApplied ? { applied: true } : undefined),
+          up: () => undefined,
+        }),
+      );
     }
     let held = false;
-    requests.request(spec, {
-      failed: () => {
-        // RFC 5882 §4.3: drop the session now, and stay Idle while the path is down.
-        held = true;
-        peer.bfdDown();
-        void peer.stop({ silent: true });
-      },
-      up: () => {
-        if (!held) return;
-        held = false;
-        peer.start();
-      },
-    });
+    undo.push(
+      requests.request(spec, {
+        failed: () => {
+          // RFC 5882 §4.3: drop the session now, and stay Idle while the path is down.
+          held = true;
+          peer.bfdDown();
+          void peer.stop({ silent: true });
+        },
+        up: () => {
+          if (!held) return;
+          held = false;
+          peer.start();
+        },
+      }),
+    );
     if (fastPath) requests.setDownAction(spec.id, fib.failoverPlan?.(n.address) ?? null);
-  }
+    return () => {
+      undo.forEach((u) => u());
+      return held;
+    };
+  };
+
+  /** Stops following a neighbor; true when its BGP session was held down by BFD. */
+  const forget = (name: string): boolean => {
+    const held = followed.get(name)?.withdraw() ?? false;
+    followed.delete(name);
+    return held;
+  };
+
+  setup.neighbors.onNeighbor((n, peer) => {
+    if (stopping) return;
+    const spec = n.bfd !== null && !n.shutdown ? bfdSessionSpec(n) : null;
+    const before = followed.get(n.name);
+    if (before && spec && before.peer === peer && sameSession(before.spec, spec)) {
+      // New intervals or key on a running session: a poll sequence, not a new session (RFC 5880 §6.8.3).
+      if (!sameParameters(before.spec, spec)) requests.change(spec);
+      before.spec = spec;
+      return;
+    }
+    // A session BFD held in Idle is released when the same Peer loses its BFD (RFC 5882 §4.3 no longer applies).
+    if (forget(n.name) && before?.peer === peer && spec === null && !n.shutdown) peer.start();
+    if (spec) followed.set(n.name, { spec, peer, withdraw: request(n, spec, peer) });
+  });
+  setup.neighbors.onRemoved((name) => void forget(name));
   if (fastPath) fib.onFailoverPlan?.((via, lines) => requests.setDownAction(via, lines));
 
   return {
-    sessions: () => engine.sessions(),
-    stateOf: (n) => requests.stateOf(n.address),
+    sessions: () => engine?.sessions() ?? Promise.resolve([]),
+    stateOf: (n) => (followed.has(n.name) ? requests.stateOf(n.address) : null),
+    get running() {
+      return engine !== null;
+    },
     stop: async () => {
       stopping = true;
-      await engine.stop();
+      await engine?.stop();
     },
   };
+}
+
+/** The same session: the same addresses and hop mode; anything else is a new session. */
+function sameSession(a: BfdSessionSpec, b: BfdSessionSpec): boolean {
+  return a.id === b.id && a.local === b.local && a.remote === b.remote && a.multihop === b.multihop;
+}
+
+function sameParameters(a: BfdSessionSpec, b: BfdSessionSpec): boolean {
+  const keyOf = (s: BfdSessionSpec) => (s.auth ? `${s.auth.type}/${s.auth.keyId}/${Buffer.from(s.auth.key).toString('hex')}` : '');
+  return (
+    a.config.desiredMinTxUs === b.config.desiredMinTxUs &&
+    a.config.requiredMinRxUs === b.config.requiredMinRxUs &&
+    a.config.detectMult === b.config.detectMult &&
+    keyOf(a) === keyOf(b)
+  );
 }

@@ -14,6 +14,8 @@ export interface KernelSide {
   preserved: Family[];
   /** Called when every neighbor sent End-of-RIB, or the wait ran out; safe to call twice. */
   converged(why: string): void;
+  /** Calls `fn` once, when the first convergence is reached, with the reason. */
+  onConverged(fn: (why: string) => void): void;
   stop(keep: boolean): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startKernel(config: NecodConfig, logger: Logger, keys?: Ro
   const preserved = new Set<Family>();
   for (const r of fib.routes({ state: 'stale' })) preserved.add(r.prefix.includes(':') ? 'ipv6' : 'ipv4');
   let done = false;
+  const convergedListeners: Array<(why: string) => void> = [];
   return {
     fib,
     preserved: [...preserved],
@@ -45,6 +48,10 @@ export async function startKernel(config: NecodConfig, logger: Logger, keys?: Ro
       done = true;
       logger.info({ why, kept: fib.status().stale }, 'first convergence: routes of a previous run not wanted now are removed');
       void fib.converged();
+      for (const fn of convergedListeners) fn(why);
+    },
+    onConverged(fn) {
+      convergedListeners.push(fn);
     },
     stop: (keep) => fib.stop({ keep }),
   };

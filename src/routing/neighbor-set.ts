@@ -32,6 +32,8 @@ export class NeighborSet {
   /** Neighbors an operator disabled: they stay down until enabled, across reloads too. */
   private readonly disabled = new Set<string>();
   private readonly peerListeners: Array<(name: string, peer: Peer) => void> = [];
+  private readonly configListeners: Array<(n: NeighborConfig, peer: Peer) => void> = [];
+  private readonly removeListeners: Array<(name: string) => void> = [];
 
   constructor(
     private config: NecodConfig,
@@ -52,6 +54,7 @@ export class NeighborSet {
     this.configs.set(n.name, n);
     this.speaker?.addPeer(peer);
     for (const l of this.peerListeners) l(n.name, peer);
+    for (const l of this.configListeners) l(n, peer);
     return peer;
   }
 
@@ -59,6 +62,20 @@ export class NeighborSet {
   onPeer(fn: (name: string, peer: Peer) => void): void {
     this.peerListeners.push(fn);
     for (const [name, peer] of this.peers) fn(name, peer);
+  }
+
+  /** Calls `fn` with every neighbor's settings and Peer, now and whenever a reload adds, retunes or replaces one. */
+  onNeighbor(fn: (n: NeighborConfig, peer: Peer) => void): void {
+    this.configListeners.push(fn);
+    for (const [name, peer] of this.peers) {
+      const n = this.configs.get(name);
+      if (n) fn(n, peer);
+    }
+  }
+
+  /** Calls `fn` when a reload removes a neighbor (or replaces it, before the new one is announced). */
+  onRemoved(fn: (name: string) => void): void {
+    this.removeListeners.push(fn);
   }
 
   get(name: string): Peer | undefined {
@@ -138,6 +155,7 @@ export class NeighborSet {
     this.peers.delete(name);
     this.configs.delete(name);
     this.disabled.delete(name);
+    for (const l of this.removeListeners) l(name);
   }
 
   /** A neighbor whose session parameters changed: a new Peer with the new settings, started again. */
@@ -157,6 +175,7 @@ export class NeighborSet {
     this.configs.set(n.name, n);
     const peer = this.peers.get(n.name);
     if (!peer || !old) return;
+    for (const l of this.configListeners) l(n, peer);
     if (n.shutdown && !old.shutdown) void peer.shutdown('neighbor shut down in the configuration');
     if (!n.shutdown && old.shutdown && !this.disabled.has(n.name)) peer.start();
   }

@@ -15,10 +15,14 @@ import type { RouteEngine } from './route-engine.js';
 
 /**
  * Neighbor keys a live session can take without a reset: filters and next-hop handling are
- * applied by route refresh in and re-evaluation out, `shutdown` by stopping or starting.
+ * applied by route refresh in and re-evaluation out, `shutdown` by stopping or starting, `bfd`
+ * by the BFD side (new intervals through a poll sequence, RFC 5880 §6.8.3).
  * Every other neighbor key is a session parameter (it is in the OPEN, or the Peer's options).
  */
-const SOFT_NEIGHBOR_KEYS: ReadonlySet<string> = new Set([...NEIGHBOR_ROUTING_KEYS, 'shutdown']);
+const SOFT_NEIGHBOR_KEYS: ReadonlySet<string> = new Set([...NEIGHBOR_ROUTING_KEYS, 'shutdown', 'bfd']);
+
+/** Soft keys that touch neither what we accept nor what we send: no refresh either way. */
+const SESSION_ONLY_KEYS: ReadonlySet<string> = new Set(['shutdown', 'bfd']);
 
 /** Neighbor keys that change what we accept, so the neighbor must send its routes again. */
 const IMPORT_KEYS: ReadonlySet<string> = new Set(['import', 'next-hop-rewrite', 'next-hop-subnet-length', 'interface']);
@@ -73,7 +77,7 @@ export function planReload(diff: ConfigDiff, after: NecodConfig): { plan: Reload
     if (restarting.has(name)) continue;
     for (const key of n.changedKeys[name] ?? []) {
       const top = topKey(key);
-      if (top === 'shutdown') continue;
+      if (SESSION_ONLY_KEYS.has(top)) continue;
       mark(name, IMPORT_KEYS.has(top) ? 'import' : 'export');
     }
   }

@@ -1,13 +1,15 @@
 // The acceptance test of necod: the virtual data center of test/support/fabric.ts (two BIRD
 // spines, two racks of two BIRD ToR route reflectors with BFD, two necod servers per rack, each
 // configured from docs/examples/server.yaml). One fabric for the file; every case leaves it fully
-// converged again. Behaviour only: which routes and next hops the kernels hold, whether packets
+// converged again; a ToR answering with garbage and a ToR flooding beyond max-prefixes each close
+// only their own session. Behaviour only: which routes and next hops the kernels hold, whether packets
 // pass and whether sessions reset. Timing is for bench/failover.bench.ts.
 //
 // A planned necod restart sends BFD AdminDown, which RFC 5882 §3.2 says is no failure; BIRD 2.0.12
 // takes it for one and flushes the server's routes at once. So the zero-loss planned restart runs
 // on a second fabric whose ToRs say `bfd graceful` (a BFD failure becomes a graceful restart);
 // the first fabric, whose ToRs withdraw a cut uplink at once, checks the restarting server's side.
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, cleanupStale, sleep, waitFor } from './harness/index.js';
 import { buildFabric, type Fabric, type ServerNode } from '../support/fabric.js';
@@ -167,6 +169,71 @@ describe('virtual data center', () => {
     expect((await dc.ping(a, far.plan.mgmt, 3)).lost).toBe(0);
     await tor.bird.birdc(['disable', 'flood']);
     await dc.waitForSessions();
+    await dc.waitForEcmp(30_000);
+    expect(await watch.stop()).toEqual([]);
+    expect(await flaps(a, 'tor2')).toBe(tor2Flaps);
+  });
+});
+
+/**
+ * A BGP "speaker" that answers every connection with 19 bytes of zeros: a header whose marker is
+ * not all ones (RFC 4271 §6.1: NOTIFICATION Message Header Error / Connection Not Synchronized).
+ */
+const GARBAGE_SPEAKER = `
+const net = require('node:net');
+let n = 0;
+net.createServer((s) => {
+  console.log('connection ' + ++n + ' from ' + s.remoteAddress);
+  s.on('error', () => {});
+  s.on('data', () => {});
+  s.write(Buffer.alloc(19));
+}).listen(1790, process.argv[1], () => console.log('listening'));
+`;
+
+describe("a ToR that answers with garbage", () => {
+  it("closes only that session with the RFC's NOTIFICATION; BFD, the other session and forwarding stay", async () => {
+    const a = dc.server('r1-srv2');
+    const far = dc.server('r2-srv2');
+    const tor = a.tors[0];
+    const up = a.plan.uplinks[0];
+    if (tor === undefined || up === undefined) throw new Error('no first uplink');
+    const tor2Flaps = await flaps(a, 'tor2');
+    const speaker = lab.spawnIn(tor.ns, [process.execPath, '-e', GARBAGE_SPEAKER, tor.plan.address], { name: 'garbage-speaker' });
+    await waitFor(() => speaker.running && readFileSync(speaker.logPath, 'utf8').includes('listening'), { timeoutMs: 10_000, what: 'garbage speaker listening' });
+    // The ToR's BGP port, for this server only, now leads to the garbage speaker; the session in
+    // place is reset (its packets rejected with a TCP reset), so necod dials again and meets it.
+    const rules = lab.writeFile(
+      'garbage.nft',
+      [
+        'table ip necod_garbage {',
+        `  chain pre { type nat hook prerouting priority dstnat; policy accept; ip saddr ${up.address} tcp dport 179 redirect to :1790; }`,
+        `  chain in { type filter hook input priority filter; policy accept; ip saddr ${up.address} tcp dport 179 reject with tcp reset; }`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const watch = dc.watchRoutes([a]);
+    const ping = dc.startPing(a, far.plan.mgmt, 10);
+    try {
+      await lab.exec(tor.ns, ['nft', '-f', rules]);
+      await waitFor(async () => (await necodOf(a).necodLastError('tor1'))?.subcodeName === 'Connection Not Synchronized' || null, {
+        timeoutMs: 30_000,
+        what: 'tor1 closed with Message Header Error / Connection Not Synchronized',
+      });
+      const error = await necodOf(a).necodLastError('tor1');
+      expect(error).toMatchObject({ direction: 'sent', code: 1, subcode: 1 });
+      // BFD is UDP and untouched: the path is alive, only the speaker behind it is broken.
+      expect((await necodOf(a).neighbor('tor1')).bfd).toBe('Up');
+      expect((await necodOf(a).neighbor('tor2')).state).toBe('Established');
+      expect((await dc.ping(a, far.plan.mgmt, 3)).lost).toBe(0);
+    } finally {
+      await lab.exec(tor.ns, ['nft', 'delete', 'table', 'ip', 'necod_garbage'], { allowFailure: true });
+      await speaker.stop(2_000);
+    }
+    const out = await ping.stop();
+    expect(out.transmitted).toBeGreaterThan(50);
+    expect(out.lost).toBe(0);
+    await dc.waitForSessions(60_000);
     await dc.waitForEcmp(30_000);
     expect(await watch.stop()).toEqual([]);
     expect(await flaps(a, 'tor2')).toBe(tor2Flaps);

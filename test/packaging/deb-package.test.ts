@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../interop/harness/necod.js';
 
 const run = (argv: string[], opts: { cwd?: string } = {}): string => execFileSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 const haveAnalyze = existsSync('/usr/bin/systemd-analyze');
+const haveLintian = existsSync('/usr/bin/lintian');
 
 describe('Debian package', () => {
   let dir: string;
@@ -39,6 +40,24 @@ describe('Debian package', () => {
     expect(readFileSync(join(scratch, 'lib/systemd/system/necod.service'), 'utf8')).toContain('Type=notify');
     expect(readFileSync(join(scratch, 'usr/share/bash-completion/completions/necod-cli'), 'utf8')).toContain('complete -F _necod_cli necod-cli');
   });
+
+  it('ships the BFD TTL rule where the docs say, and nft accepts it', () => {
+    const rule = join(scratch, 'usr/share/necod/necod-bfd.nft');
+    expect(readFileSync(rule, 'utf8')).toContain('udp dport 3784 ip ttl != 255 counter drop');
+    // Checked, not loaded (-c), in a network namespace of its own.
+    expect(() => run(['unshare', '--net', 'nft', '-c', '-f', rule])).not.toThrow();
+  });
+
+  it.skipIf(!haveLintian)('passes lintian without an error or a warning (lintian not installed: skipped)', () => {
+    const deb = join(dir, 'out', `necod_${version}_all.deb`);
+    let out: string;
+    try {
+      out = execFileSync('lintian', ['--tag-display-limit', '0', deb], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      out = String((e as { stdout?: string }).stdout ?? e);
+    }
+    expect(out.split('\n').filter((l) => /^[EW]: /.test(l))).toEqual([]);
+  }, 120_000);
 
   it.skipIf(!haveAnalyze)('unit passes systemd-analyze verify (systemd-analyze not installed: skipped)', () => {
     // The unit names /usr/bin/necod; verify checks it exists, so point it at the unpacked copy.

@@ -101,6 +101,11 @@ describe('read', () => {
       prefixes: { received: 1, best: 1, filtered: 0 },
     });
     expect(n.detail?.peerCapabilities).toContain('ROUTE_REFRESH');
+    // Hold time 90 s negotiated: the hold timer has at most that left, the keepalive timer a third.
+    expect(n.detail?.timers).toMatchObject({ connectRetry: null, idleHold: null, delayOpen: null });
+    expect(n.detail?.timers.hold).toBeGreaterThan(0);
+    expect(n.detail?.timers.hold).toBeLessThanOrEqual(90);
+    expect(n.detail?.timers.keepalive).toBeLessThanOrEqual(30);
     expect((await apiA.get('/v1/neighbors')).body).toEqual([expect.not.objectContaining({ detail: expect.anything() })]);
   });
 

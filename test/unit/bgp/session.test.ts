@@ -21,6 +21,11 @@ describe('necod to necod: establishing, collisions, stopping', () => {
     expect(sa.counters.messagesIn.OPEN).toBe(1);
     expect(sa.counters.establishedSince).not.toBeNull();
     expect(sa.uptimeMs).toBeGreaterThanOrEqual(0);
+    // Established runs Hold and Keepalive (RFC 4271 §8.2.2), each with less than its negotiated time left.
+    expect(Object.keys(sa.timersLeftMs).sort()).toEqual(['Hold', 'Keepalive']);
+    expect(sa.timersLeftMs.Hold).toBeGreaterThan(0);
+    expect(sa.timersLeftMs.Hold).toBeLessThanOrEqual(3000);
+    expect(sa.timersLeftMs.Keepalive).toBeLessThanOrEqual(1000);
   });
   it('resolves a collision when both connect: exactly one session survives (RFC 4271 §6.8)', async () => {
     for (let round = 0; round < 2; round++) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProtocolDetails, formatProtocolsTable, lastErrorSummary } from '../../../src/cli/format-protocols.js';
 import { formatDuration } from '../../../src/cli/format-duration.js';
-import type { NeighborError } from '../../../src/api/types.js';
+import type { NeighborDetail, NeighborError } from '../../../src/api/types.js';
 import { establishedNeighbor, idleNeighbor } from '../api/neighbor-view-fixtures.js';
 
 const now = new Date('2025-11-22T16:00:00.000Z');
@@ -125,5 +125,33 @@ describe('formatProtocolDetails', () => {
 
   it('names an eBGP session', () => {
     expect(formatProtocolDetails(establishedNeighbor({ remoteAs: 65001 }), now)).toContain('  Local AS:          64600 (eBGP)\n');
+  });
+
+  it('shows the running timers with the time left, as birdc does', () => {
+    const detail: NeighborDetail = {
+      local: { address: '10.69.0.10', port: 40112 },
+      remote: { address: '10.69.0.1', port: 179 },
+      connectRetryCounter: 0,
+      peerRouterId: '10.69.0.1',
+      peerHostname: null,
+      peerCapabilities: ['MP_BGP'],
+      configured: {
+        holdTime: 9,
+        keepaliveTime: 3,
+        passive: false,
+        families: ['ipv4'],
+        capabilities: { fourOctetAs: true, routeRefresh: true, enhancedRouteRefresh: false, gracefulRestart: true, addPath: 'none', extendedMessage: false },
+        import: 'all',
+        export: 'local',
+      },
+      prefixes: { received: 1523, best: 1523, exported: 2, filtered: 0, stale: 0 },
+      timers: { hold: 7.3181, keepalive: 1.5, connectRetry: null, idleHold: null, delayOpen: null },
+      rejectedUpdates: {},
+      gracefulRestart: { negotiated: true, endOfRib: ['ipv4'], staleUntil: null },
+    };
+    const text = formatProtocolDetails(establishedNeighbor({ detail }), now);
+    expect(text).toMatch(/ {4}Hold timer: +7\.318 s left\n/);
+    expect(text).toMatch(/ {4}Keepalive timer: +1\.500 s left\n/);
+    expect(text).not.toContain('Connect retry timer');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BfdSessionSpec, BfdStateEvent } from '../../../src/bfd/messages.js';
 import { bfdSessionSpec, startBfd, type BfdEngineHandle, type BfdPeer, type FailoverFib } from '../../../src/routing/bfd-setup.js';
 import { parsedConfig } from '../config/config-text.js';
+import type { NeighborConfig } from '../../../src/config/types.js';
 
 const config = parsedConfig(
   [
@@ -23,14 +24,16 @@ const config = parsedConfig(
 function harness(fib: FailoverFib | null) {
   const log: string[] = [];
   const added: BfdSessionSpec[] = [];
+  const changed: BfdSessionSpec[] = [];
+  const removed: string[] = [];
   const downActions = new Map<string, readonly string[] | null>();
   let emit: (e: BfdStateEvent) => void = () => undefined;
   const engine = (onState: (e: BfdStateEvent) => void): BfdEngineHandle => {
     emit = onState;
     return {
       add: (s) => added.push(s),
-      change: () => undefined,
-      remove: () => undefined,
+      change: (s) => changed.push(s),
+      remove: (id) => removed.push(id),
       setDownAction: (id, lines) => downActions.set(id, lines),
       sessions: async () => [],
       stop: async () => undefined,
@@ -42,10 +45,28 @@ function harness(fib: FailoverFib | null) {
     start: () => log.push(`${name} start`),
   });
   const peers = new Map(config.neighbors.map((n) => [n.name, peer(n.name)]));
-  const side = startBfd({ neighbors: config.neighbors, peerOf: (n) => peers.get(n), fib, logger: pino({ level: 'silent' }), engine });
+  const set = neighborSet(config.neighbors.map((n) => ({ n, peer: peers.get(n.name)! })));
+  const side = startBfd({ neighbors: set, fib, logger: pino({ level: 'silent' }), engine });
   const event = (id: string, from: BfdStateEvent['from'], to: BfdStateEvent['to'], extra: Partial<BfdStateEvent> = {}) =>
     emit({ type: 'state', id, from, to, diag: to === 'Down' ? 1 : 0, remoteDiag: 0, remoteAdminDown: false, downActionApplied: false, at: 0, ...extra });
-  return { log, added, downActions, side, event };
+  return { log, added, changed, removed, downActions, side, event, set, peer };
+}
+
+/** The part of the neighbor set BFD follows, driven by hand: what a reload does to it. */
+function neighborSet(initial: Array<{ n: NeighborConfig; peer: BfdPeer }>) {
+  const listeners: Array<(n: NeighborConfig, peer: BfdPeer) => void> = [];
+  const removers: Array<(name: string) => void> = [];
+  return {
+    onNeighbor(fn: (n: NeighborConfig, peer: BfdPeer) => void) {
+      listeners.push(fn);
+      for (const { n, peer } of initial) fn(n, peer);
+    },
+    onRemoved(fn: (name: string) => void) {
+      removers.push(fn);
+    },
+    set: (n: NeighborConfig, peer: BfdPeer) => listeners.forEach((l) => l(n, peer)),
+    remove: (name: string) => removers.forEach((r) => r(name)),
+  };
 }
 
 describe('BFD coupling', () => {
@@ -65,7 +86,7 @@ describe('BFD coupling', () => {
     h.event('10.1.0.1', 'Up', 'Down');
     expect(fibLog).toEqual(['10.1.0.1 {}']);
     expect(h.log).toEqual(['tor1 bfdDown', 'tor1 stop {"silent":true}']);
-    expect(h.side?.stateOf(config.neighbors[0])).toBe('Down');
+    expect(h.side.stateOf(config.neighbors[0])).toBe('Down');
     h.event('10.1.0.1', 'Init', 'Up');
     expect(h.log.at(-1)).toBe('tor1 start');
   });
@@ -98,5 +119,44 @@ describe('BFD coupling', () => {
     const n = { ...config.neighbors[1], bfd: { ...config.neighbors[1].bfd!, auth: { type: 'keyed-sha1' as const, keyId: 1, secret: null, keyFile: '/k' } } };
     expect(bfdSessionSpec(n, () => Buffer.from('abc\n'))?.auth).toEqual({ type: 4, keyId: 1, key: Buffer.from('abc') });
     expect(() => bfdSessionSpec(n, () => Buffer.from('\n'))).toThrow('neighbor tor2: BFD key-file /k holds 0 bytes; keyed SHA1 takes 1..20');
+  });
+
+  it('follows reloads: a new neighbor gets BFD, new intervals are a change, a removed one is withdrawn', () => {
+    const h = harness(null);
+    expect(h.side.running).toBe(true);
+    const quiet = config.neighbors[2]!;
+    const withBfd: NeighborConfig = { ...quiet, bfd: { ...config.neighbors[0]!.bfd! } };
+    const quietPeer = h.peer('quiet');
+    h.set.set(withBfd, quietPeer);
+    expect(h.added.map((s) => s.id)).toEqual(['10.1.0.1', '10.2.0.1', '10.3.0.1']);
+    // Same session, faster timers: a poll sequence on the running session, not a new one.
+    h.set.set({ ...withBfd, bfd: { ...withBfd.bfd!, intervalMs: 5 } }, quietPeer);
+    expect(h.added).toHaveLength(3);
+    expect(h.changed.map((s) => [s.id, s.config.desiredMinTxUs])).toEqual([['10.3.0.1', 5_000]]);
+    h.event('10.3.0.1', 'Up', 'Down');
+    expect(h.log).toEqual(['quiet bfdDown', 'quiet stop {"silent":true}']);
+    h.set.remove('quiet');
+    expect(h.removed).toEqual(['10.3.0.1']);
+    expect(h.side.stateOf(withBfd)).toBeNull();
+  });
+
+  it('starts no worker while no neighbor has BFD, and one when a reload adds the first', () => {
+    const plain = config.neighbors[2]!;
+    let engines = 0;
+    const set = neighborSet([{ n: plain, peer: { bfdDown: () => undefined, stop: async () => undefined, start: () => undefined } }]);
+    const side = startBfd({
+      neighbors: set,
+      fib: null,
+      logger: pino({ level: 'silent' }),
+      engine: () => {
+        engines++;
+        return { add: () => undefined, change: () => undefined, remove: () => undefined, setDownAction: () => undefined, sessions: async () => [], stop: async () => undefined };
+      },
+    });
+    expect(side.running).toBe(false);
+    expect(engines).toBe(0);
+    set.set({ ...plain, bfd: { ...config.neighbors[0]!.bfd! } }, { bfdDown: () => undefined, stop: async () => undefined, start: () => undefined });
+    expect(side.running).toBe(true);
+    expect(engines).toBe(1);
   });
 });

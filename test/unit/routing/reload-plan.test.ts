@@ -37,6 +37,12 @@ describe('planReload', () => {
     expect(plan(base(''), base(', shutdown: true, port: 1179'))).toMatchObject({ plan: { restart: ['tor1'], retune: [] } });
   });
 
+  it('takes BFD on, off or with new intervals without a new BGP session or a refresh', () => {
+    expect(plan(base(''), base(', bfd: true'))).toMatchObject({ plan: { restart: [], reapply: [], retune: ['tor1'] } });
+    expect(plan(base(', bfd: true'), base(', bfd: {interval: 50, multiplier: 5}'))).toMatchObject({ plan: { restart: [], reapply: [], retune: ['tor1'] } });
+    expect(plan(base(', bfd: true'), base(''))).toMatchObject({ plan: { restart: [], reapply: [], retune: ['tor1'] } });
+  });
+
   it('refuses what a running necod cannot change, naming each key', () => {
     const before = base('');
     expect(plan(before, { ...before, asn: 64700, kernel: { ...before.kernel, metric: 7 } })).toEqual({
