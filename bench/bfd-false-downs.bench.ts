@@ -11,7 +11,7 @@
 // Not a test: it asserts nothing. Root; `npm run build && node dist/bench/bfd-false-downs.bench.js`
 // (FALSE_DOWN_ROUTES=1000000, FALSE_DOWN_RUNS=3, FALSE_DOWN_INTERVALS=20,10).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, packWithdrawals, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
 import { Lab, NECOD_JS, apiRequest, cleanupStale, run, sleep, waitFor } from '../test/interop/harness/index.js';
@@ -153,6 +153,8 @@ async function startFrr(lab: Lab, ns: string, interval: number): Promise<Device>
   const l = LINK.frr;
   const dir = lab.path('frr');
   mkdirSync(dir, { recursive: true });
+  // The daemons run as frr: the lab directory must be traversable.
+  chmodSync(lab.dir, 0o711);
   const uid = Number((await run(['id', '-u', 'frr'])).stdout.trim());
   const gid = Number((await run(['id', '-g', 'frr'])).stdout.trim());
   chownSync(dir, uid, gid);
