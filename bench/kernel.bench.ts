@@ -19,6 +19,7 @@ import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4Pref
 import { feed } from './lib/feeder.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
+import { sleep } from '../test/support/wait.js';
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const ROLE = process.env.NECOD_BENCH_ROLE ?? 'outer';
@@ -202,9 +203,6 @@ function flushTable(): void {
   spawnSync('ip', ['-6', 'route', 'flush', 'table', String(TABLE)]);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise((resolve) => {

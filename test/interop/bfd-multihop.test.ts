@@ -9,7 +9,7 @@
 // Both sessions come Up as multihop sessions; a cut of one far link (nftables drop, link up) is
 // detected by BFD, closes that BGP session with Cease/BFD Down and holds it Idle until the path
 // is back. BGP hold time is 30 s, so nothing here can be the hold timer's doing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   FrrPeer,
@@ -22,6 +22,7 @@ import {
   type BfdSessionView,
   type BfdSpec,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 
 const AS = 64600;
 const HOLD = 30;
@@ -91,13 +92,7 @@ beforeAll(async () => {
   await Promise.all([waitForState(necod, 'frr'), waitForState(necod, 'bird')]);
 });
 
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(lab.logs(80));
-});
-
-afterAll(async () => {
-  await lab?.destroy();
-});
+labHooks(() => lab, 80);
 
 describe('multihop BFD across a router (RFC 5883)', () => {
   it('comes Up as a multihop session against FRR bfdd and against BIRD with keyed SHA1', async () => {

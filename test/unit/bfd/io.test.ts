@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BfdEngine } from '../../../src/bfd/io.js';
 import type { BfdSessionSpec, BfdStateEvent, FromWorker } from '../../../src/bfd/messages.js';
-import { waitFor } from '../../interop/harness/wait.js';
+import { waitFor, sleep } from '../../support/wait.js';
 
 const engines: BfdEngine[] = [];
 afterEach(() => {
@@ -43,7 +43,7 @@ describe('BFD engine over loopback', () => {
     await waitFor(() => a.engine.views()[0].state === 'Up' && b.engine.views()[0].state === 'Up' && a.engine.views()[0].txIntervalUs === 10_000, { timeoutMs: 10_000, intervalMs: 20, what: 'both Up at 10 ms' });
     // Steady at 10 ms: no flap, and the packets keep coming at the negotiated rate.
     const before = a.engine.views()[0].packetsIn;
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(a.events.filter((e) => e.from === 'Up')).toEqual([]);
     expect(a.engine.views()[0].packetsIn - before).toBeGreaterThan(20);
     const view = a.engine.views()[0];

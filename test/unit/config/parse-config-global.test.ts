@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type NecodConfig } from '../../../src/config/index.js';
-import { configErrors, GLOBAL, onlyError, parsedConfig, yaml } from './config-text.js';
+import { configErrors, GLOBAL, KERNEL_DEFAULTS, onlyError, parsedConfig, yaml } from './config-text.js';
 
 describe('parseConfig: the smallest file', () => {
   it('fills in every global default', () => {
@@ -16,17 +16,7 @@ describe('parseConfig: the smallest file', () => {
       neighbors: [],
       policies: [],
       originate: { interfaces: [], static: [], kernelTables: [] },
-      kernel: {
-        table: 254,
-        metric: 32,
-        protocol: 'necod',
-        nexthopGroups: 'auto',
-        ecmpMax: 8,
-        keepOnStop: false,
-        coalesceMs: 5,
-        writers: 2,
-        export: true,
-      },
+      kernel: KERNEL_DEFAULTS,
       bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },
     } satisfies NecodConfig);
   });

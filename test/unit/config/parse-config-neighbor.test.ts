@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NeighborConfig } from '../../../src/config/index.js';
-import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedConfig, parsedNeighbor, withKey, yaml } from './config-text.js';
+import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedConfig, parsedNeighbor, yaml, describeNeighborKeys, type NeighborKeyCase } from './config-text.js';
 
 describe('parseConfig: a neighbor with only the required keys', () => {
   it('gets every default', () => {
@@ -92,11 +92,8 @@ describe('parseConfig: a neighbor with only the required keys', () => {
   });
 });
 
-type Good = [string, unknown];
-type Bad = [string, string];
-
 /** For each key: written values with the field they give, and wrong values with their message. */
-const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[] }[] = [
+const cases: NeighborKeyCase[] = [
   {
     key: 'name',
     field: 'name',
@@ -279,23 +276,7 @@ const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[
   },
 ];
 
-describe.each(cases)('parseConfig: neighbor key $key', ({ key, field, good, bad }) => {
-  it.each(good)(`accepts ${key}: %s`, (written, expected) => {
-    expect(parsedNeighbor(withKey(key, written).text)[field]).toEqual(expected);
-  });
-
-  it.each(bad)(`rejects ${key}: %s`, (written, message) => {
-    const { text, line } = withKey(key, written);
-    expect(onlyError(text)).toEqual({ path: `neighbors[0].${key}`, line, message });
-  });
-
-  it(`rejects ${key} without a value`, () => {
-    const { text, line } = withKey(key, '');
-    const error = onlyError(text);
-    expect(error).toMatchObject({ path: `neighbors[0].${key}`, line });
-    expect(error.message).toMatch(/got nothing$/);
-  });
-});
+describeNeighborKeys(cases);
 
 describe('parseConfig: neighbor max-prefixes', () => {
   it('requires a limit and checks restart-time, each on its own line', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../../support/wait.js';
 import {
   AS4_CONTEXT,
   decodeMessage,
@@ -48,7 +49,7 @@ function session(t: ExportTarget, families: Family[] = ['ipv4']) {
   };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+const settle = () => sleep(20);
 
 function setup() {
   const rib = new Rib();

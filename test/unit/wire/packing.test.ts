@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   AS4_CONTEXT,
   AttrFlag,
-  decodeMessage,
   findAttribute,
   formatPrefixes,
   makeAttribute,
@@ -14,12 +13,11 @@ import {
   parseIpv4,
   prefixListFrom,
   prefixWireSize,
-  type CodecContext,
   type PathAttribute,
   type PrefixList,
   type UpdateMessage,
 } from '../../../src/bgp/wire/index.js';
-import { expectMessage } from './bytes.js';
+import { MP_V6, decodeAll } from '../../support/fixtures/wire.js';
 
 const BASE: PathAttribute[] = [
   makeAttribute('ORIGIN', 0),
@@ -27,7 +25,6 @@ const BASE: PathAttribute[] = [
   makeAttribute('NEXT_HOP', parseIpv4('192.0.2.1') ?? 0),
   makeAttribute('COMMUNITIES', [0xffffff01]),
 ];
-const MP_V6 = makeAttribute('MP_REACH_NLRI', { afi: 2, safi: 1, nextHops: ['2001:db8::1', 'fe80::1'], nlri: null, rawNlri: null });
 
 function v4Prefixes(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
@@ -35,15 +32,6 @@ function v4Prefixes(n: number): string[] {
 
 function v6Prefixes(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `2001:db8:${(i + 1).toString(16)}::/48`);
-}
-
-function decodeAll(msgs: Uint8Array[], ctx: CodecContext): UpdateMessage[] {
-  return msgs.map((m) => {
-    const r = expectMessage(decodeMessage(m, ctx));
-    expect(r.length).toBe(m.length);
-    if (r.message.type !== 'UPDATE') throw new Error('not an UPDATE');
-    return r.message;
-  });
 }
 
 /** Prefixes with their path ids, as text, so lists compare in one go. */
