@@ -9,7 +9,7 @@
 // failure. Three runs per interval. Also printed: the load average, necod's worst transmit
 // lateness as the worker measured it (its session view), and each device's time to install.
 // Not a test: it asserts nothing. Root; `npm run build && node dist/bench/bfd-false-downs.bench.js`
-// (FALSE_DOWN_ROUTES=1000000, FALSE_DOWN_RUNS=3, FALSE_DOWN_INTERVALS=20,10).
+// (FALSE_DOWN_ROUTES=1000000, FALSE_DOWN_RUNS=3, FALSE_DOWN_INTERVALS=20,10, FALSE_DOWN_PEER_NICE=-20).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -75,6 +75,8 @@ interface Device {
   installed(): Promise<number>;
   /** necod only: the worst transmit lateness the worker saw, µs. */
   txLateUs?(): Promise<number | null>;
+  /** necod only: the Downs since a wall time (ms) by diagnostic. */
+  diags?(since: number): string;
 }
 
 async function countRoutes(ns: string, args: string[]): Promise<number> {
@@ -116,6 +118,12 @@ async function startNecod(lab: Lab, ns: string, interval: number): Promise<Devic
     dut: 'necod',
     ns,
     downs: async () => (await sessions())[0]?.downCount ?? 0,
+    diags: (since) => {
+      // diag 1: necod heard nothing for a detection time; 3: the peer did not hear necod.
+      const lines = readFileSync(lab.path('necod.log'), 'utf8').split('\n').filter((l) => l.includes('"BFD session down"'));
+      const count = (d: string) => lines.filter((l) => l.includes(d) && (JSON.parse(l) as { time: number }).time >= since).length;
+      return `${count('"diag":"Control Detection Time Expired"')} diag 1, ${count('"diag":"Neighbor Signaled Session Down"')} diag 3`;
+    },
     installed: () => countRoutes(ns, ['table', '100']),
     txLateUs: async () => (await sessions())[0]?.txLateMaxUs ?? null,
   };
@@ -226,7 +234,10 @@ async function runInterval(interval: number): Promise<string[]> {
       await lab.link({ ns: p, iface: `p-${d}`, addrs: [`${LINK[d].feeder}/24`, `${LINK[d].bfd}/24`] }, { ns: ns[d], iface: 'd0', addrs: [`${LINK[d].dut}/24`] });
     }
     lab.writeFile('peer.conf', peerBirdConf(interval));
-    lab.spawnIn(p, ['bird', '-f', '-c', lab.path('peer.conf'), '-s', lab.path('peer.ctl'), '-P', lab.path('peer.pid')], { name: 'peer-bird' });
+    // The peer answers all three devices: at the highest priority, so that its own lateness
+    // (FALSE_DOWN_PEER_NICE, default -20) does not count against them.
+    const peerNice = process.env.FALSE_DOWN_PEER_NICE ?? '-20';
+    lab.spawnIn(p, ['nice', '-n', peerNice, 'bird', '-f', '-c', lab.path('peer.conf'), '-s', lab.path('peer.ctl'), '-P', lab.path('peer.pid')], { name: 'peer-bird' });
     const devices = [await startNecod(lab, ns.necod, interval), await startBird(lab, ns.bird, interval), await startFrr(lab, ns.frr, interval)];
     const feeders = DUTS.map((d) => startFeeder(lab, p, d));
     for (const f of feeders) if ((await f.next()) !== 'ready') throw new Error('feeder did not start');
@@ -237,6 +248,7 @@ async function runInterval(interval: number): Promise<string[]> {
     await sleep(3000);
     for (let r = 0; r < RUNS; r++) {
       const before = await Promise.all(devices.map((d) => d.downs()));
+      const wallStart = Date.now();
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
       const t0 = performance.now();
       for (const f of feeders) f.child.stdin?.write('go\n');
@@ -252,7 +264,8 @@ async function runInterval(interval: number): Promise<string[]> {
       const after = await Promise.all(devices.map((d) => d.downs()));
       const late = await devices[0]?.txLateUs?.();
       const loadEnd = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-      const fmt = (i: number) => `${after[i]! - before[i]!} (install ${installedAt[i] === null ? '—' : `${(installedAt[i]! / 1000).toFixed(0)} s`})`;
+      const diags = devices[0]?.diags?.(wallStart);
+      const fmt = (i: number) => `${after[i]! - before[i]!}${i === 0 && diags !== undefined ? ` (${diags})` : ''} (install ${installedAt[i] === null ? '—' : `${(installedAt[i]! / 1000).toFixed(0)} s`})`;
       const row = `| ${interval} ms × ${MULT} | ${r + 1} | ${fmt(0)} | ${fmt(1)} | ${fmt(2)} | ${late === null || late === undefined ? '—' : `${(late / 1000).toFixed(1)} ms`} | ${load} → ${loadEnd} |`;
       rows.push(row);
       process.stdout.write(`${row}\n`);
