@@ -594,19 +594,7 @@ function extractBfd(name, meta) {
       expected,
     });
   }
-  const fixture = {
-    scenario: name,
-    protocol: 'bfd',
-    description: meta.description,
-    capture: `captures/${name}.pcapng`,
-    dissector: tshark(['--version']).split('\n')[0].trim(),
-    messages,
-  };
-  mkdirSync(FIXTURES, { recursive: true });
-  writeFileSync(join(FIXTURES, `${name}.json`), `${JSON.stringify(fixture, null, 1)}\n`);
-  const counts = {};
-  for (const msg of messages) counts[msg.expected.state] = (counts[msg.expected.state] ?? 0) + 1;
-  return counts;
+  return writeFixture(name, meta, messages, (e) => e.state, { protocol: 'bfd' });
 }
 
 // -------------------------------------------------------------------- main ---
@@ -672,8 +660,14 @@ function extract(name) {
     });
   });
 
+  return writeFixture(name, meta, messages, (e) => e.type);
+}
+
+// Writes fixtures/<name>.json; returns the message count per kind (`kindOf` of `expected`).
+function writeFixture(name, meta, messages, kindOf, extra = {}) {
   const fixture = {
     scenario: name,
+    ...extra,
     description: meta.description,
     capture: `captures/${name}.pcapng`,
     dissector: tshark(['--version']).split('\n')[0].trim(),
@@ -682,7 +676,7 @@ function extract(name) {
   mkdirSync(FIXTURES, { recursive: true });
   writeFileSync(join(FIXTURES, `${name}.json`), `${JSON.stringify(fixture, null, 1)}\n`);
   const counts = {};
-  for (const msg of messages) counts[msg.expected.type] = (counts[msg.expected.type] ?? 0) + 1;
+  for (const msg of messages) counts[kindOf(msg.expected)] = (counts[kindOf(msg.expected)] ?? 0) + 1;
   return counts;
 }
 

@@ -40,11 +40,7 @@ let necod: NecodPeer;
 let frr: FrrPeer;
 let bird: BirdPeer;
 
-async function session(remote: string): Promise<BfdSessionView> {
-  const s = (await necod.bfdSessions()).find((v) => v.remote === remote);
-  if (s === undefined) throw new Error(`necod has no BFD session to ${remote}`);
-  return s;
-}
+const session = (remote: string): Promise<BfdSessionView> => necod.bfdSession(remote);
 
 const farNeighbor = (address: string, bfd: BfdSpec | undefined) => ({
   address: SERVER,

@@ -41,11 +41,7 @@ let bird: BirdPeer;
 
 const torWith = (t: RackTor, bfd: BfdSpec) => torSpec(t, { holdTime: HOLD, routes: [{ prefix: PREFIX, nextHop: SPINE }], neighbor: { bfd } });
 
-async function session(tor: string): Promise<BfdSessionView> {
-  const s = (await necod.bfdSessions()).find((v) => v.remote === tor);
-  if (s === undefined) throw new Error(`necod has no BFD session to ${tor}`);
-  return s;
-}
+const session = (tor: string): Promise<BfdSessionView> => necod.bfdSession(tor);
 
 async function kernelHops(): Promise<string[]> {
   const r = (await kernelRoutes(server)).find((k) => k.prefix === PREFIX && NECOD_PROTOCOL.includes(k.protocol));
