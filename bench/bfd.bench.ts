@@ -30,7 +30,8 @@ const FRR = '/usr/lib/frr';
 const SLACK_MS = 5;
 
 function sh(argv: string[], input?: string): string {
-  return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  const [command = '', ...args] = argv;
+  return execFileSync(command, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 
@@ -107,7 +108,7 @@ function frrConf(interval: number, log: string): string {
 }
 
 function startNecod(lab: Lab, env: Record<string, string> = {}): Lab['necod'] {
-  const child = spawn('ip', ['netns', 'exec', lab.d.necod, process.execPath, process.argv[1], '--dut'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn('ip', ['netns', 'exec', lab.d.necod, process.execPath, ...process.argv.slice(1, 2), '--dut'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const events: Lab['necod']['events'] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => events.push(JSON.parse(l) as { to: string; from: string; at: number }));
   lab.procs.push(child);
@@ -183,7 +184,7 @@ function downAfter(lab: Lab, dut: Dut, since: number): number | null {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = re.exec(line);
     if (m === null) continue;
-    const t = logTime(m[1], m[2]);
+    const t = logTime(m[1] ?? '', m[2] ?? '');
     if (t >= since) return t;
   }
   return null;
@@ -213,7 +214,7 @@ interface Trial {
 }
 
 async function detection(): Promise<Trial[]> {
-  const lab = setup(INTERVALS[0]);
+  const lab = setup(INTERVALS[0] ?? 300);
   const trials: Trial[] = [];
   try {
     await waitFor(() => NAMES.every((n) => upNow(lab, n)), { what: 'every DUT Up', timeoutMs: 30_000, intervalMs: 200 }).catch((err: unknown) => {

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, makeAttribute, packAnnouncements, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
@@ -24,7 +25,8 @@ const dir = INSIDE ? mkdtempSync(join(tmpdir(), 'necod-ingest-')) : '';
 const root = new URL('..', import.meta.url).pathname.replace(/dist\/$/, '');
 
 function sh(argv: string[]): string {
-  return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command = '', ...args] = argv;
+  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 function inNs(argv: string[]): string[] {
   return argv;
@@ -95,7 +97,8 @@ async function runBird(updates: Uint8Array[]): Promise<{ ms: number; rss: number
     `router id 127.0.0.1;\nprotocol device {}\nprotocol bgp feeder {\n  local 127.0.0.1 port 1179 as 64600;\n  neighbor 127.0.0.3 as 64600;\n  passive on;\n  ipv4 { import all; export none; };\n}\n`,
   );
   const argv = inNs(['bird', '-f', '-c', join(dir, 'bird.conf'), '-s', sock, '-P', join(dir, 'bird.pid')]);
-  const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+  const [command = '', ...args] = argv;
+  const child = spawn(command, args, { stdio: 'ignore' });
   try {
     await waitFor(() => {
       try {
@@ -164,7 +167,7 @@ if (INSIDE) {
 } else {
   sh(['ip', 'netns', 'add', ns]);
   try {
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
       stdio: 'inherit',
       env: { ...process.env, NECOD_BENCH_NS: ns },
     });

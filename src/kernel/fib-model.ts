@@ -84,7 +84,10 @@ export class InstalledRoutes implements RouteMap<number> {
 
   /** Calls fn for every route without making an entry object per route. */
   forEach(fn: (route: InstalledRoute, key: number) => void): void {
-    this.table.forEach((k, id) => fn(this.forms[id], k));
+    this.table.forEach((k, id) => {
+      const form = this.forms[id];
+      if (form !== undefined) fn(form, k);
+    });
   }
 }
 

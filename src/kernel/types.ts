@@ -1,6 +1,5 @@
 // The vocabulary of the kernel FIB: what the RIB asks for, and what necod has put in the kernel.
-
-export type RouteKind = 'unicast' | 'blackhole' | 'unreachable';
+import type { RouteKind } from '../net/index.js';
 
 /** A next hop as the RIB knows it; `dev` null means "find it from the connected route". */
 export interface NextHop {

@@ -46,7 +46,7 @@ describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (
     for (let i = 0; i < N; i++) t.fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));
     await t.fib.settled();
     if (groups === 'on') {
-      const groupId = (await t.lab.routes({ proto: 200 }))[0].nhid!;
+      const groupId = (await t.lab.routes({ proto: 200 }))[0]!.nhid!;
       await t.lab.must(['nexthop', 'del', 'id', String(groupId)]);
     } else {
       await t.lab.must(['route', 'del', v4(0), 'proto', '200']);

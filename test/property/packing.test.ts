@@ -60,7 +60,7 @@ describe('packing', () => {
           const mp = findAttribute(m.attributes, 'MP_REACH_NLRI');
           if (nlri.afi === 2) {
             // RFC 7606 §5.1: MP_REACH_NLRI first.
-            expect(m.attributes[0].name).toBe('MP_REACH_NLRI');
+            expect(m.attributes[0]?.name).toBe('MP_REACH_NLRI');
             expect(mp?.nextHops).toEqual(['2001:db8::1', 'fe80::1']);
             expect(mp?.nlri?.count).toBeGreaterThan(0);
           } else {

@@ -7,11 +7,11 @@ import {
   decodeMessage,
   encodeKeepalive,
   encodeOpen,
-  parseIpv4,
   type BgpMessage,
   type Capability,
   type CodecContext,
 } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { MessageFramer } from '../../../src/bgp/framer.js';
 import { Peer, type PeerOptions } from '../../../src/bgp/peer.js';
 import { Speaker } from '../../../src/bgp/speaker.js';

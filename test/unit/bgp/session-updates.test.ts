@@ -99,7 +99,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     await raw.handshake();
     await established(peer);
     raw.socket.pause();
-    const [update] = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`));
+    const update = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`))[0]!;
     let waited = 0;
     const total = 3000;
     const producer = (async () => {
@@ -134,7 +134,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     await raw.handshake();
     await established(peer);
     raw.socket.pause();
-    const [update] = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`));
+    const update = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`))[0]!;
     const wentDown = down(peer);
     // A producer that ignores backpressure; the kernel buffers fill first, then necod's queue.
     for (let i = 0; i < 20_000 && peer.established; i++) peer.send(update);

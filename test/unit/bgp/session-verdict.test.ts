@@ -112,7 +112,7 @@ describe('decode and a live session give the same verdict', () => {
   const fuzzed: FuzzSeed[] = [];
   for (let i = 0; fuzzed.length < FUZZ_CASES && i < FUZZ_CASES * 20; i++) {
     const m = mutationAt(seeds, FUZZ_SEED, i);
-    if (m.bytes.length < 19 || m.bytes[18] !== 2 || ((m.bytes[16] << 8) | m.bytes[17]) !== m.bytes.length) continue;
+    if (m.bytes.length < 19 || m.bytes[18] !== 2 || ((m.bytes[16]! << 8) | m.bytes[17]!) !== m.bytes.length) continue;
     if (decodeVerdict(m.bytes, m.ctx) === null) continue;
     fuzzed.push({ bytes: m.bytes, ctx: m.ctx, source: `fuzz#${m.index} of ${m.source}` });
   }

@@ -42,7 +42,7 @@ export function parsedConfig(text: string): NecodConfig {
 export function parsedNeighbor(text: string): NeighborConfig {
   const config = parsedConfig(text);
   expect(config.neighbors).toHaveLength(1);
-  return config.neighbors[0];
+  return config.neighbors[0]!;
 }
 
 export function configErrors(text: string): ConfigError[] {
@@ -55,7 +55,7 @@ export function configErrors(text: string): ConfigError[] {
 export function onlyError(text: string): ConfigError {
   const errors = configErrors(text);
   expect(errors, JSON.stringify(errors, null, 2)).toHaveLength(1);
-  return errors[0];
+  return errors[0]!;
 }
 
 /**
@@ -69,7 +69,7 @@ export function withKey(key: string, written: string, ...after: string[]): { tex
     lines.push(`    ${key}:`);
     index = lines.length - 1;
   }
-  lines[index] = lines[index].replace(/:.*/, `: ${written}`.trimEnd());
+  lines[index] = lines[index]!.replace(/:.*/, `: ${written}`.trimEnd());
   return { text: yaml(...lines, 'listen: {}', ...after), line: index + 1 };
 }
 

@@ -200,7 +200,7 @@ describe('parseConfig: YAML syntax', () => {
     const errors = configErrors(yaml(...GLOBAL, 'neighbors: [', '  {name: a'));
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatchObject({ path: '', message: expect.stringMatching(/^YAML: /) });
-    expect(errors[0].line).toBeGreaterThanOrEqual(3);
+    expect(errors[0]?.line).toBeGreaterThanOrEqual(3);
   });
 
   it('names the line of a bad indentation', () => {
@@ -227,7 +227,7 @@ describe('parseConfig: YAML syntax', () => {
     ['listen: {address: ::}', '::'],
     ['listen:\n  address: 2001:db8::', '2001:db8::'],
   ])('explains that an IPv6 address ending in ":" needs quotes: %j', (written, address) => {
-    const error = configErrors(yaml(...GLOBAL, written))[0];
+    const error = configErrors(yaml(...GLOBAL, written))[0]!;
     expect(error.message).toMatch(new RegExp(`^YAML: .*\\(an IPv6 address ending in ":" must be quoted: "${address}"\\)$`));
   });
 

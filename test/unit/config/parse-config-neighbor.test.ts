@@ -121,7 +121,7 @@ const cases: NeighborKeyCase[] = [
       ['"::"', ':: is the unspecified address, not a host'],
       ['224.0.0.5', '224.0.0.5 is a multicast address, not a host'],
       ['"ff02::5"', 'ff02::5 is a multicast address, not a host'],
-      ['"::ffff:10.69.0.1"', '::ffff:a45:1 is an IPv4-mapped IPv6 address; write the IPv4 address instead'],
+      ['"::ffff:10.69.0.1"', '::ffff:10.69.0.1 is an IPv4-mapped IPv6 address; write the IPv4 address instead'],
       ['fe80::1', 'fe80::1 is link-local and needs an interface: write it as fe80::1%eth0'],
       ['2001:db8::1%eth0', 'a %zone is only meaningful on a link-local (fe80::/10) address, not on 2001:db8::1%eth0'],
     ],

@@ -60,7 +60,7 @@ describe('InterfaceAddressOrigin (scripted ip)', () => {
     await origin.start();
     expect(calls(ip)).toEqual(['-n ns1 -json addr show']);
     expect(changes).toHaveLength(1);
-    expect(changes[0].added.map((r) => r.prefix)).toContain('10.0.0.5/32');
+    expect(changes[0]?.added.map((r) => r.prefix)).toContain('10.0.0.5/32');
 
     // Another interface's life: filtered out by the line filter alone.
     const veth = monitorLines.filter((l) => /^(Deleted )?[34]: veth7/.test(l));
@@ -74,8 +74,8 @@ describe('InterfaceAddressOrigin (scripted ip)', () => {
     appendFileSync(join(ip.dir, 'events'), 'Deleted 5: node0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default \\    link/ether 9e:9b:8b:4e:50:e5 brd ff:ff:ff:ff:ff:ff\n');
     await waitFor(() => changes.length === 2, { what: 'the withdrawal' });
     expect(calls(ip)).toEqual(['-n ns1 -json addr show', '-n ns1 -json addr show dev node0']);
-    expect(changes[1].added).toEqual([]);
-    expect(changes[1].removed.sort()).toEqual(changes[0].added.map((r) => r.prefix).sort());
+    expect(changes[1]?.added).toEqual([]);
+    expect(changes[1]?.removed.sort()).toEqual(changes[0]?.added.map((r) => r.prefix).sort());
     expect(origin.routes()).toEqual([]);
     expect(origin.stats()).toMatchObject({ fullReads: 1, deviceReads: { node0: 1 }, relevantLines: 1 });
   });
@@ -100,7 +100,7 @@ describe('KernelTableOrigin (scripted ip)', () => {
     await origin.start();
     expect(calls(ip)).toEqual(['-json -N -d -4 route show table 119', '-json -N -d -6 route show table 119']);
     expect(changes).toHaveLength(1);
-    expect(changes[0].added).toHaveLength(18);
+    expect(changes[0]?.added).toHaveLength(18);
 
     appendFileSync(join(ip.dir, 'events'), '10.244.11.0/24 via 10.70.0.2 dev eth1 table 120 \n10.244.12.0/24 via 10.70.0.2 dev eth1 \n');
     await waitFor(() => origin.stats().lines === 2, { what: 'two lines' });
@@ -110,8 +110,8 @@ describe('KernelTableOrigin (scripted ip)', () => {
     writeFileSync(join(ip.dir, 'route-6.json'), '[]');
     appendFileSync(join(ip.dir, 'events'), 'Deleted 2001:db8:244::/64 via 2001:db8:70::2 dev eth1 table 119 metric 1024 pref medium\n');
     await waitFor(() => changes.length === 2, { what: 'the withdrawal' });
-    expect(changes[1].added).toEqual([]);
-    expect(changes[1].removed).toHaveLength(7);
+    expect(changes[1]?.added).toEqual([]);
+    expect(changes[1]?.removed).toHaveLength(7);
     expect(calls(ip)).toHaveLength(4);
   });
 });

@@ -3,7 +3,8 @@
 // live table, not as large as every prefix ever seen.
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../support/wait.js';
-import { AS4_CONTEXT, parseIpv4, prefixListFrom } from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, prefixListFrom } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
 import { Rib } from '../../../src/rib/rib.js';
 import { localSource } from '../../../src/rib/route-source.js';

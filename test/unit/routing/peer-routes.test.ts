@@ -5,11 +5,12 @@ import type { NegotiatedSession } from '../../../src/bgp/negotiate.js';
 import type { PeerDown, PeerEvents, UpdateSink, UpdateVerdict } from '../../../src/bgp/peer-types.js';
 import type { UpdateOutcome } from '../../../src/bgp/fsm-types.js';
 import type { Peer } from '../../../src/bgp/peer.js';
-import { AS4_CONTEXT, encodeEndOfRib, decodeMessage, makeAttribute, parseIpv4, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, encodeEndOfRib, decodeMessage, makeAttribute, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
 import { Rib } from '../../../src/rib/rib.js';
 import { PeerRoutes } from '../../../src/routing/peer-routes.js';
-import { subnetOf } from '../../../src/rib/subnet.js';
+import { subnetOf } from '../../../src/net/index.js';
 import { bgpSource } from '../rib/fixtures.js';
 import { negotiatedSession } from '../../support/fixtures/session.js';
 
