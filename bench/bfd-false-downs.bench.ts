@@ -13,7 +13,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, packWithdrawals, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, makeAttribute, packAnnouncements, packWithdrawals, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { Lab, NECOD_JS, apiRequest, cleanupStale, run, sleep, waitFor } from '../test/interop/harness/index.js';
 import { feed } from './lib/feeder.js';
 import { ipv4FullTable } from './lib/table.js';
