@@ -23,7 +23,8 @@ interface SessionState {
   session: ExportSession;
   adjOut: AdjRibOut;
   initialDone: boolean;
-  flushing: boolean;
+  /** The flush under way; whoever asks for another waits for this one, which sends everything pending. */
+  flushing: Promise<void> | null;
   closed: boolean;
   /** (source, attribute set, family) → outgoing set id, valid until the next flush. */
   cache: Map<number, number>;
@@ -59,7 +60,7 @@ export class Exporter {
   /** Starts export to a newly established session: the whole table, then End-of-RIB. */
   async attach(session: ExportSession): Promise<void> {
     this.detach(session.target.name);
-    const state: SessionState = { session, adjOut: new AdjRibOut(this.rib.keys), initialDone: false, flushing: false, closed: false, cache: new Map(), orf: {} };
+    const state: SessionState = { session, adjOut: new AdjRibOut(this.rib.keys), initialDone: false, flushing: null, closed: false, cache: new Map(), orf: {} };
     this.sessions.set(session.target.name, state);
     const keys: number[] = [];
     this.rib.forEachRoute((key) => keys.push(key));
@@ -139,25 +140,32 @@ export class Exporter {
    * pending changes wait as keys, never as encoded messages, and a long run yields to the event
    * loop between slices.
    */
-  private async flushSession(s: SessionState): Promise<void> {
-    if (s.flushing || s.closed) return;
+  private flushSession(s: SessionState): Promise<void> {
+    if (s.closed) return Promise.resolve();
+    // One flush at a time; a caller that finds one under way waits for it: it sends every
+    // change evaluated before it ends, so the initial table's End-of-RIB cannot overtake a
+    // slice still being sent (RFC 4724 §2).
+    if (s.flushing) return s.flushing;
     // The cache holds one entry per attribute set seen since the last flush, even sets that
     // are never sent (routes from this very neighbor): cleared here, so it stays small.
     if (s.adjOut.pendingCount === 0) {
       s.cache.clear();
       s.adjOut.flush(s.session.ctx);
+      return Promise.resolve();
     }
-    s.flushing = true;
-    try {
+    const run = async (): Promise<void> => {
       while (s.adjOut.pendingCount > 0 && !s.closed) {
         const messages = s.adjOut.flush(s.session.ctx, this.opts.flushSlice);
         s.cache.clear();
         if (messages.length) await s.session.send(messages);
         if (s.adjOut.pendingCount > 0) await new Promise<void>((r) => setImmediate(r));
       }
-    } finally {
-      s.flushing = false;
-    }
+    };
+    const flushing = run().finally(() => {
+      s.flushing = null;
+    });
+    s.flushing = flushing;
+    return flushing;
   }
 
   private evaluate(s: SessionState, key: number): void {
