@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
-import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
+import { KernelLab, UPLINKS, waitUntil, WRITERS } from './kernel-lab.js';
 
-describe('kernel FIB and interface churn', () => {
+describe.each(WRITERS)('kernel FIB and interface churn (%s writer)', (writer) => {
   let lab: KernelLab;
   let fib: Fib;
 
   beforeEach(async () => {
     lab = await KernelLab.create();
-    fib = new Fib({ netns: lab.ns, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, verifyIntervalMs: 0 });
     await fib.start();
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { KernelLab, UPLINKS, GROUPS_AND_WRITERS, WRITERS } from './kernel-lab.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -10,13 +10,13 @@ function uni(prefix: string, ...vias: string[]): DesiredRoute {
   return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
 }
 
-describe.each(['on', 'off'] as const)('kernel FIB install (nexthop-groups %s)', (groups) => {
+describe.each(GROUPS_AND_WRITERS)('kernel FIB install (nexthop-groups %s, %s writer)', (groups, writer) => {
   let lab: KernelLab;
   let fib: Fib;
 
   beforeEach(async () => {
     lab = await KernelLab.create();
-    fib = new Fib({ netns: lab.ns, nexthopGroups: groups, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0 });
     await fib.start();
   });
 
@@ -135,7 +135,7 @@ describe.each(['on', 'off'] as const)('kernel FIB install (nexthop-groups %s)', 
   });
 });
 
-describe('kernel FIB in a table that does not exist yet', () => {
+describe.each(WRITERS)('kernel FIB in a table that does not exist yet (%s writer)', (writer) => {
   let lab: KernelLab;
   let fib: Fib;
 
@@ -150,7 +150,7 @@ describe('kernel FIB in a table that does not exist yet', () => {
       const r = await lab.ip([v, 'route', 'show', 'table', '100']);
       expect(r.stderr).toMatch(/FIB table does not exist/);
     }
-    fib = new Fib({ netns: lab.ns, table: 100, nexthopGroups: groups, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, table: 100, nexthopGroups: groups, verifyIntervalMs: 0 });
     await fib.start();
     expect(fib.status().started).toBe(true);
     expect(fib.status().stale).toBe(0);

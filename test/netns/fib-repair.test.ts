@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
+import { KernelLab, UPLINKS, waitUntil, GROUPS_AND_WRITERS, WRITERS } from './kernel-lab.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -12,13 +12,13 @@ function uni(prefix: string, ...vias: string[]): DesiredRoute {
   return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
 }
 
-describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (groups) => {
+describe.each(GROUPS_AND_WRITERS)('kernel FIB repair (nexthop-groups %s, %s writer)', (groups, writer) => {
   let lab: KernelLab;
   let fib: Fib;
 
   beforeEach(async () => {
     lab = await KernelLab.create();
-    fib = new Fib({ netns: lab.ns, nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
+    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
     await fib.start();
   });
 
@@ -72,13 +72,13 @@ describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (
   });
 });
 
-describe.each(['on', 'off'] as const)('kernel FIB failed writes (nexthop-groups %s)', (groups) => {
+describe.each(GROUPS_AND_WRITERS)('kernel FIB failed writes (nexthop-groups %s, %s writer)', (groups, writer) => {
   let lab: KernelLab;
   let fib: Fib;
 
   beforeEach(async () => {
     lab = await KernelLab.create();
-    fib = new Fib({ netns: lab.ns, nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
+    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
     await fib.start();
   });
 
@@ -125,13 +125,13 @@ describe.each(['on', 'off'] as const)('kernel FIB failed writes (nexthop-groups 
   });
 });
 
-describe('kernel FIB bulk writes', () => {
+describe.each(WRITERS)('kernel FIB bulk writes (%s writer)', (writer) => {
   let lab: KernelLab;
   let fib: Fib;
 
   beforeEach(async () => {
     lab = await KernelLab.create();
-    fib = new Fib({ netns: lab.ns, verifyIntervalMs: 0, nexthopGroups: 'off' });
+    fib = new Fib({ netns: lab.ns, writer, verifyIntervalMs: 0, nexthopGroups: 'off' });
     await fib.start();
   });
 
@@ -165,7 +165,7 @@ describe('kernel FIB bulk writes', () => {
 
   it('follows no route events while a bulk write streams in, and routes again afterwards', async () => {
     await fib.stop();
-    fib = new Fib({ netns: lab.ns, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500 });
+    fib = new Fib({ netns: lab.ns, writer, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500 });
     await fib.start();
     const reads = fib.counters().verifications;
     for (let i = 0; i < 3000; i++) fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));

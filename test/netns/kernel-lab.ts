@@ -177,3 +177,8 @@ export async function waitUntil<T>(check: () => Promise<T | undefined | false> |
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Both kernel writers: every FIB suite runs with each. */
+export const WRITERS = ['netlink', 'ip'] as const;
+/** Nexthop-groups setting × writer, for suites that run both modes. */
+export const GROUPS_AND_WRITERS = (['on', 'off'] as const).flatMap((g) => WRITERS.map((w) => [g, w] as const));
