@@ -25,6 +25,7 @@ describe('parseConfig: the smallest file', () => {
         keepOnStop: false,
         coalesceMs: 5,
         writers: 2,
+        writer: 'auto',
         export: true,
       },
       bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },
