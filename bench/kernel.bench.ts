@@ -9,7 +9,7 @@
 // Cases (CASES env, comma-separated): v4-100k, v4-1m, v6-200k, ecmp-100k, ecmp-1m.
 // Needs root, bird; run with `node dist/bench/kernel.bench.js [--plot]` after `npm run build`.
 // --plot writes bench/results/kernel-install.dat and renders docs/kernel-install.png (gnuplot).
-// Knobs: RUNS, CASES, WRITERS; NECOD_NODE_ARGS (node flags for necod, e.g. --cpu-prof), NECOD_LOG
+// Knobs: RUNS, CASES, WRITERS, WRITER (kernel.writer of necod: auto, netlink, ip; default auto); NECOD_NODE_ARGS (node flags for necod, e.g. --cpu-prof), NECOD_LOG
 // (necod log level, shown), NECOD_SNAPSHOT=MS with --heapsnapshot-signal=SIGUSR1 (heap snapshot).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -312,7 +312,7 @@ function startNecod(c: Case, dir: string, writers: number): () => Promise<Daemon
         `listen: {address: "${c.v6 ? R_V6 : R_V4}", port: 179}`,
         `api: {socket: ${sock}}`,
         `log: {level: ${process.env.NECOD_LOG ?? 'warn'}}`,
-        `kernel: {table: ${TABLE}, writers: ${writers}}`,
+        `kernel: {table: ${TABLE}, writers: ${writers}, writer: ${process.env.WRITER ?? 'auto'}}`,
         'neighbors:',
         ...peers.map((p, i) => `  - {name: f${i}, address: "${p}", remote-as: 64600, passive: true}`),
         '',

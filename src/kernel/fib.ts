@@ -424,9 +424,13 @@ export class Fib extends EventEmitter {
     this.markUsersOf(v);
   }
 
-  /** The next hop is usable again: routes asking for it get it back. */
+  /**
+   * The next hop is usable again (or its session just came up): routes asking for it get it back.
+   * Its device is looked up now, so that the first routes through it need not wait for that.
+   */
   nextHopUp(via: string): void {
     const v = this.canonVia(via);
+    if (v !== null && this.started && !this.stopping) this.resolver.get(v);
     if (v === null || !this.down.delete(v) || this.stopping) return;
     this.epoch++;
     this.markUsersOf(v);
