@@ -250,8 +250,8 @@ export class Fib extends EventEmitter {
     this.watch = opts.monitor ?? true;
     this.keys = opts.keys ?? new RouteKeys();
     // The FIB holds keys beyond the RIB's fan-out: their IPv6 ids must stay alive while it does.
-    this.installed = new InstalledRoutes(this.keys.v6);
     this.table = new RouteTable(this.keys.v6);
+    this.installed = new InstalledRoutes(this.table);
     this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel<Key>(ids, this.legs, this.installed);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
@@ -301,8 +301,8 @@ export class Fib extends EventEmitter {
         const key = this.keys.parse(r.prefix);
         if (key === null) return;
         kept++;
-        this.model.setRoute(key, installedFromKernel(r, this.model, this.legs));
         if (this.table.slot(key) < 0) this.table.setState(this.table.add(key), 'stale');
+        this.model.setRoute(key, installedFromKernel(r, this.model, this.legs));
       },
       (prefix, proto) => {
         const key = this.keys.parse(prefix);
@@ -558,7 +558,7 @@ export class Fib extends EventEmitter {
 
   /** Bytes the per-route state holds in typed arrays (routes, installed forms), for benchmarks. */
   get stateBytes(): number {
-    return this.table.byteSize + this.installed.byteSize;
+    return this.table.byteSize;
   }
 
   /** Runs a read-back of the kernel now (tests; the monitor runs it periodically). */
