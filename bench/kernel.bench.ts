@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
 import { feed } from './lib/feeder.js';
+import { status, treeCpu } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
 
@@ -132,46 +133,6 @@ async function startFeeder(ns: string, c: Case, local: string): Promise<Feeder> 
 }
 
 // ---------------------------------------------------------------- measuring a process tree
-
-function procStat(pid: number): { ppid: number; cpu: number } | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // fields after the name: state ppid … utime(14) stime(15) cutime cstime, counted from 3
-    return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100 };
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds of a process and its live descendants (exited ones are in its cutime/cstime). */
-function treeCpu(pid: number): number {
-  const stats = new Map<number, { ppid: number; cpu: number }>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const s = procStat(Number(d));
-    if (s) stats.set(Number(d), s);
-  }
-  const inTree = (p: number): boolean => {
-    for (let i = 0; i < 64 && p > 1; i++) {
-      if (p === pid) return true;
-      p = stats.get(p)?.ppid ?? 0;
-    }
-    return false;
-  };
-  let cpu = 0;
-  for (const [p, s] of stats) if (inTree(p)) cpu += s.cpu;
-  return cpu;
-}
-
-function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * Routes in table 100 of one family, counted from `ip -o route show` (what the kernel holds);
