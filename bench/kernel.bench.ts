@@ -302,7 +302,7 @@ function startNecod(c: Case, dir: string, writers: number): () => Promise<Daemon
     return {
       child,
       pid: () => child.pid as number,
-      count: process.env.EXPORT === '0' ? async () => (await rib()).prefixes : undefined,
+      count: process.env.EXPORT === '0' || process.env.COUNT === 'rib' ? async () => (await rib()).prefixes : undefined,
       memory: async () => {
         const m = (await rib()).memory;
         return `rss ${fmt(m.rss / 1048576, 1)} MiB, heap used ${fmt(m.heapUsed / 1048576, 1)} MiB, array buffers ${fmt(m.arrayBuffers / 1048576, 1)} MiB`;
