@@ -8,7 +8,8 @@ import { routeProvider } from '../src/api/route-view.js';
 import type { RouteList } from '../src/api/route-types.js';
 import { Rib } from '../src/rib/rib.js';
 import { addressOrder, BGP_PREFERENCE, type RouteSource } from '../src/rib/route-source.js';
-import { makeAttribute, parseIpv4 } from '../src/bgp/wire/index.js';
+import { makeAttribute } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { ipv4FullTable } from './lib/table.js';
 import { fmt, gc, measure, median } from './lib/stats.js';
 

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { median } from './lib/stats.js';
+import { sleep, waitFor } from '../test/support/wait.js';
 
 const TRIALS = Number(process.env.TRIALS ?? 20);
 const INTERVALS = (process.env.INTERVALS ?? '300,100,50,20,10').split(',').map(Number);
@@ -29,19 +30,10 @@ const FRR = '/usr/lib/frr';
 const SLACK_MS = 5;
 
 function sh(argv: string[], input?: string): string {
-  return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  const [command = '', ...args] = argv;
+  return execFileSync(command, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, fn: () => T | null | false | Promise<T | null | false>, timeoutMs: number, intervalMs = 10): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== false) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
 
 /** `2026-12-04 21:19:22.911811` or `2026/12/04 21:19:35.244951` (the host's clock is UTC). */
 function logTime(date: string, time: string): number {
@@ -116,7 +108,7 @@ function frrConf(interval: number, log: string): string {
 }
 
 function startNecod(lab: Lab, env: Record<string, string> = {}): Lab['necod'] {
-  const child = spawn('ip', ['netns', 'exec', lab.d.necod, process.execPath, process.argv[1], '--dut'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child = spawn('ip', ['netns', 'exec', lab.d.necod, process.execPath, ...process.argv.slice(1, 2), '--dut'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const events: Lab['necod']['events'] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => events.push(JSON.parse(l) as { to: string; from: string; at: number }));
   lab.procs.push(child);
@@ -192,7 +184,7 @@ function downAfter(lab: Lab, dut: Dut, since: number): number | null {
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = re.exec(line);
     if (m === null) continue;
-    const t = logTime(m[1], m[2]);
+    const t = logTime(m[1] ?? '', m[2] ?? '');
     if (t >= since) return t;
   }
   return null;
@@ -222,10 +214,10 @@ interface Trial {
 }
 
 async function detection(): Promise<Trial[]> {
-  const lab = setup(INTERVALS[0]);
+  const lab = setup(INTERVALS[0] ?? 300);
   const trials: Trial[] = [];
   try {
-    await waitFor('every DUT Up', () => NAMES.every((n) => upNow(lab, n)), 30_000, 200).catch((err: unknown) => {
+    await waitFor(() => NAMES.every((n) => upNow(lab, n)), { what: 'every DUT Up', timeoutMs: 30_000, intervalMs: 200 }).catch((err: unknown) => {
       throw new Error(`${String(err)}: ${NAMES.map((n) => `${n} ${upNow(lab, n) ? 'Up' : 'not Up'}`).join(', ')}`);
     });
     for (const interval of INTERVALS) {
@@ -233,13 +225,13 @@ async function detection(): Promise<Trial[]> {
       // Poll sequences settle, then the sessions run at the new rate for a while.
       await sleep(2000 + 10 * interval);
       for (let t = 0; t < TRIALS; t++) {
-        await waitFor('every DUT Up', () => NAMES.every((n) => upNow(lab, n)), 30_000, 100);
+        await waitFor(() => NAMES.every((n) => upNow(lab, n)), { what: 'every DUT Up', timeoutMs: 30_000, intervalMs: 100 });
         await sleep(500 + Math.random() * interval);
         cut(lab);
         const t0 = performance.timeOrigin + performance.now();
         const limit = 3 * MULT * interval + 3000;
         const ms = {} as Record<Dut, number | null>;
-        await waitFor('Down everywhere', () => NAMES.every((n) => downAfter(lab, n, t0 - SLACK_MS) !== null) || null, limit, 5).catch(() => null);
+        await waitFor(() => NAMES.every((n) => downAfter(lab, n, t0 - SLACK_MS) !== null) || null, { what: 'Down everywhere', timeoutMs: limit, intervalMs: 5 }).catch(() => null);
         for (const n of NAMES) {
           const at = downAfter(lab, n, t0 - SLACK_MS);
           ms[n] = at === null ? null : at - t0;
@@ -248,7 +240,7 @@ async function detection(): Promise<Trial[]> {
         trials.push({ interval, trial: t, ms });
         process.stderr.write(`${interval} ms #${t}: ${NAMES.map((n) => `${n} ${ms[n]?.toFixed(1) ?? 'none'}`).join(', ')}\n`);
         // Each trial looks only at Downs after its own cut, so nothing is counted twice.
-        await waitFor('every DUT Up again', () => NAMES.every((n) => upNow(lab, n)), 30_000, 100);
+        await waitFor(() => NAMES.every((n) => upNow(lab, n)), { what: 'every DUT Up again', timeoutMs: 30_000, intervalMs: 100 });
       }
     }
   } finally {
@@ -265,7 +257,7 @@ async function falseDowns(interval: number, busyMs: number, seconds: number): Pr
     lab.necod.child.kill('SIGTERM');
     await sleep(300);
     lab.necod = startNecod(lab, { INTERVAL: String(interval), BUSY_MS: String(busyMs) });
-    await waitFor('necod Up', () => upNow(lab, 'necod'), 30_000, 100);
+    await waitFor(() => upNow(lab, 'necod'), { what: 'necod Up', timeoutMs: 30_000, intervalMs: 100 });
     await sleep(2000);
     lab.necod.events.length = 0;
     await sleep(seconds * 1000);

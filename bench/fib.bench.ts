@@ -53,7 +53,8 @@ process.on('exit', () => {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 
 function sh(argv: string[]): void {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 60_000 });
+  const [command = '', ...args] = argv;
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
 }
 
@@ -255,7 +256,7 @@ async function measureFailover(n: number, mode: 'groups' | 'inline', compat: num
     }
     const ms = performance.now() - t0;
     await fib.settled();
-    lineCount = mode === 'groups' ? batches[0].lines : batches.reduce((s, b) => s + b.lines, 0);
+    lineCount = mode === 'groups' ? (batches[0]?.lines ?? 0) : batches.reduce((s, b) => s + b.lines, 0);
     // Check what the kernel does now: every route on B alone.
     const r = spawnSync('sh', ['-c', `ip -n ${ns} -4 route show proto 200 | grep -c '${GW_A}'`], { encoding: 'utf8', maxBuffer: 1 << 30 });
     const onA = Number(r.stdout.trim() || 0);

@@ -8,10 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, makeAttribute, packAnnouncements, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
+import { waitFor } from '../test/support/wait.js';
 
 const N = Number(process.env.PREFIXES ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -23,7 +25,8 @@ const dir = INSIDE ? mkdtempSync(join(tmpdir(), 'necod-ingest-')) : '';
 const root = new URL('..', import.meta.url).pathname.replace(/dist\/$/, '');
 
 function sh(argv: string[]): string {
-  return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command = '', ...args] = argv;
+  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 function inNs(argv: string[]): string[] {
   return argv;
@@ -54,14 +57,6 @@ function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-async function waitFor(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 10): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    if (await fn()) return performance.now();
-    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 function apiGet(socketPath: string, path: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -83,9 +78,10 @@ async function runNecod(updates: Uint8Array[]): Promise<{ ms: number; rss: numbe
   );
   const child = spawn('node', [join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: 'ignore' });
   try {
-    await waitFor('necod API', async () => apiGet(sock, '/v1/rib').then(() => true, () => false), 10_000, 50);
+    await waitFor(async () => apiGet(sock, '/v1/rib').then(() => true, () => false), { what: 'necod API', timeoutMs: 10_000, intervalMs: 50 });
     const f = await feed({ host: '127.0.0.1', port: 1179, localAddress: '127.0.0.3', asn: 64600, routerId: '127.0.0.3', updates });
-    const done = await waitFor('necod to hold every prefix', async () => ((await apiGet(sock, '/v1/rib')) as { prefixes: number }).prefixes >= N, 120_000);
+    await waitFor(async () => ((await apiGet(sock, '/v1/rib')) as { prefixes: number }).prefixes >= N, { what: 'necod to hold every prefix', timeoutMs: 120_000, intervalMs: 10 });
+    const done = performance.now();
     const rss = rssOf(child.pid as number);
     f.socket.destroy();
     return { ms: done - f.firstUpdateAt, rss };
@@ -101,16 +97,17 @@ async function runBird(updates: Uint8Array[]): Promise<{ ms: number; rss: number
     `router id 127.0.0.1;\nprotocol device {}\nprotocol bgp feeder {\n  local 127.0.0.1 port 1179 as 64600;\n  neighbor 127.0.0.3 as 64600;\n  passive on;\n  ipv4 { import all; export none; };\n}\n`,
   );
   const argv = inNs(['bird', '-f', '-c', join(dir, 'bird.conf'), '-s', sock, '-P', join(dir, 'bird.pid')]);
-  const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+  const [command = '', ...args] = argv;
+  const child = spawn(command, args, { stdio: 'ignore' });
   try {
-    await waitFor('BIRD socket', () => {
+    await waitFor(() => {
       try {
         sh(['birdc', '-s', sock, 'show', 'status']);
         return true;
       } catch {
         return false;
       }
-    }, 10_000, 50);
+    }, { what: 'BIRD socket', timeoutMs: 10_000, intervalMs: 50 });
     const f = await feed({ host: '127.0.0.1', port: 1179, localAddress: '127.0.0.3', asn: 64600, routerId: '127.0.0.3', updates });
     // The channel's import counter: O(1) to read, unlike `show route count`, which walks the
     // table and would add its own time to BIRD's.
@@ -119,7 +116,8 @@ async function runBird(updates: Uint8Array[]): Promise<{ ms: number; rss: number
       const m = /Routes:\s+(\d+) imported/.exec(out);
       return m ? Number(m[1]) : 0;
     };
-    const done = await waitFor('BIRD to hold every prefix', () => count() >= N, 120_000);
+    await waitFor(() => count() >= N, { what: 'BIRD to hold every prefix', timeoutMs: 120_000, intervalMs: 10 });
+    const done = performance.now();
     const rss = rssOf(Number(readFileSync(join(dir, 'bird.pid'), 'utf8').trim()));
     f.socket.destroy();
     return { ms: done - f.firstUpdateAt, rss };
@@ -169,7 +167,7 @@ if (INSIDE) {
 } else {
   sh(['ip', 'netns', 'add', ns]);
   try {
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
       stdio: 'inherit',
       env: { ...process.env, NECOD_BENCH_NS: ns },
     });

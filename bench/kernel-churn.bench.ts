@@ -10,11 +10,13 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, packWithdrawals, parseIpv4, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, makeAttribute, packAnnouncements, packWithdrawals, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
 import { status, treeCpu } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
+import { sleep } from '../test/support/wait.js';
 
 const ROLE = process.env.NECOD_BENCH_ROLE ?? 'outer';
 const BASE = Number(process.env.BASE ?? 100_000);
@@ -54,9 +56,9 @@ async function feederMain(): Promise<void> {
   for (let s = 0; s < SECONDS; s++) {
     const b = s % blocks;
     await sleepUntil(t0 + s * 1000);
-    send(withdraw[b]);
+    send(withdraw[b]!);
     await sleepUntil(t0 + s * 1000 + 500);
-    send(announce[b]);
+    send(announce[b]!);
     process.stdout.write(`announced ${b} ${performance.timeOrigin + performance.now()}\n`);
   }
   process.stdout.write('done\n');
@@ -77,10 +79,6 @@ function kernelCount(): number {
 function hasRoute(k: number): boolean {
   const r = spawnSync('ip', ['-o', 'route', 'get', prefixText(k)], { encoding: 'utf8' });
   return r.status === 0 && r.stdout.includes(`via ${F}`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 async function main(): Promise<void> {
@@ -104,14 +102,15 @@ async function main(): Promise<void> {
   let feeder: ChildProcess | null = null;
   try {
     for (let i = 0; i < 200 && !readdirSync(dir).includes('necod.sock'); i++) await sleep(50);
-    feeder = spawn('ip', ['netns', 'exec', process.env.NECOD_BENCH_FEEDER_NS as string, process.execPath, process.argv[1]], {
+    const f = spawn('ip', ['netns', 'exec', process.env.NECOD_BENCH_FEEDER_NS as string, process.execPath, process.argv[1]!], {
       env: { ...process.env, NECOD_BENCH_ROLE: 'feeder' },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
+    feeder = f;
     const announced: Array<{ block: number; at: number }> = [];
     let done = false;
     let text = '';
-    feeder.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    f.stdout?.setEncoding('utf8').on('data', (d: string) => {
       text += d;
       const lines = text.split('\n');
       text = lines.pop() ?? '';
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
     await sleep(2000);
     const rss0 = status(pid, 'VmRSS');
     console.log(`base table of ${fmt(BASE)} routes in the kernel; necod RSS ${fmt(rss0 / 1048576, 1)} MiB; churn: ${fmt(FLAP)} prefixes a second for ${SECONDS} s`);
-    feeder.stdin?.write('go\n');
+    f.stdin?.write('go\n');
     const cpuPerSecond: number[] = [];
     const rss: number[] = [];
     const lags: number[] = [];
@@ -143,8 +142,8 @@ async function main(): Promise<void> {
         lastAt = now;
       }
       if (seen < announced.length) {
-        const a = announced[seen];
-        if (hasRoute(keys[(a.block + 1) * FLAP - 1])) {
+        const a = announced[seen]!;
+        if (hasRoute(keys[(a.block + 1) * FLAP - 1]!)) {
           lags.push(performance.timeOrigin + performance.now() - a.at);
           seen++;
           continue;
@@ -190,7 +189,7 @@ if (ROLE === 'feeder') {
     ip(['-n', fNs, 'link', 'set', 'kf0', 'up']);
     // The feed lies in 11.0.0.0/8: a rule sends lookups there to table 100, so `ip route get` sees it.
     ip(['-n', rNs, 'rule', 'add', 'to', '11.0.0.0/8', 'lookup', '100', 'pref', '100']);
-    const r = spawnSync('ip', ['netns', 'exec', rNs, process.execPath, process.argv[1]], { stdio: 'inherit', env: { ...process.env, NECOD_BENCH_ROLE: 'main', NECOD_BENCH_FEEDER_NS: fNs } });
+    const r = spawnSync('ip', ['netns', 'exec', rNs, process.execPath, process.argv[1]!], { stdio: 'inherit', env: { ...process.env, NECOD_BENCH_ROLE: 'main', NECOD_BENCH_FEEDER_NS: fNs } });
     process.exitCode = r.status ?? 1;
   } finally {
     spawnSync('ip', ['netns', 'del', rNs]);

@@ -17,11 +17,13 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AS4_CONTEXT, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, makeAttribute, packAnnouncements, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
 import { status, treeCpu } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
+import { sleep } from '../test/support/wait.js';
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const ROLE = process.env.NECOD_BENCH_ROLE ?? 'outer';
@@ -48,7 +50,8 @@ const ALL_CASES: Case[] = [
 ];
 
 function sh(argv: string[], input?: string): string {
-  return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+  const [command = '', ...args] = argv;
+  return execFileSync(command, args, { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
 }
 
 function now(): number {
@@ -113,7 +116,7 @@ interface Feeder {
 }
 
 async function startFeeder(ns: string, c: Case, local: string): Promise<Feeder> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, process.argv[1]], {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, ...process.argv.slice(1, 2)], {
     env: { ...process.env, NECOD_BENCH_ROLE: 'feeder', N: String(c.n), V6: c.v6 ? '1' : '0', LOCAL: local },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -165,9 +168,6 @@ function flushTable(): void {
   spawnSync('ip', ['-6', 'route', 'flush', 'table', String(TABLE)]);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise((resolve) => {
@@ -330,11 +330,11 @@ async function ceiling(c: Case, writers: number): Promise<number> {
   const lines: string[] = [];
   if (c.v6) {
     const t = ipv6Table(c.n);
-    for (let i = 0; i < c.n; i++) lines.push(`route replace 2a00:${((t.addrs[16 * i + 2] << 8) | t.addrs[16 * i + 3]).toString(16)}:${(t.addrs[16 * i + 4] << 8).toString(16)}::/48 proto 200 metric 32 table ${TABLE} nhid ${nhid}`);
+    for (let i = 0; i < c.n; i++) lines.push(`route replace 2a00:${((t.addrs[16 * i + 2]! << 8) | t.addrs[16 * i + 3]!).toString(16)}:${(t.addrs[16 * i + 4]! << 8).toString(16)}::/48 proto 200 metric 32 table ${TABLE} nhid ${nhid}`);
   } else {
     const keys = ipv4FullTable(c.n).keys;
     for (let i = 0; i < c.n; i++) {
-      const k = keys[i];
+      const k = keys[i]!; // i < n, the table's size
       const a = Math.floor(k / 64);
       lines.push(`route replace ${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}/${k % 64} proto 200 metric 32 table ${TABLE} nhid ${nhid}`);
     }
@@ -377,7 +377,7 @@ async function main(): Promise<void> {
       for (let r = 0; r < RUNS; r++) {
         if (process.env.EXPORT !== '0' && process.env.ONLY !== 'necod') res.bird.push(await runOne(c, feederNs, dir, startBird(c, dir)));
         res.necod.push(await runOne(c, feederNs, dir, startNecod(c, dir, writers)));
-        console.error(`${name} run ${r + 1}: BIRD ${res.bird[r] ? fmt(res.bird[r].ms) : '-'} ms, necod ${fmt(res.necod[r].ms)} ms (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
+        console.error(`${name} run ${r + 1}: BIRD ${fmt(res.bird[r]?.ms ?? NaN)} ms, necod ${fmt(res.necod[r]?.ms ?? NaN)} ms (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
       }
       results.push(res);
       report([res], writers);
@@ -460,7 +460,7 @@ if (ROLE === 'feeder') {
     for (const a of FEEDERS_V6) must(['-n', fNs, 'addr', 'add', `${a}/64`, 'dev', 'kf0', 'nodad']);
     must(['-n', rNs, 'link', 'set', 'kr0', 'up']);
     must(['-n', fNs, 'link', 'set', 'kf0', 'up']);
-    const r = spawnSync('ip', ['netns', 'exec', rNs, process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
+    const r = spawnSync('ip', ['netns', 'exec', rNs, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
       stdio: 'inherit',
       env: { ...process.env, NECOD_BENCH_ROLE: 'main', NECOD_BENCH_FEEDER_NS: fNs },
     });

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Lab, REPO_ROOT, listNamespaces, killAndDeleteNamespaceSync } from '../test/interop/harness/index.js';
+import { Lab, REPO_ROOT, listNamespaces, killAndDeleteNamespaceSync, sleep } from '../test/interop/harness/index.js';
 import { buildFabric, type Fabric, type ServerNode } from '../test/support/fabric.js';
 
 const PREFIX = 'lab';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (up !== undefined) {
     step(`cut ${srv.label} ${up.iface} (nftables drop, link stays up): failover`);
     const ping = dc.startPing(srv, far.plan.mgmt, 2);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const t0 = performance.now();
     const drop = await dc.cut(srv, 0);
     const inRack = dc.server('r1-srv2');
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       dc.timeUntilLeaves(srv, `${far.plan.mgmt}/32`, up.torAddress, t0, 10_000),
       dc.timeUntilLeaves(inRack, `${srv.plan.mgmt}/32`, up.address, t0, 10_000),
     ]);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const lost = await ping.stop();
     const fmt = (v: number | null): string => (v === null ? 'not within 10 s' : `${v.toFixed(0)} ms`);
     process.stdout.write(

@@ -2,7 +2,8 @@
 // second neighbor (every prefix becomes a 2-way ECMP route). Routes/s and heap bytes
 // per route. The baseline is a plain JavaScript Map from prefix key to attribute id
 // filled with the same keys in the same run: what "a Map of objects" would start from.
-import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, parseIpv4, type Ipv4PrefixList, type UpdateMessage } from '../src/bgp/wire/index.js';
+import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, type Ipv4PrefixList, type UpdateMessage } from '../src/bgp/wire/index.js';
+import { parseIpv4 } from '../src/net/index.js';
 import { Rib } from '../src/rib/rib.js';
 import { addressOrder, BGP_PREFERENCE, type RouteSource } from '../src/rib/route-source.js';
 import { ipv4FullTable } from './lib/table.js';
@@ -72,7 +73,7 @@ function mapBaseline(): { ms: number; bytes: number } {
   const h1 = heap();
   const t = performance.now();
   const m = new Map<number, { attrId: number }>();
-  for (const u of feedA) for (let i = 0; i < u.nlri.count; i++) m.set(u.nlri.keys[i], { attrId: i & 1023 });
+  for (const u of feedA) for (let i = 0; i < u.nlri.count; i++) m.set(u.nlri.keys[i]!, { attrId: i & 1023 }); // i < count
   const ms = performance.now() - t;
   const bytes = heap() - h1;
   if (m.size !== N) throw new Error('baseline lost keys');
@@ -93,7 +94,7 @@ function ribRun(): { single: number; ecmp: number; singleBytes: number; ecmpByte
   const ecmp = performance.now() - t;
   const ecmpBytes = heap() - h0;
   if (rib.size !== N) throw new Error(`RIB holds ${rib.size} prefixes, expected ${N}`);
-  const sel = rib.selected(list.keys[0]);
+  const sel = rib.selected(list.keys[0] ?? -1);
   if (!sel || sel.sources.length !== 2) throw new Error('expected a 2-way ECMP route');
   return { single, ecmp, singleBytes, ecmpBytes };
 }

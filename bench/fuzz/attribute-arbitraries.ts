@@ -5,8 +5,6 @@ import {
   AttrCode,
   AttrFlag,
   attributeDescriptor,
-  formatIpv4,
-  formatIpv6,
   makeAttribute,
   type AsPathSegment,
   type CodecContext,
@@ -15,6 +13,7 @@ import {
   type PathAttribute,
   type SegmentTypeCode,
 } from '../../src/bgp/wire/index.js';
+import { formatIpv4, formatIpv6 } from '../../src/net/index.js';
 import { ipv4ListArb, ipv6ListArb, u16, u32, u8 } from './prefix-arbitraries.js';
 
 const segmentType = fc.constantFrom<SegmentTypeCode>(1, 2, 3, 4);

@@ -39,10 +39,10 @@ export interface CampaignResult {
 
 export function mutationAt(seeds: readonly FuzzSeed[], seed: number, index: number): MutationCase {
   const rng = rngFor(seed, index);
-  const target = seeds[rng.below(seeds.length)];
-  const donor = seeds[rng.below(seeds.length)];
+  const target = rng.pick(seeds);
+  const donor = rng.pick(seeds);
   const m = mutate(target.bytes, donor.bytes, rng);
-  return { index, bytes: m.bytes, ctx: target.ctx, source: target.source, steps: m.steps, sentinel: SENTINELS[index % SENTINELS.length] };
+  return { index, bytes: m.bytes, ctx: target.ctx, source: target.source, steps: m.steps, sentinel: SENTINELS[index % SENTINELS.length]! }; // the modulus keeps it in range
 }
 
 export interface CampaignOptions {

@@ -36,7 +36,7 @@ function isByte(n: unknown): boolean {
 
 /** What is wrong with the shape of a result, or null. */
 function shapeProblem(r: DecodeResult, bytes: Uint8Array): string | null {
-  const headerLength = bytes.length >= 18 ? (bytes[16] << 8) | bytes[17] : -1;
+  const headerLength = bytes.length >= 18 ? (bytes[16]! << 8) | bytes[17]! : -1;
   switch (r.outcome) {
     case 'incomplete':
       return Number.isInteger(r.needed) && r.needed > bytes.length && r.needed <= 0xffff ? null : `incomplete needs ${r.needed} with ${bytes.length} bytes in`;

@@ -24,11 +24,11 @@ export interface UpdateLayout {
 }
 
 export function messageType(b: Uint8Array): number {
-  return b.length > 18 ? b[18] : -1;
+  return b[18] ?? -1;
 }
 
 export function readU16(b: Uint8Array, at: number): number {
-  return (b[at] << 8) | b[at + 1];
+  return ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
 }
 
 export function writeU16(b: Uint8Array, at: number, v: number): void {
@@ -45,13 +45,13 @@ export function parseAttributes(b: Uint8Array, start: number, end: number): Attr
   const spans: AttributeSpan[] = [];
   let pos = start;
   while (pos + 3 <= end) {
-    const flags = b[pos];
+    const flags = b[pos]!; // pos + 3 <= end
     const headerLength = flags & 0x10 ? 4 : 3;
     if (pos + headerLength > end) break;
-    const len = headerLength === 4 ? readU16(b, pos + 2) : b[pos + 2];
+    const len = headerLength === 4 ? readU16(b, pos + 2) : b[pos + 2]!;
     const valueEnd = pos + headerLength + len;
     if (valueEnd > end) break;
-    spans.push({ start: pos, headerLength, end: valueEnd, flags, code: b[pos + 1] });
+    spans.push({ start: pos, headerLength, end: valueEnd, flags, code: b[pos + 1]! });
     pos = valueEnd;
   }
   return spans;

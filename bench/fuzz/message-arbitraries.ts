@@ -69,7 +69,7 @@ function groupsArb(n: number): fc.Arbitrary<number[]> {
     const groups: number[] = [];
     starts.forEach((start, i) => {
       if (i === 0 || start) groups.push(1);
-      else groups[groups.length - 1]++;
+      else groups[groups.length - 1]!++; // i > 0: a group exists
     });
     return groups;
   });

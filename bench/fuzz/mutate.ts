@@ -48,7 +48,7 @@ function pickAttribute(b: Uint8Array, rng: Rng): { span: AttributeSpan; attribut
 
 const bitFlip: Mutator = (b, rng) => {
   const out = b.slice();
-  for (let n = rng.between(1, 4); n > 0; n--) out[rng.below(out.length)] ^= 1 << rng.below(8);
+  for (let n = rng.between(1, 4); n > 0; n--) out[rng.below(out.length)]! ^= 1 << rng.below(8);
   return out;
 };
 
@@ -57,7 +57,7 @@ const byteSet: Mutator = (b, rng) => {
   for (let n = rng.between(1, 3); n > 0; n--) {
     // Past the marker most of the time: a broken marker stops everything at the first check.
     const at = b.length > HEADER && rng.chance(0.9) ? rng.between(16, b.length - 1) : rng.below(b.length);
-    out[at] = near8(out[at], rng);
+    out[at] = near8(out[at]!, rng);
   }
   return out;
 };
@@ -113,7 +113,7 @@ const attributeFlags: Mutator = (b, rng) => {
   const picked = pickAttribute(b, rng);
   if (!picked) return null;
   const out = b.slice();
-  out[picked.span.start] ^= rng.pick([0x80, 0x40, 0x20, 0x10, 0x08, 0xc0]);
+  out[picked.span.start]! ^= rng.pick([0x80, 0x40, 0x20, 0x10, 0x08, 0xc0]);
   return out;
 };
 
@@ -145,11 +145,11 @@ const segmentHeader: Mutator = (b, rng) => {
   // Segment headers, walked as 2-octet and as 4-octet ASNs: the mutation does not know the session.
   const size = rng.chance(0.5) ? 2 : 4;
   const heads: number[] = [];
-  for (let p = span.start + span.headerLength; p + 2 <= span.end; p += 2 + b[p + 1] * size) heads.push(p);
+  for (let p = span.start + span.headerLength; p + 2 <= span.end; p += 2 + b[p + 1]! * size) heads.push(p);
   if (heads.length === 0) return null;
   const at = rng.pick(heads);
   const out = b.slice();
-  if (rng.chance(0.7)) out[at + 1] = rng.pick([0, 1, 255, out[at + 1] - 1, out[at + 1] + 1, rng.below(256)]) & 0xff;
+  if (rng.chance(0.7)) out[at + 1] = rng.pick([0, 1, 255, out[at + 1]! - 1, out[at + 1]! + 1, rng.below(256)]) & 0xff;
   else out[at] = rng.pick([0, 1, 2, 3, 4, 5, rng.below(256)]);
   return out;
 };
@@ -195,7 +195,7 @@ const prefixLength: Mutator = (b, rng) => {
     const v = a.start + a.headerLength;
     if (a.code === 15 && v + 3 < a.end) spots.push(v + 3);
     if (a.code === 14 && v + 4 < a.end) {
-      const nlri = v + 4 + b[v + 3] + 1;
+      const nlri = v + 4 + b[v + 3]! + 1;
       if (nlri < a.end) spots.push(nlri);
       spots.push(v + 3); // the next hop length octet
     }
@@ -211,12 +211,13 @@ const openParameters: Mutator = (b, rng) => {
   if (messageType(b) !== 1 || b.length < 29) return null;
   const out = b.slice();
   const spots = [28];
-  for (let p = 29; p + 2 <= b.length; p += 2 + b[p + 1]) {
+  // Each walk below stops two bytes before the end, so the length octets it reads are there.
+  for (let p = 29; p + 2 <= b.length; p += 2 + b[p + 1]!) {
     spots.push(p + 1);
-    if (b[p] === 2) for (let c = p + 2; c + 2 <= Math.min(b.length, p + 2 + b[p + 1]); c += 2 + b[c + 1]) spots.push(c + 1, c);
+    if (b[p] === 2) for (let c = p + 2; c + 2 <= Math.min(b.length, p + 2 + b[p + 1]!); c += 2 + b[c + 1]!) spots.push(c + 1, c);
   }
   const at = rng.pick(spots);
-  out[at] = near8(out[at], rng);
+  out[at] = near8(out[at]!, rng);
   return out;
 };
 
@@ -253,7 +254,7 @@ function pickMutator(rng: Rng): (typeof MUTATORS)[number] {
     if (r < m.weight) return m;
     r -= m.weight;
   }
-  return MUTATORS[0];
+  return MUTATORS[0]!; // r < the total weight: the loop has returned
 }
 
 export interface Mutation {

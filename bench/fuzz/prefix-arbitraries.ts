@@ -37,7 +37,7 @@ export function ipv6ListArb(o: PrefixListOptions): fc.Arbitrary<Ipv6PrefixList> 
   return fc.array(entry, { minLength: o.minLength ?? 0, maxLength: o.maxLength, size: o.size }).map((entries) => {
     const addrs = new Uint8Array(entries.length * 16);
     entries.forEach((e, i) => {
-      for (let bit = e.length; bit < 128; bit++) e.addr[bit >> 3] &= ~(0x80 >> (bit & 7));
+      for (let bit = e.length; bit < 128; bit++) e.addr[bit >> 3]! &= ~(0x80 >> (bit & 7));
       addrs.set(e.addr, i * 16);
     });
     return {

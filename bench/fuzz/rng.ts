@@ -32,7 +32,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)];
+    return items[this.below(items.length)]!; // below(n) < n; callers pass a non-empty list
   }
 }
 

@@ -1,7 +1,8 @@
 // A minimal BGP speaker that feeds a prepared table as fast as the receiver takes it:
 // OPEN, KEEPALIVE, then every UPDATE back to back (respecting socket backpressure).
 import { connect, type Socket } from 'node:net';
-import { AS4_CONTEXT, checkHeader, encodeKeepalive, encodeOpen, parseIpv4 } from '../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, checkHeader, encodeKeepalive, encodeOpen } from '../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../src/net/index.js';
 
 export interface FeedResult {
   /** performance.now() when the first UPDATE was handed to the socket. */

@@ -3,7 +3,8 @@ import type { PeerStatus } from '../bgp/peer-types.js';
 import type { NeighborDetail, NeighborView } from './types.js';
 import type { PeerRouteState } from '../routing/peer-routes.js';
 import type { AddPathMode, NeighborConfig } from '../config/types.js';
-import { errorCodeName, errorSubcodeName, formatIpv4 } from '../bgp/wire/index.js';
+import { errorCodeName, errorSubcodeName } from '../bgp/wire/index.js';
+import { formatIpv4 } from '../net/index.js';
 
 function addPathMode(receive: boolean, send: boolean): AddPathMode {
   if (receive && send) return 'both';

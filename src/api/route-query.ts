@@ -5,14 +5,14 @@
  * of a million-route table costs one scan and `limit` slots, never a list of every route.
  * Keys order IPv4 by address then length, then IPv6 in the order the RIB first saw them.
  */
-import { parseIpv4, parseIpv6, parsePrefix, type Ipv6PrefixList } from '../bgp/wire/index.js';
+import { hostPrefix, ipv4Mask, parseAddress, parsePrefix, prefixContains, type Family, type IpAddress, type Prefix } from '../net/index.js';
 import type { Rib } from '../rib/rib.js';
 import { familyOfKey } from '../rib/route-key.js';
 
 export type PrefixMatch = 'exact' | 'longer' | 'covering';
 
 export interface KeyFilter {
-  family?: 'ipv4' | 'ipv6';
+  family?: Family;
   /** A prefix, with `match` saying how routes relate to it. */
   prefix?: string;
   match?: PrefixMatch;
@@ -41,61 +41,22 @@ function formatCursor(key: number): string {
   return key.toString(36);
 }
 
-interface Target {
-  afi: 1 | 2;
-  bytes: Uint8Array;
-  length: number;
-}
-
-function targetOf(text: string): Target | null {
-  const p = parsePrefix(text);
-  if (!p) return null;
-  if (p.afi === 1) return { afi: 1, bytes: Uint8Array.of(p.v4 >>> 24, (p.v4 >>> 16) & 255, (p.v4 >>> 8) & 255, p.v4 & 255), length: p.length };
-  return p.v6 ? { afi: 2, bytes: p.v6, length: p.length } : null;
-}
-
-/** Whether the first `bits` bits of a and b agree. */
-function samePrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
-  const whole = bits >> 3;
-  for (let i = 0; i < whole; i++) if (a[i] !== b[i]) return false;
-  const rest = bits & 7;
-  if (rest === 0) return true;
-  const mask = (0xff << (8 - rest)) & 0xff;
-  return ((a[whole] ?? 0) & mask) === ((b[whole] ?? 0) & mask);
-}
-
-/** The key of the prefix `bytes/len` when the Loc-RIB holds it, else -1. */
-function keyIfSelected(rib: Rib, afi: 1 | 2, bytes: Uint8Array, len: number): number {
-  if (afi === 1) {
-    const v4 = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
-    const masked = len === 0 ? 0 : (v4 & (0xffffffff << (32 - len))) >>> 0;
-    const key = masked * 64 + len;
-    return rib.selected(key) ? key : -1;
-  }
-  const addr = bytes.slice();
-  for (let bit = len; bit < 128; bit++) addr[bit >> 3] &= ~(0x80 >> (bit & 7));
-  const list: Ipv6PrefixList = { afi: 2, count: 1, addrs: addr, lengths: Uint8Array.of(len), pathIds: null };
-  const key = rib.keys.v6.findKey(list, 0);
+/** The key of the prefix `address/length` (host bits cleared) when the Loc-RIB holds it, else -1. */
+function keyIfSelected(rib: Rib, address: IpAddress, length: number): number {
+  const key = rib.keys.keyOfPrefix({ address, length }, false);
   return key >= 0 && rib.selected(key) ? key : -1;
 }
 
 /** Every selected prefix holding the target (its less specifics and itself), most specific first. */
-function coveringKeys(rib: Rib, t: Target, longestOnly: boolean): number[] {
+function coveringKeys(rib: Rib, t: Prefix, longestOnly: boolean): number[] {
   const out: number[] = [];
   for (let len = t.length; len >= 0; len--) {
-    const key = keyIfSelected(rib, t.afi, t.bytes, len);
+    const key = keyIfSelected(rib, t.address, len);
     if (key < 0) continue;
     out.push(key);
     if (longestOnly) break;
   }
   return out;
-}
-
-function addressTarget(text: string): Target | null {
-  const v4 = parseIpv4(text);
-  if (v4 !== null) return { afi: 1, bytes: Uint8Array.of(v4 >>> 24, (v4 >>> 16) & 255, (v4 >>> 8) & 255, v4 & 255), length: 32 };
-  const v6 = parseIpv6(text);
-  return v6 ? { afi: 2, bytes: v6, length: 128 } : null;
 }
 
 /**
@@ -106,34 +67,31 @@ export function selectKeys(rib: Rib, f: KeyFilter, after: number | null, limit: 
   let candidates: number[] | null = null;
   let test: ((key: number) => boolean) | null = null;
   if (f.for !== undefined) {
-    const t = addressTarget(f.for);
-    if (!t) return `for: not an address: ${JSON.stringify(f.for)}`;
-    candidates = coveringKeys(rib, t, true);
+    const a = parseAddress(f.for);
+    if (a === null) return `for: not an address: ${JSON.stringify(f.for)}`;
+    candidates = coveringKeys(rib, hostPrefix(a), true);
   } else if (f.prefix !== undefined) {
-    const t = targetOf(f.prefix);
+    const t = parsePrefix(f.prefix);
     if (!t) return `prefix: not a prefix: ${JSON.stringify(f.prefix)}`;
     const match = f.match ?? 'exact';
     if (match === 'covering') candidates = coveringKeys(rib, t, false);
     else if (match === 'exact') {
-      const key = keyIfSelected(rib, t.afi, t.bytes, t.length);
+      const key = keyIfSelected(rib, t.address, t.length);
       candidates = key < 0 ? [] : [key];
     } else {
-      const bytes = new Uint8Array(16);
-      test = (key) => {
-        if ((familyOfKey(key) === 'ipv4') !== (t.afi === 1)) return false;
-        let len: number;
-        if (t.afi === 1) {
-          len = key % 64;
-          const a = (key - len) / 64;
-          bytes[0] = a >>> 24;
-          bytes[1] = (a >>> 16) & 255;
-          bytes[2] = (a >>> 8) & 255;
-          bytes[3] = a & 255;
-          return len >= t.length && samePrefix(bytes, t.bytes, t.length);
-        }
-        len = rib.keys.v6.length(key);
-        return len >= t.length && samePrefix(rib.keys.v6.address(key), t.bytes, t.length);
-      };
+      const address = t.address;
+      if (typeof address === 'number') {
+        // The scan runs over every key of the table: the IPv4 test stays arithmetic on the key.
+        const mask = ipv4Mask(t.length);
+        const network = (address & mask) >>> 0;
+        test = (key) => {
+          if (familyOfKey(key) !== 'ipv4') return false;
+          const len = key % 64;
+          return len >= t.length && (((key - len) / 64) & mask) >>> 0 === network;
+        };
+      } else {
+        test = (key) => familyOfKey(key) === 'ipv6' && rib.keys.v6.length(key) >= t.length && prefixContains(t, rib.keys.v6.address(key));
+      }
     }
   }
   const keep = (key: number): boolean =>

@@ -2,6 +2,7 @@
  * What the control API shows about routes: each prefix with its paths, which are in use
  * and why the others lost. JSON shapes of responses: add fields, do not rename them.
  */
+import type { RouteKind, Family } from '../net/index.js';
 
 export interface PathView {
   /** The neighbor or local origin (static, direct, kernel, api) the path came from. */
@@ -10,7 +11,7 @@ export interface PathView {
   /** best, multipath (part of the ECMP set), or the decision step it lost at. */
   status: string;
   stale: boolean;
-  kind: 'unicast' | 'blackhole' | 'unreachable';
+  kind: RouteKind;
   /** Where traffic goes: after the receive-side rewrite. */
   nextHop: string | null;
   /** The next hop as the neighbor sent it. */
@@ -45,7 +46,7 @@ export interface RouteQuery {
   match?: 'exact' | 'longer' | 'covering';
   /** An address: the longest prefix holding it. */
   for?: string;
-  family?: 'ipv4' | 'ipv6';
+  family?: Family;
   /** Only routes this neighbor sent a path for. */
   neighbor?: string;
   /** Only the best path of each route. */

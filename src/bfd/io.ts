@@ -8,8 +8,8 @@
 // (requests.ts).
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes, randomInt } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { familyOfText, unmapIpv4Text } from '../net/index.js';
 import { DiscriminatorPool } from './discriminators.js';
 import { PreparedBatchWriter } from '../host/prepared-batch.js';
 import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, FromWorker } from './messages.js';
@@ -71,7 +71,7 @@ export class BfdEngine {
 
   async add(spec: BfdSessionSpec): Promise<void> {
     if (this.sessions.has(spec.id)) return this.change(spec);
-    const family = isIPv6(spec.remote) ? 'udp6' : 'udp4';
+    const family = familyOfText(spec.remote) === 'ipv6' ? 'udp6' : 'udp4';
     const port = spec.multihop ? (this.opts.multihopPort ?? MULTIHOP_PORT) : (this.opts.singleHopPort ?? SINGLE_HOP_PORT);
     await this.acquireReceiver(family, spec.local, port);
     const { socket: tx, port: sourcePort } = await this.bindSource(family, spec.local);
@@ -337,6 +337,4 @@ function bind(socket: Socket, port: number, address: string): Promise<void> {
 }
 
 /** An IPv4 sender on a dual-stack socket reads as ::ffff:a.b.c.d. */
-function normalize(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
+const normalize = unmapIpv4Text;

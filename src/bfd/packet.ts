@@ -100,20 +100,18 @@ const MD5_AUTH_LENGTH = 24;
 export function decodeControl(bytes: Uint8Array): DecodeOutcome {
   if (bytes.length < HEADER_LENGTH) return { outcome: 'discard', reason: 'too-short', packet: null };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const b0 = bytes[0];
-  const b1 = bytes[1];
+  const [b0 = 0, b1 = 0, detectMult = 0, length = 0] = bytes; // the header's 24 bytes are there
   const authPresent = (b1 & 0x04) !== 0;
-  const length = bytes[3];
   const packet: ControlPacket = {
     version: b0 >>> 5,
     diag: b0 & 0x1f,
-    state: STATE_NAMES[b1 >>> 6],
+    state: STATE_NAMES[b1 >>> 6]!, // two bits index the four names
     poll: (b1 & 0x20) !== 0,
     final: (b1 & 0x10) !== 0,
     controlPlaneIndependent: (b1 & 0x08) !== 0,
     demand: (b1 & 0x02) !== 0,
     multipoint: (b1 & 0x01) !== 0,
-    detectMult: bytes[2],
+    detectMult,
     myDiscriminator: view.getUint32(4),
     yourDiscriminator: view.getUint32(8),
     desiredMinTxUs: view.getUint32(12),
@@ -140,10 +138,8 @@ export function decodeControl(bytes: Uint8Array): DecodeOutcome {
 /** The auth section after the header, up to the packet's Length; null when malformed. */
 function decodeAuth(section: Uint8Array): AuthSection | null {
   if (section.length < 3) return null;
-  const type = section[0];
-  const len = section[1];
+  const [type = 0, len = 0, keyId = 0] = section; // three bytes, checked above
   if (len > section.length || len < 3) return null;
-  const keyId = section[2];
   if (type === AuthType.SimplePassword) {
     // §4.2: a password of 1 to 16 bytes.
     if (len < 4 || len > 19) return null;

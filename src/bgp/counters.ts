@@ -1,11 +1,11 @@
 // Per-neighbor statistics and last error as plain data, and the pure counting of prefixes in an UPDATE.
+import type { Family } from '../net/index.js';
 import {
   MESSAGE_TYPE_NAMES,
   describeNotification,
   familyOf,
   shutdownCommunication,
   toHex,
-  type Family,
   type MessageTypeName,
   type UpdateMessage,
 } from './wire/index.js';
@@ -67,7 +67,7 @@ export function newCounters(now: number): PeerCounters {
 
 /** The message type named in a header, or null for an unknown one. */
 export function messageTypeOf(bytes: Uint8Array): MessageTypeName | null {
-  return bytes.length >= 19 ? MESSAGE_TYPE_NAMES[bytes[18]] ?? null : null;
+  return bytes.length >= 19 ? MESSAGE_TYPE_NAMES[bytes[18]!] ?? null : null;
 }
 
 export interface PrefixTally {

@@ -1,5 +1,6 @@
 // What necod says in its OPEN, what it accepts in the peer's, and what the two agree on.
 // Pure: settings and decoded OPENs in, plain data out.
+import type { Family } from '../net/index.js';
 import {
   AS_TRANS,
   CapabilityCode,
@@ -17,7 +18,6 @@ import {
   type Capability,
   type CapabilityName,
   type CodecContext,
-  type Family,
   type NotificationSpec,
   type OpenMessage,
 } from './wire/index.js';
@@ -86,7 +86,7 @@ function cutUtf8(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return text;
   let cut = Math.max(0, maxBytes);
-  while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
+  while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
   return bytes.subarray(0, cut).toString('utf8');
 }
 

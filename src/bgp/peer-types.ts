@@ -1,6 +1,7 @@
 // The public shape of a Peer: its options, events and status, as plain data.
+import type { Family } from '../net/index.js';
 import type { Logger } from 'pino';
-import type { AttributeIssue, Family, RefreshOrf, UpdateMessage } from './wire/index.js';
+import type { AttributeIssue, RefreshOrf, UpdateMessage } from './wire/index.js';
 import type { FsmConfig, FsmStateName, TimerName, UpdateOutcome } from './fsm-types.js';
 import type { NegotiatedSession, SessionSettings } from './negotiate.js';
 import type { PeerCounters, PeerLastError } from './counters.js';

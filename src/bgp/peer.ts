@@ -1,6 +1,7 @@
 // One BGP neighbor: runs the pure FSM for its connection and tells the rest of necod what
 // happened. Normally there is one connection; while a collision is being settled (RFC 4271
 // §6.8) a second one, the candidate, runs its own FSM until one of the two is closed.
+import type { Family } from '../net/index.js';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -19,7 +20,6 @@ import {
   familyOf,
   shutdownCommunication,
   toHex,
-  type Family,
   type OpenMessage,
 } from './wire/index.js';
 import { checkPeerOpen, type NegotiatedSession } from './negotiate.js';

@@ -87,7 +87,7 @@ export class SocketWriter {
     if (this.closed) return;
     this.blocked = false;
     while (this.head < this.queue.length) {
-      const bytes = this.queue[this.head];
+      const bytes = this.queue[this.head] ?? EMPTY; // head < length: always there
       this.queue[this.head++] = EMPTY;
       this.queued -= bytes.length;
       if (!this.socket.write(bytes)) {

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { unmapIpv4Text } from '../net/index.js';
 import { BGP_PORT } from './wire/index.js';
 import type { Peer } from './peer.js';
 
@@ -23,8 +24,7 @@ export interface SpeakerEvents {
 
 /** '::ffff:192.0.2.1' → '192.0.2.1'; lower case; the zone kept separately. */
 export function normalizeAddress(address: string): { address: string; zone: string | null } {
-  let a = address.toLowerCase();
-  if (a.startsWith('::ffff:') && a.includes('.')) a = a.slice(7);
+  const a = unmapIpv4Text(address).toLowerCase();
   const pct = a.indexOf('%');
   return pct < 0 ? { address: a, zone: null } : { address: a.slice(0, pct), zone: a.slice(pct + 1) };
 }

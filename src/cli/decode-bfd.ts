@@ -8,7 +8,7 @@ export function decodeBfdHexLine(line: string): Record<string, unknown> {
   if (!bytes) return { outcome: 'invalid-input', error: 'not a hex string' };
   if (bytes.length === 0) return { outcome: 'invalid-input', error: 'empty line' };
   const json = controlToJson(bytes);
-  const length = bytes.length >= 4 ? bytes[3] : bytes.length;
+  const length = bytes[3] ?? bytes.length;
   if (json.outcome === 'ok' && bytes.length > length) json.trailing_bytes = bytes.length - length;
   return json;
 }

@@ -7,7 +7,7 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return all
     .map((row) =>
       row
-        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
         .join('  ')
         .trimEnd(),
     )

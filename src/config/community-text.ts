@@ -20,7 +20,7 @@ export const communityCheck: ValueCheck<number> = {
       const hint = parts?.length === 3 ? ' (three parts: write it under large-communities)' : '';
       return mismatch(COMMUNITY_EXPECTED, value, hint);
     }
-    const [high, low] = parts;
+    const [high = 0, low = 0] = parts; // two parts, checked above
     if (high > 0xffff || low > 0xffff) return reject(`${value}: each half of a community is 0..65535`);
     return accept(high * 0x10000 + low);
   },
@@ -31,11 +31,12 @@ export const largeCommunityCheck: ValueCheck<LargeCommunityValue> = {
   check: (value) => {
     if (typeof value !== 'string') return mismatch(LARGE_EXPECTED, value);
     const parts = numberParts(value);
-    if (parts === null || parts.length !== 3) return mismatch(LARGE_EXPECTED, value);
+    const [a, b, c] = parts ?? [];
+    if (parts === null || a === undefined || b === undefined || c === undefined || parts.length !== 3) return mismatch(LARGE_EXPECTED, value);
     if (parts.some((part) => part > 0xffffffff)) {
       return reject(`${value}: each part of a large community is 0..4294967295`);
     }
-    return accept([parts[0], parts[1], parts[2]]);
+    return accept([a, b, c]);
   },
 };
 

@@ -1,6 +1,5 @@
 export type {
   AddPathMode,
-  AddressFamily,
   ApiConfig,
   CapabilitiesConfig,
   ConfigError,

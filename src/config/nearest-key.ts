@@ -82,20 +82,23 @@ function normalize(key: string): string {
 /** Edit distance where swapping two neighboring letters counts as one edit (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
+  // Every cell read below was filled earlier in the walk; the fallback is never taken.
+  const cell = (i: number, j: number): number => rows[i]?.[j] ?? Infinity;
   for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
+    const row = [i];
+    rows.push(row);
     for (let j = 1; j <= b.length; j++) {
       if (i === 0) {
-        rows[0].push(j);
+        row.push(j);
         continue;
       }
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let distance = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      let distance = Math.min(cell(i - 1, j) + 1, cell(i, j - 1) + 1, cell(i - 1, j - 1) + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        distance = Math.min(distance, rows[i - 2][j - 2] + 1);
+        distance = Math.min(distance, cell(i - 2, j - 2) + 1);
       }
-      rows[i].push(distance);
+      row.push(distance);
     }
   }
-  return rows[a.length][b.length];
+  return cell(a.length, b.length);
 }

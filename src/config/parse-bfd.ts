@@ -4,10 +4,10 @@
  * SHA1 can carry, and single-hop BFD only to a neighbor on the local address's subnet.
  * What it is not: reading the key file (done when the daemon starts) or the BFD engine itself.
  */
-import { Address4, Address6 } from 'ip-address';
 import { isScalar } from 'yaml';
 import type { MappingReader } from './mapping-reader.js';
 import type { BfdAuthConfig, BfdDefaults, NeighborBfdConfig } from './types.js';
+import { prefixContainsText, subnetOf } from '../net/index.js';
 import type { IpText } from './ip-text.js';
 import { describeValue, numberHint } from './describe-value.js';
 import { accept, boolean, integerIn, mismatch, oneOf, reject, type ValueCheck } from './value-checks.js';
@@ -132,7 +132,8 @@ function checkConnected(block: MappingReader, facts: NeighborBfdFacts): void {
   if (address === undefined || !localAddress || subnetLength === undefined || subnetLength === null) return;
   if (address.family !== localAddress.family || address.linkLocal || subnetLength > (address.family === 'ipv4' ? 32 : 128)) return;
   const subnet = `${localAddress.text}/${subnetLength}`;
-  const connected = address.family === 'ipv4' ? new Address4(address.text).isInSubnet(new Address4(subnet)) : new Address6(address.text).isInSubnet(new Address6(subnet));
+  const local = subnetOf(localAddress.text.split('%')[0] ?? '', subnetLength);
+  const connected = local !== null && prefixContainsText(local, address.text.split('%')[0] ?? '');
   if (!connected) {
     block.fail(`single-hop BFD needs ${address.text} on a connected subnet, but it is outside ${subnet} (local-address and next-hop-subnet-length; RFC 5881 §5); set bfd.multihop: true for a multihop session`);
   }

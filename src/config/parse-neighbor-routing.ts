@@ -5,9 +5,10 @@
 import type { IpText } from './ip-text.js';
 import type { MappingReader } from './mapping-reader.js';
 import { RESERVED_POLICY_NAMES } from './parse-policies.js';
-import { familyName } from './prefix-text.js';
+import { familyName } from '../net/index.js';
 import type { Reference } from './references.js';
-import type { AddressFamily, ExportFilter, ImportFilter, NeighborConfig } from './types.js';
+import type { Family } from '../net/index.js';
+import type { ExportFilter, ImportFilter, NeighborConfig } from './types.js';
 import {
   accept,
   boolean,
@@ -44,7 +45,7 @@ export type NeighborRouting = Pick<
 export interface NeighborFacts {
   address: IpText | undefined;
   /** null: not written, so the family of the address. */
-  families: AddressFamily[] | null | undefined;
+  families: Family[] | null | undefined;
   remoteAs: number | undefined;
   localAsn: number | undefined;
 }

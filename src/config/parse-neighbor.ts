@@ -6,6 +6,7 @@ import type { Located } from './yaml-file.js';
 import { readFamilies } from './read-families.js';
 import { NEIGHBOR_ROUTING_KEYS, readNeighborRouting } from './parse-neighbor-routing.js';
 import type { Reference } from './references.js';
+import { familyName } from '../net/index.js';
 import type { IpText } from './ip-text.js';
 import {
   asNumber,
@@ -235,7 +236,7 @@ function checkSameFamily(entry: MappingReader, address: IpText, localAddress: Ip
   if (address.family === localAddress.family) return;
   entry.reject(
     'local-address',
-    `${localAddress.text} is ${familyName(localAddress)} but address ${address.text} is ${familyName(address)}; ` +
+    `${localAddress.text} is ${familyName(localAddress.family)} but address ${address.text} is ${familyName(address.family)}; ` +
       'both ends of a session use the same family',
   );
 }
@@ -261,6 +262,3 @@ function checkTwoOctetAs(block: MappingReader, remoteAs: number | undefined, loc
   );
 }
 
-function familyName(address: IpText): string {
-  return address.family === 'ipv4' ? 'IPv4' : 'IPv6';
-}

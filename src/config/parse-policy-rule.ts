@@ -3,7 +3,8 @@ import { isMap } from 'yaml';
 import { communityCheck, formatCommunity, formatLargeCommunity, largeCommunityCheck } from './community-text.js';
 import { parseIpText } from './ip-text.js';
 import type { ConfigReader, MappingReader } from './mapping-reader.js';
-import { familyName, maxPrefixLength, prefixCheck } from './prefix-text.js';
+import { familyName, maxPrefixLength } from '../net/index.js';
+import { prefixCheck } from './prefix-text.js';
 import type { Reference } from './references.js';
 import type {
   OriginCode,

@@ -3,7 +3,8 @@ import { communityCheck, formatCommunity, formatLargeCommunity, largeCommunityCh
 import { DEFAULT_LOCAL_PREF } from './defaults.js';
 import { FirstUse } from './first-use.js';
 import type { ConfigReader, MappingReader } from './mapping-reader.js';
-import { familyName, prefixCheck, type PrefixText } from './prefix-text.js';
+import { familyName } from '../net/index.js';
+import { prefixCheck, type PrefixText } from './prefix-text.js';
 import type { StaticRouteConfig, StaticTarget } from './types.js';
 import { boolean, hostAddress, interfaceName, uint32 } from './value-checks.js';
 import type { Located } from './yaml-file.js';
@@ -86,8 +87,9 @@ function readTarget(entry: MappingReader, prefix: PrefixText | undefined): Stati
   const chosen = TARGET_KEYS.filter(
     (key) => entry.has(key) && entry.valid(key) && !isFalse(key, blackhole, unreachable),
   );
-  if (chosen.length > 1) {
-    entry.reject(chosen[1], `${chosen[0]} and ${chosen[1]} cannot both be given: ${ONE_TARGET}`);
+  const [first, second] = chosen;
+  if (first !== undefined && second !== undefined) {
+    entry.reject(second, `${first} and ${second} cannot both be given: ${ONE_TARGET}`);
     return undefined;
   }
   // An invalid or misspelt target is reported as such; "no target" would only repeat it.

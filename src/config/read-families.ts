@@ -1,19 +1,19 @@
 /** Reads a `families:` list, shared by neighbors and kernel tables. */
 import type { ConfigReader, MappingReader } from './mapping-reader.js';
-import type { AddressFamily } from './types.js';
+import type { Family } from '../net/index.js';
 import { oneOf } from './value-checks.js';
 
-export const FAMILIES: readonly AddressFamily[] = ['ipv4', 'ipv6'];
+export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
 /** `families:` of a neighbor or kernel table; null when absent, undefined when invalid. */
-export function readFamilies(reader: ConfigReader, entry: MappingReader): AddressFamily[] | null | undefined {
+export function readFamilies(reader: ConfigReader, entry: MappingReader): Family[] | null | undefined {
   const items = entry.list('families', 'families (ipv4, ipv6)');
   if (items === null || items === undefined) return items;
   if (items.length === 0) {
     entry.reject('families', 'expected at least one of ipv4, ipv6');
     return undefined;
   }
-  const chosen = new Set<AddressFamily>();
+  const chosen = new Set<Family>();
   let valid = true;
   for (const item of items) {
     const family = reader.value(item, oneOf(FAMILIES));

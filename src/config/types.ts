@@ -2,10 +2,9 @@
  * The validated necod configuration: camelCase fields, every default filled in, so that code
  * reading it never has to know a default or handle a missing value.
  */
+import type { Family } from '../net/index.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
-
-export type AddressFamily = 'ipv4' | 'ipv6';
 
 /** RFC 7911 ADD-PATH: whether we receive and/or send several paths per prefix. */
 export type AddPathMode = 'none' | 'receive' | 'send' | 'both';
@@ -77,7 +76,7 @@ export interface NeighborConfig {
   /** Seconds; 0 turns DelayOpen (RFC 4271 8.1.1) off. */
   delayOpenTime: number;
   /** Always in the order ipv4, ipv6, without duplicates. */
-  families: AddressFamily[];
+  families: Family[];
   /** TTL of the session's packets: 1 for a directly connected eBGP peer, 64 for iBGP, unless set. */
   multihop: number;
   shutdown: boolean;
@@ -227,7 +226,7 @@ export interface InterfaceOriginConfig {
   /** Announce the addresses only while the interface is up. */
   requireUp: boolean;
   /** In the order ipv4, ipv6. */
-  families: AddressFamily[];
+  families: Family[];
 }
 
 export type StaticTarget =
@@ -239,7 +238,7 @@ export type StaticTarget =
 export interface StaticRouteConfig {
   /** Normalized, as PrefixMatchConfig.prefix. */
   prefix: string;
-  family: AddressFamily;
+  family: Family;
   target: StaticTarget;
   communities: number[];
   largeCommunities: LargeCommunityValue[];
@@ -257,7 +256,7 @@ export type KernelTableId = number | string;
 export interface KernelTableOriginConfig {
   table: KernelTableId;
   /** In the order ipv4, ipv6. */
-  families: AddressFamily[];
+  families: Family[];
   /** Routes with these protocol ids (numbers, or names `ip` resolves) are not announced. */
   ignoreProtocols: (number | string)[];
   /** Seconds between full reads of the table, a safety net besides following it live; 0: never. */

@@ -1,7 +1,6 @@
 // Typed records from `ip -json` output. The JSON arrives as `unknown` and is narrowed field by
 // field: a shape iproute2 never prints is an IpJsonError, never a half-filled record.
-/** An address family as iproute2's JSON names it. */
-export type IpFamily = 'ipv4' | 'ipv6';
+import type { Family } from '../net/index.js';
 
 export class IpJsonError extends Error {
   override name = 'IpJsonError';
@@ -9,7 +8,7 @@ export class IpJsonError extends Error {
 
 /** One address of `ip -json addr show`. */
 export interface IpAddress {
-  family: IpFamily;
+  family: Family;
   /** The interface's own address. */
   local: string;
   /** The far end of a point-to-point address (`peer`), else null. */

@@ -5,7 +5,8 @@
 // to throw. Long-running children (the monitor, the batch writers, table dumps) live in their own
 // files of this room; this one is for commands whose whole output fits in memory.
 import { spawn } from 'node:child_process';
-import { parseAddrShow, parseRouteShow, type IpFamily, type IpInterface, type IpRoute } from './ip-records.js';
+import type { Family } from '../net/index.js';
+import { parseAddrShow, parseRouteShow, type IpInterface, type IpRoute } from './ip-records.js';
 
 /** Which `ip` binary, in which network namespace. */
 export interface IpContext {
@@ -116,7 +117,7 @@ export async function readAddresses(ctx: IpContext, device: string | null, timeo
 }
 
 /** The routes of one family in one kernel table; a table that was never created is empty. */
-export async function readTableRoutes(ctx: IpContext, table: number, family: IpFamily, timeoutMs?: number): Promise<IpRoute[]> {
+export async function readTableRoutes(ctx: IpContext, table: number, family: Family, timeoutMs?: number): Promise<IpRoute[]> {
   const args = ['-N', '-d', family === 'ipv4' ? '-4' : '-6', 'route', 'show', 'table', String(table)];
   try {
     return parseRouteShow(await runIpJson(ctx, args, timeoutMs));

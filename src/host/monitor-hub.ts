@@ -158,8 +158,9 @@ class Hub {
   private refilter(): void {
     const routeSubs = [...this.subs].filter((s) => s.interest.routes);
     let common: number[] = [];
-    if (routeSubs.length > 0) {
-      common = [...(routeSubs[0].interest.ignoresAdded ?? [])];
+    const [first] = routeSubs;
+    if (first !== undefined) {
+      common = [...(first.interest.ignoresAdded ?? [])];
       for (const s of routeSubs.slice(1)) common = common.filter((p) => s.interest.ignoresAdded?.includes(p));
     }
     this.needles = common.map((p) => ` proto ${p} `);
@@ -178,9 +179,10 @@ class Hub {
       this.nextAt.fill(-1);
     }
     for (let i = 0; i < this.needles.length; i++) {
-      let at = this.nextAt[i];
+      // nextAt has one entry per needle and i < needles.length: `!` on a per-line path.
+      let at = this.nextAt[i]!;
       if (at !== -2 && at < start) {
-        at = text.indexOf(this.needles[i], start);
+        at = text.indexOf(this.needles[i]!, start);
         this.nextAt[i] = at < 0 ? -2 : at;
       }
       if (at >= start && at < end) return true;

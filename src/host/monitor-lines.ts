@@ -22,11 +22,12 @@ const LINK_ADDR_RE = /^(?:\[[A-Z]+\]\s*)?(Deleted\s+)?(\d+):\s+([^\s:]+?)(?:@[^\
 export function parseLinkAddrLine(line: string): LinkAddrLine | null {
   const m = LINK_ADDR_RE.exec(line);
   if (m === null) return null;
+  const [, deleted, index, name = '', tail = ''] = m; // groups 2–4 always take part in a match
   return {
-    object: m[4].startsWith(':') ? 'link' : 'address',
-    deleted: m[1] !== undefined,
-    index: Number(m[2]),
-    name: m[3],
+    object: tail.startsWith(':') ? 'link' : 'address',
+    deleted: deleted !== undefined,
+    index: Number(index),
+    name,
   };
 }
 

@@ -6,7 +6,7 @@
 // socket, no lookups; the device index of a leg comes from the caller. Not a general netlink
 // library: only what necod writes.
 import type { Change, InstalledRoute, Leg, NexthopObject, RouteTag } from './kernel-change.js';
-import { parseAddress, type Address } from './prefix-text.js';
+import { parseAddress, type IpAddress } from '../net/index.js';
 
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
@@ -55,14 +55,10 @@ export interface PrefixCodec<K> {
   write(key: K, buf: Buffer, at: number): void;
 }
 
-/** The bytes of an address in network order. */
-export function addressToBytes(a: Address): Uint8Array {
-  const out = new Uint8Array(a.words.length * 2);
-  for (let i = 0; i < a.words.length; i++) {
-    out[2 * i] = a.words[i] >> 8;
-    out[2 * i + 1] = a.words[i] & 0xff;
-  }
-  return out;
+/** The bytes of an address in network order (IPv4 addresses are numbers in src/net). */
+export function addressToBytes(a: IpAddress): Uint8Array {
+  if (typeof a !== 'number') return a;
+  return Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff);
 }
 
 /** Prefix text ("10.0.0.0/24", "2001:db8::/48") as keys: tests and tools. */
@@ -71,7 +67,7 @@ export const TEXT_PREFIXES: PrefixCodec<string> = {
   length: (p) => Number(p.slice(p.indexOf('/') + 1)),
   write: (p, buf, at) => {
     const a = parseAddress(p.slice(0, p.indexOf('/')));
-    if (!a) throw new Error(`not a prefix: ${p}`);
+    if (a === null) throw new Error(`not a prefix: ${p}`);
     buf.set(addressToBytes(a), at);
   },
 };
@@ -90,7 +86,7 @@ function addressBytes(via: string): Uint8Array {
   let b = viaBytes.get(via);
   if (b === undefined) {
     const a = parseAddress(via);
-    b = a ? addressToBytes(a) : null;
+    b = a === null ? null : addressToBytes(a);
     if (viaBytes.size > 10_000) viaBytes.clear();
     viaBytes.set(via, b);
   }
@@ -169,8 +165,8 @@ function routeReplace<K>(buf: Buffer, at: number, key: K, route: InstalledRoute,
       const v6 = prefixes.v6(key);
       const legs = route.set.legs;
       // A single path without the multipath form, as the `ip` line writes it.
-      if (legs.length === 1) {
-        const l = legs[0];
+      const l = legs[0];
+      if (legs.length === 1 && l !== undefined) {
         if (l.onlink) buf.writeUInt32LE(RTNH_F_ONLINK, rtm + 8);
         o = gatewayAttr(buf, o, l, v6);
         return u32Attr(buf, o, RTA_OIF, ifindex(l.dev));
@@ -212,7 +208,7 @@ function nexthopReplace(buf: Buffer, at: number, obj: NexthopObject, tag: RouteT
   buf.writeUInt16LE(len, o);
   buf.writeUInt16LE(NHA_GROUP, o + 2);
   for (let i = 0; i < obj.members.length; i++) {
-    buf.writeUInt32LE(obj.members[i], o + 4 + 8 * i);
+    buf.writeUInt32LE(obj.members[i]!, o + 4 + 8 * i);
     buf.writeUInt32LE(0, o + 8 + 8 * i);
   }
   return o + len;

@@ -82,7 +82,7 @@ class Channel {
         return;
       }
       for (let j = 0; j < this.jobs.length; j++) {
-        const job = this.jobs[j];
+        const job = this.jobs[j]!;
         if (a.seq === job.barrier) {
           this.jobs.splice(j, 1);
           job.done();
@@ -222,7 +222,7 @@ export class NetlinkRouteWriter<K> {
         const room = this.chunk - maxChangeBytes(this.opts.ecmpMax ?? 16);
         let o = 0;
         for (; i < n && o < room; i++) {
-          const c = changes[i];
+          const c = changes[i]!;
           const dev = missing.size > 0 ? missingDevice(c, missing) : null;
           if (dev !== null) {
             errors.set(i, dev);

@@ -1,6 +1,7 @@
 // Parsers for what `ip -N -o route show`, `ip -N -o monitor` and `ip -N -json nexthop show` print.
 // -N makes protocols, tables and route types numbers, so no name table is involved.
-import { canonicalAddress, prefixFromIp } from './prefix-text.js';
+import { canonicalAddress } from '../net/index.js';
+import { prefixFromIp } from './prefix-text.js';
 
 export const RTN_UNICAST = 1;
 export const RTN_BLACKHOLE = 6;
@@ -50,7 +51,8 @@ export function parseRouteLine(line: string, v6: boolean, table: number, protoco
     type = TYPE_NAMES[t0];
     i++;
   }
-  const prefix = tokens[i] === undefined ? null : prefixFromIp(tokens[i], v6);
+  const text = tokens[i];
+  const prefix = text === undefined ? null : prefixFromIp(text, v6);
   if (prefix === null) return null;
   i++;
   const route: KernelRoute = { prefix, type, protocol, metric: 0, table, nhid: null, legs: [], devOnly: null };
@@ -60,8 +62,7 @@ export function parseRouteLine(line: string, v6: boolean, table: number, protoco
     else if (cur.dev && !cur.via && route.legs.length === 0) route.devOnly = cur.dev;
     cur = {};
   };
-  while (i < tokens.length) {
-    const tok = tokens[i++];
+  for (let tok = tokens[i++]; tok !== undefined; tok = tokens[i++]) {
     if (tok === 'nexthop') {
       flushLeg();
       continue;

@@ -1,11 +1,11 @@
 // Kernel changes as `ip -batch` lines, and which refusals of them mean "already so". Pure text out;
 // the error output of ip is read in src/host/batch-errors.ts.
-import { isV6 } from '../host/prefix-text.js';
+import { familyOfText } from '../net/index.js';
 import type { Change, InstalledRoute, Leg, RouteTag } from './types.js';
 
 function legText(leg: Leg, routeV6: boolean): string {
   // An IPv6 next hop on an IPv4 route (RFC 5549) needs its family spelled out.
-  const family = !routeV6 && isV6(leg.via) ? 'inet6 ' : '';
+  const family = !routeV6 && familyOfText(leg.via) === 'ipv6' ? 'inet6 ' : '';
   return `via ${family}${leg.via} dev ${leg.dev}${leg.onlink ? ' onlink' : ''}`;
 }
 
@@ -18,10 +18,11 @@ function routeBody(prefix: string, route: InstalledRoute, tag: RouteTag): string
     case 'nhid':
       return `${head} nhid ${route.nhid}`;
     case 'inline': {
-      const v6 = isV6(prefix);
+      const v6 = familyOfText(prefix) === 'ipv6';
       const legs = route.set.legs;
       // A single path without the multipath form: the kernel then reports it the same way back.
-      if (legs.length === 1) return `${head} ${legText(legs[0], v6)}`;
+      const [only] = legs;
+      if (legs.length === 1 && only !== undefined) return `${head} ${legText(only, v6)}`;
       let s = head;
       for (const l of legs) s += ` nexthop ${legText(l, v6)} weight 1`;
       return s;

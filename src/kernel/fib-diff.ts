@@ -45,8 +45,10 @@ export function diffKeyed<K>(model: FibModel<K>, keys: readonly K[], targets: Re
   if (opts.mode === 'groups') {
     const tallies = new Map<number, GroupTally>();
     for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const target = targets[i];
-      const r = model.routes.get(keys[i]);
+      if (key === undefined) continue;
+      const r = model.routes.get(key);
       if (r?.type !== 'nhid' || !model.isGroup(r.nhid)) continue;
       let t = tallies.get(r.nhid);
       if (!t) {
@@ -74,6 +76,7 @@ export function diffKeyed<K>(model: FibModel<K>, keys: readonly K[], targets: Re
   for (let i = 0; i < keys.length; i++) {
     const prefix = keys[i];
     const target = targets[i];
+    if (prefix === undefined || target === undefined) continue; // keys and targets run in step
     const r = model.routes.get(prefix);
     if (target === null) {
       if (r !== undefined) routeChanges.push({ op: 'route-delete', prefix });
@@ -174,7 +177,8 @@ class IdPlanner<K> {
 
   /** The object a route wanting this set should point at, made if needed; null if out of ids. */
   objectFor(set: LegSet): number | null {
-    if (set.legs.length === 1) return this.legId(set.legs[0]);
+    const [only] = set.legs;
+    if (set.legs.length === 1 && only !== undefined) return this.legId(only);
     const known = this.groupFor.get(set.key);
     if (known !== undefined) return known;
     let id: number | null = null;

@@ -99,7 +99,10 @@ export class InstalledRoutes implements RouteMap<number> {
 
   /** Calls fn for every route without making an entry object per route. */
   forEach(fn: (route: InstalledRoute, key: number) => void): void {
-    this.column.forEachForm((s, id) => fn(this.forms[id], this.column.key(s)));
+    this.column.forEachForm((s, id) => {
+      const form = this.forms[id];
+      if (form !== undefined) fn(form, this.column.key(s));
+    });
   }
 }
 

@@ -30,9 +30,9 @@ import type { PrefixCodec } from '../host/netlink-codec.js';
 import { netlinkUnavailable } from '../host/netlink-socket.js';
 import { NetlinkRouteWriter } from '../host/netlink-writer.js';
 import { runIp, type IpContext } from '../host/ip-runner.js';
-import { canonicalAddress, isLinkLocal, parseAddress } from '../host/prefix-text.js';
 import { streamRoutes } from '../host/route-stream.js';
 import { DEFAULT_DIRS, protocolToWrite, tableToWrite } from '../host/rt-names.js';
+import { canonicalAddress, isLinkLocalIpv6, parseIpv6, type RouteKind } from '../net/index.js';
 import { IPV6_BASE, RouteKeys } from '../rib/route-key.js';
 import { isHarmlessError, renderChange } from './batch-lines.js';
 import { diffKeyed, downChanges, gcChanges } from './fib-diff.js';
@@ -44,7 +44,7 @@ import { deletionHits, installedFromKernel, loadObjects, readNexthops, sameObjec
 import { NextHopResolver } from './resolver.js';
 import { RouteMonitor } from './route-monitor.js';
 import { RouteTable, WANT_NONE } from './route-table.js';
-import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteKind, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
+import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
 
 export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
 /** How changes reach the kernel: rtnetlink messages, `ip -batch` lines, or netlink when it loads. */
@@ -598,7 +598,7 @@ export class Fib extends EventEmitter {
     const q = this.dirtyQueue;
     while (this.dirtyHead < q.length && slice.length < max) {
       const s = q[this.dirtyHead++];
-      if (!this.table.dirty(s)) continue;
+      if (s === undefined || !this.table.dirty(s)) continue;
       if (this.table.inflight(s)) {
         waiting.push(s); // its previous write has not reported yet
         continue;
@@ -795,7 +795,10 @@ export class Fib extends EventEmitter {
       undo[i] = before;
     }
     undo.length = kept.length;
-    const lines: Lines = { length: kept.length, at: (i) => (i < kept.length ? renderChange(kept[i], this.tag, this.format) : undefined) };
+    const lines: Lines = { length: kept.length, at: (i) => {
+        const c = kept[i];
+        return c === undefined ? undefined : renderChange(c, this.tag, this.format);
+      } };
     this.unconfirmed.add(no);
     return { no, changes: kept, lines, undo, barrier, slice, keys, targets, owners, problems, what, t0: performance.now() };
   }
@@ -812,12 +815,15 @@ export class Fib extends EventEmitter {
     this.stats.batches++;
     this.stats.writes += p.lines.length;
     const refused = new Map<number, string>();
-    for (const [i, msg] of outcome.errors) if (!isHarmlessError(p.changes[i], msg)) refused.set(i, msg);
+    for (const [i, msg] of outcome.errors) {
+      const c = p.changes[i];
+      if (c !== undefined && !isHarmlessError(c, msg)) refused.set(i, msg);
+    }
     const objectErrors = new Map<number, string>();
     const routeErrors = new Map<Key, string>();
     let logged = 0;
     for (const i of [...refused.keys()].sort((a, b) => b - a)) {
-      const c = p.changes[i];
+      const c = p.changes[i]!; // refused holds only indexes of p.changes
       const msg = refused.get(i)!;
       this.stats.failures++;
       if (logged++ < 10) this.log.warn({ line: p.lines.at(i), error: msg }, 'kernel refused a write');
@@ -826,7 +832,7 @@ export class Fib extends EventEmitter {
     }
     for (const [i, msg] of refused) {
       const c = p.changes[i];
-      if (c.op !== 'route-replace' && c.op !== 'route-delete') continue;
+      if (c === undefined || (c.op !== 'route-replace' && c.op !== 'route-delete')) continue;
       // "Nexthop id does not exist" says less than why the object could not be made.
       const why = c.op === 'route-replace' && c.route.type === 'nhid' ? this.whyObjectFailed(c.route.nhid, p.changes, objectErrors) : null;
       routeErrors.set(c.prefix, why ?? msg);
@@ -880,6 +886,7 @@ export class Fib extends EventEmitter {
       const key = keys[i];
       const target = targets[i];
       const s = owners[i];
+      if (key === undefined || s === undefined || target === undefined) continue; // the three run in step
       if (this.table.inflight(s) || this.table.dirty(s) || this.table.slot(key) !== s) continue; // changed again meanwhile
       const ok = this.model.satisfies(this.installed.get(key), target);
       const problem = problems.get(s) ?? null;
@@ -910,8 +917,8 @@ export class Fib extends EventEmitter {
     const r = this.installed.get(key);
     const mine = r?.type === 'nhid' ? errors.get(r.nhid) : undefined;
     if (mine !== undefined) return `nexthop object ${r?.type === 'nhid' ? r.nhid : ''}: ${mine}`;
-    const [[id, msg]] = errors;
-    return `nexthop object ${id}: ${msg}`;
+    const [first] = errors;
+    return first === undefined ? null : `nexthop object ${first[0]}: ${first[1]}`;
   }
 
   private setInstalled(s: number, problem: string | null): void {
@@ -1042,8 +1049,8 @@ export class Fib extends EventEmitter {
         problems.push(`onlink next hop ${h.via} needs a device`);
         continue;
       }
-      const a = parseAddress(h.via);
-      if (a && isLinkLocal(a) && a.v6) {
+      const v6 = parseIpv6(h.via);
+      if (v6 !== null && isLinkLocalIpv6(v6)) {
         problems.push(`link-local next hop ${h.via} needs a device`);
         continue;
       }

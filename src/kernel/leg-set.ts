@@ -24,10 +24,10 @@ export class LegTable {
   set(legs: readonly Leg[]): LegSet | null {
     if (legs.length === 0) return null;
     let sorted: Leg[];
-    if (legs.length === 1) sorted = [legs[0]];
+    if (legs.length === 1) sorted = [...legs];
     else {
       sorted = [...legs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      sorted = sorted.filter((l, i) => i === 0 || l.key !== sorted[i - 1].key);
+      sorted = sorted.filter((l, i) => i === 0 || l.key !== sorted[i - 1]?.key);
     }
     const key = sorted.map((l) => l.key).join(',');
     let set = this.sets.get(key);

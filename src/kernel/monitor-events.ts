@@ -1,7 +1,7 @@
 // Classifies `ip -N -o monitor route nexthop link address` lines. Most lines on a busy host are
 // about nothing necod cares for (container veths, their link-local addresses, necod's own writes
 // echoed back); those are dropped after a look at the line itself, with no kernel read.
-import { isLinkLocal, parseAddress, parsePrefix, type Prefix } from '../host/prefix-text.js';
+import { addressFamily, isLinkLocal, maskAddress, maxPrefixLength, parseAddress, parsePrefix, type Prefix } from '../net/index.js';
 import { RTN_UNICAST, parseRouteLine, type KernelRoute } from '../host/route-records.js';
 import type { IdRange } from './types.js';
 
@@ -62,15 +62,19 @@ export class MonitorClassifier {
 
   private linkOrAddress(line: string, deleted: boolean): MonitorEvent | null {
     const link = LINK.exec(line);
-    if (link) return this.interest.usesDev(link[2]) ? { kind: 'device', dev: link[2], deleted } : null;
+    if (link) {
+      const dev = link[2] ?? '';
+      return this.interest.usesDev(dev) ? { kind: 'device', dev, deleted } : null;
+    }
     const addr = ADDR.exec(line);
     if (!addr) return null;
-    const slash = addr[3].indexOf('/');
-    const a = parseAddress(slash < 0 ? addr[3] : addr[3].slice(0, slash));
+    const [, , dev = '', text = ''] = addr;
+    const slash = text.indexOf('/');
+    const a = parseAddress(slash < 0 ? text : text.slice(0, slash));
     if (!a || isLinkLocal(a)) return null;
-    const len = slash < 0 ? (a.v6 ? 128 : 32) : Number(addr[3].slice(slash + 1));
-    const subnet = subnetOf(a.v6, a.words, len);
-    if (this.interest.concernsPrefix(subnet) || this.interest.usesDev(addr[2])) return { kind: 'resolution', prefix: addr[3] };
+    const length = slash < 0 ? maxPrefixLength(addressFamily(a)) : Number(text.slice(slash + 1));
+    const subnet: Prefix = { address: maskAddress(a, length), length };
+    if (this.interest.concernsPrefix(subnet) || this.interest.usesDev(dev)) return { kind: 'resolution', prefix: text };
     return null;
   }
 
@@ -95,12 +99,3 @@ export class MonitorClassifier {
   }
 }
 
-function subnetOf(v6: boolean, words: readonly number[], len: number): Prefix {
-  const out = words.map((w, i) => {
-    const bits = len - i * 16;
-    if (bits >= 16) return w;
-    if (bits <= 0) return 0;
-    return w & ((0xffff << (16 - bits)) & 0xffff);
-  });
-  return { addr: { v6, words: out }, len };
-}

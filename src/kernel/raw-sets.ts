@@ -65,17 +65,17 @@ export class RawSetTable {
 
   private internByKey(hops: readonly NextHop[], canon: (via: string) => string | null): RawSet | null {
     let key: string;
-    if (hops.length === 1) {
-      const h = hops[0];
+    const [h, h2] = hops;
+    if (h !== undefined && hops.length === 1) {
       const via = canon(h.via);
       if (via === null) return null;
       key = part(via, h.dev, h.onlink);
-    } else if (hops.length === 2) {
-      const a = canon(hops[0].via);
-      const b = canon(hops[1].via);
+    } else if (h !== undefined && h2 !== undefined && hops.length === 2) {
+      const a = canon(h.via);
+      const b = canon(h2.via);
       if (a === null || b === null) return null;
-      const pa = part(a, hops[0].dev, hops[0].onlink);
-      const pb = part(b, hops[1].dev, hops[1].onlink);
+      const pa = part(a, h.dev, h.onlink);
+      const pb = part(b, h2.dev, h2.onlink);
       key = pa === pb ? pa : pa < pb ? `${pa},${pb}` : `${pb},${pa}`;
     } else {
       const parts: string[] = [];

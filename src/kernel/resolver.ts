@@ -3,7 +3,7 @@
 // cached until an interface or address change that concerns it.
 import type { IpContext } from '../host/ip-runner.js';
 import { runIp } from '../host/ip-runner.js';
-import { parseAddress, prefixContains, type Address, type Prefix } from '../host/prefix-text.js';
+import { parseAddress, prefixContains, type IpAddress, type Prefix } from '../net/index.js';
 
 export type Resolution = { readonly ok: true; readonly dev: string } | { readonly ok: false; readonly error: string };
 
@@ -45,7 +45,7 @@ export interface ResolverOptions {
 
 export class NextHopResolver {
   private readonly cache = new Map<string, Resolution>();
-  private readonly addresses = new Map<string, Address>();
+  private readonly addresses = new Map<string, IpAddress>();
   private readonly inFlight = new Set<string>();
   /** Asked again while a lookup ran: its answer may predate the change, so look once more. */
   private readonly again = new Set<string>();

@@ -64,20 +64,23 @@ export class RouteTable {
     return slot;
   }
 
+  // A slot is an index add() returned (or a scan below `used`), so every column holds it: the
+  // reads below use `!` rather than a check per access on the FIB's per-route path.
+
   remove(slot: number): void {
     this.setForm(slot, -1);
-    this.slots.delete(this.keyCol[slot]);
-    this.holds?.release(this.keyCol[slot]);
+    this.slots.delete(this.keyCol[slot]!);
+    this.holds?.release(this.keyCol[slot]!);
     this.keyCol[slot] = -1;
     this.free.push(slot);
   }
 
   key(slot: number): number {
-    return this.keyCol[slot];
+    return this.keyCol[slot]!;
   }
 
   want(slot: number): number {
-    return this.wantCol[slot];
+    return this.wantCol[slot]!;
   }
 
   setWant(slot: number, want: number): void {
@@ -85,33 +88,33 @@ export class RouteTable {
   }
 
   state(slot: number): RouteStateName {
-    return STATES[this.flagCol[slot] & STATE_MASK];
+    return STATES[this.flagCol[slot]! & STATE_MASK]!; // the mask keeps it within STATES
   }
 
   setState(slot: number, state: RouteStateName): void {
-    this.flagCol[slot] = (this.flagCol[slot] & ~STATE_MASK) | STATES.indexOf(state);
+    this.flagCol[slot] = (this.flagCol[slot]! & ~STATE_MASK) | STATES.indexOf(state);
   }
 
   dirty(slot: number): boolean {
-    return (this.flagCol[slot] & DIRTY) !== 0;
+    return (this.flagCol[slot]! & DIRTY) !== 0;
   }
 
   setDirty(slot: number, on: boolean): void {
-    this.flagCol[slot] = on ? this.flagCol[slot] | DIRTY : this.flagCol[slot] & ~DIRTY;
+    this.flagCol[slot] = on ? this.flagCol[slot]! | DIRTY : this.flagCol[slot]! & ~DIRTY;
   }
 
   /** Its last write is prepared or in the kernel and has not reported yet. */
   inflight(slot: number): boolean {
-    return (this.flagCol[slot] & INFLIGHT) !== 0;
+    return (this.flagCol[slot]! & INFLIGHT) !== 0;
   }
 
   setInflight(slot: number, on: boolean): void {
-    this.flagCol[slot] = on ? this.flagCol[slot] | INFLIGHT : this.flagCol[slot] & ~INFLIGHT;
+    this.flagCol[slot] = on ? this.flagCol[slot]! | INFLIGHT : this.flagCol[slot]! & ~INFLIGHT;
   }
 
   /** Number of the last batch that wrote this route (verification skips newer ones). */
   gen(slot: number): number {
-    return this.genCol[slot];
+    return this.genCol[slot]!;
   }
 
   setGen(slot: number, gen: number): void {
@@ -119,7 +122,7 @@ export class RouteTable {
   }
 
   failures(slot: number): number {
-    return this.failCol[slot];
+    return this.failCol[slot]!;
   }
 
   setFailures(slot: number, n: number): void {
@@ -128,7 +131,7 @@ export class RouteTable {
 
   /** A scratch mark per slot, for one pass of verification (which routes the kernel listed). */
   mark(slot: number): number {
-    return this.markCol[slot];
+    return this.markCol[slot]!;
   }
 
   setMark(slot: number, mark: number): void {
@@ -137,11 +140,11 @@ export class RouteTable {
 
   /** Id of the form installed in the kernel (see InstalledRoutes), or -1. */
   form(slot: number): number {
-    return this.formCol[slot];
+    return this.formCol[slot]!;
   }
 
   setForm(slot: number, id: number): void {
-    const was = this.formCol[slot];
+    const was = this.formCol[slot]!;
     if (was < 0 && id >= 0) this.forms++;
     else if (was >= 0 && id < 0) this.forms--;
     this.formCol[slot] = id;
@@ -154,19 +157,22 @@ export class RouteTable {
 
   forEachForm(fn: (slot: number, id: number) => void): void {
     const col = this.formCol;
-    for (let s = 0; s < this.used; s++) if (this.keyCol[s] >= 0 && col[s] >= 0) fn(s, col[s]);
+    for (let s = 0; s < this.used; s++) {
+      const id = col[s]!;
+      if (this.keyCol[s]! >= 0 && id >= 0) fn(s, id);
+    }
   }
 
   /** Calls fn with every slot in use; the table must not change meanwhile. */
   forEach(fn: (slot: number) => void): void {
-    for (let s = 0; s < this.used; s++) if (this.keyCol[s] >= 0) fn(s);
+    for (let s = 0; s < this.used; s++) if (this.keyCol[s]! >= 0) fn(s);
   }
 
   /** Slots whose want is in `wants` (a scan: for rare events, a next hop going down). */
   slotsWanting(wants: ReadonlySet<number>): number[] {
     const out: number[] = [];
     const col = this.wantCol;
-    for (let s = 0; s < this.used; s++) if (this.keyCol[s] >= 0 && wants.has(col[s])) out.push(s);
+    for (let s = 0; s < this.used; s++) if (this.keyCol[s]! >= 0 && wants.has(col[s]!)) out.push(s);
     return out;
   }
 

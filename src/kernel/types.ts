@@ -1,10 +1,9 @@
 // The vocabulary of the kernel FIB: what the RIB asks for, and what necod has put in the kernel.
 // The forms of kernel writes live in src/host/kernel-change.ts, where the writers read them.
 import type { LegSet } from '../host/kernel-change.js';
+import type { RouteKind } from '../net/index.js';
 
 export type { Change, InstalledRoute, Leg, LegSet, NexthopObject, RouteTag } from '../host/kernel-change.js';
-
-export type RouteKind = 'unicast' | 'blackhole' | 'unreachable';
 
 /** A next hop as the RIB knows it; `dev` null means "find it from the connected route". */
 export interface NextHop {

@@ -1,6 +1,6 @@
 // Which routes an interface's addresses stand for: pure, from `ip -json addr show` records.
 import type { IpAddress, IpInterface } from '../host/ip-records.js';
-import { hostPrefix, isIpv6LinkLocal, networkPrefix } from '../host/prefix-text.js';
+import { formatPrefix, hostPrefix, isLinkLocalIpv6, parseIpv6, subnetOf, parseAddress } from '../net/index.js';
 import { ORIGIN_FAMILIES, type OriginFamily, type OriginRoute } from './types.js';
 
 /** host: each address as a /32 or /128; subnet: the connected prefix (the peer's, for a peer address). */
@@ -76,12 +76,17 @@ export function isInterfaceUp(iface: IpInterface): boolean {
 export function isAdvertisable(address: IpAddress): boolean {
   if (address.scope === 'host' || address.scope === 'link') return false;
   if (address.tentative || address.dadFailed) return false;
-  return !(address.family === 'ipv6' && isIpv6LinkLocal(address.local));
+  const v6 = address.family === 'ipv6' ? parseIpv6(address.local) : null;
+  return !(v6 !== null && isLinkLocalIpv6(v6));
 }
 
 function addressPrefix(address: IpAddress, mode: AddressMode): string | null {
-  if (mode === 'host') return hostPrefix(address.local);
-  return networkPrefix(address.peer ?? address.local, address.prefixLength);
+  if (mode === 'host') {
+    const a = parseAddress(address.local);
+    return a === null ? null : formatPrefix(hostPrefix(a));
+  }
+  const p = subnetOf(address.peer ?? address.local, address.prefixLength);
+  return p === null ? null : formatPrefix(p);
 }
 
 /** The routes one interface's addresses stand for under a rule, in address order, without duplicates. */

@@ -1,7 +1,8 @@
 // Which routes of a kernel table become origin routes: pure, from `ip -N -json -d route show`.
 import type { IpRoute } from '../host/ip-records.js';
 import { destinationPrefix } from '../host/prefix-text.js';
-import type { OriginFamily, OriginKind, OriginRoute } from './types.js';
+import type { RouteKind } from '../net/index.js';
+import type { OriginFamily, OriginRoute } from './types.js';
 
 /** RTN_* route types (linux/rtnetlink.h). */
 export const RouteType = {
@@ -21,7 +22,7 @@ export const RouteType = {
  * in the ICMP code sent back, so both are unreachable here. Throw, local, broadcast and the
  * rest are lookup mechanics of this host, not destinations to advertise.
  */
-export function originKind(type: number): OriginKind | null {
+export function originKind(type: number): RouteKind | null {
   switch (type) {
     case RouteType.UNICAST:
       return 'unicast';

@@ -1,17 +1,15 @@
 // The plain data every origin reader hands to the RIB: a route to advertise, and the changes
 // to a reader's set of them. No reader state leaks out; a consumer needs nothing but these.
-import type { IpFamily } from '../host/ip-records.js';
+import type { Family, RouteKind } from '../net/index.js';
 
-export type OriginKind = 'unicast' | 'blackhole' | 'unreachable';
-
-export type OriginFamily = IpFamily;
+export type OriginFamily = Family;
 
 export const ORIGIN_FAMILIES: readonly OriginFamily[] = ['ipv4', 'ipv6'];
 
 export interface OriginRoute {
   /** Canonical text: "10.0.0.5/32", "2001:db8::/64" (always with a length, host bits zero). */
   prefix: string;
-  kind: OriginKind;
+  kind: RouteKind;
   /** The gateway, for a unicast route that has one. */
   nextHop: string | null;
   /** The interface, for a unicast route that has one. */

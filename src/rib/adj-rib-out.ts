@@ -1,6 +1,7 @@
 // What has been (or is about to be) sent to one neighbor: route key → interned outgoing
 // attribute set. Changes collect here and leave as UPDATEs grouped by attribute set,
 // withdrawals batched, so a burst of churn costs a few packed messages.
+import type { Family } from '../net/index.js';
 import {
   AS4_CONTEXT,
   encodeAttributes,
@@ -16,7 +17,7 @@ import { familyOfKey, type RouteKeys } from './route-key.js';
 
 interface OutSet {
   attributes: PathAttribute[];
-  family: 'ipv4' | 'ipv6';
+  family: Family;
   refs: number;
   key: string;
 }

@@ -36,12 +36,12 @@ export class AttrStore {
   }
 
   ref(id: number, n = 1): void {
-    this.refs[id] += n;
+    this.refs[id]! += n; // ids come from intern(), inside refs
   }
 
   /** Drops references; a set nobody uses any more is forgotten. */
   unref(id: number, n = 1): void {
-    const left = (this.refs[id] -= n);
+    const left = (this.refs[id]! -= n);
     if (left <= 0) {
       const key = this.keys[id];
       if (key !== undefined) this.byKey.delete(key);
@@ -58,7 +58,7 @@ export class AttrStore {
   }
 
   refCount(id: number): number {
-    return this.refs[id];
+    return this.refs[id] ?? 0;
   }
 
   get size(): number {

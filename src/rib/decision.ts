@@ -46,8 +46,9 @@ function keepBest(
   score: (i: number) => number,
   higherWins: boolean,
 ): number[] {
-  if (alive.length < 2) return alive;
-  let best = score(alive[0]);
+  const [first] = alive;
+  if (first === undefined || alive.length < 2) return alive;
+  let best = score(first);
   for (const i of alive) {
     const s = score(i);
     if (higherWins ? s > best : s < best) best = s;
@@ -85,40 +86,42 @@ export function selectPaths(cands: readonly Candidate[], opts: DecisionOptions =
   const lost = new Map<number, LossReason>();
   if (cands.length === 0) return { chosen: [], lost };
   if (cands.length === 1) return { chosen: [0], lost };
+  // Every index in `alive` is an index of cands.
+  const cand = (i: number): Candidate => cands[i]!;
   let alive = cands.map((_, i) => i);
-  alive = keepBest(alive, lost, 'preference', (i) => cands[i].source.preference, true);
-  alive = keepBest(alive, lost, 'local-pref', (i) => cands[i].attrs.localPref, true); // (a)
-  alive = keepBest(alive, lost, 'as-path-length', (i) => cands[i].attrs.asPathLength, false); // (a) RFC 4271 §9.1.2.2
-  alive = keepBest(alive, lost, 'origin', (i) => cands[i].attrs.origin, false); // (b)
+  alive = keepBest(alive, lost, 'preference', (i) => cand(i).source.preference, true);
+  alive = keepBest(alive, lost, 'local-pref', (i) => cand(i).attrs.localPref, true); // (a)
+  alive = keepBest(alive, lost, 'as-path-length', (i) => cand(i).attrs.asPathLength, false); // (a) RFC 4271 §9.1.2.2
+  alive = keepBest(alive, lost, 'origin', (i) => cand(i).attrs.origin, false); // (b)
   // (c) MED: within each neighboring AS (or across all with always-compare-med); a path
   // without MED counts as 0.
   if (alive.length > 1) {
     const groups = new Map<number, number[]>();
     for (const i of alive) {
-      const g = opts.alwaysCompareMed ? 0 : cands[i].attrs.neighborAs;
+      const g = opts.alwaysCompareMed ? 0 : cand(i).attrs.neighborAs;
       const list = groups.get(g);
       if (list) list.push(i);
       else groups.set(g, [i]);
     }
     const next: number[] = [];
-    for (const members of groups.values()) next.push(...keepBest(members, lost, 'med', (i) => cands[i].attrs.med, false));
+    for (const members of groups.values()) next.push(...keepBest(members, lost, 'med', (i) => cand(i).attrs.med, false));
     alive = alive.filter((i) => next.includes(i));
   }
   // (d) eBGP over iBGP.
-  if (alive.some((i) => cands[i].source.kind === 'bgp' && !cands[i].source.ibgp) && alive.some((i) => cands[i].source.ibgp)) {
+  if (alive.some((i) => cand(i).source.kind === 'bgp' && !cand(i).source.ibgp) && alive.some((i) => cand(i).source.ibgp)) {
     alive = alive.filter((i) => {
-      if (cands[i].source.ibgp) lost.set(i, 'ebgp-over-ibgp');
-      return !cands[i].source.ibgp;
+      if (cand(i).source.ibgp) lost.set(i, 'ebgp-over-ibgp');
+      return !cand(i).source.ibgp;
     });
   }
   // (e) IGP cost: next hops are taken as they are, every cost is equal. What is left is the
   // multipath set; the tie-breaks only order it.
-  alive.sort((a, b) => tieBreak(cands[a], cands[b]));
-  const best = alive[0];
+  alive.sort((a, b) => tieBreak(cand(a), cand(b)));
+  const [best = 0] = alive; // never empty: each step keeps its best
   const chosen = [best];
   for (const i of alive.slice(1)) {
-    if (!multipathCompatible(cands[best], cands[i])) {
-      lost.set(i, cands[best].source.kind === 'bgp' && cands[i].source.kind === 'bgp' ? tieBreakReason(cands[best], cands[i]) : 'not-multipath');
+    if (!multipathCompatible(cand(best), cand(i))) {
+      lost.set(i, cand(best).source.kind === 'bgp' && cand(i).source.kind === 'bgp' ? tieBreakReason(cand(best), cand(i)) : 'not-multipath');
     } else if (chosen.length >= opts.maxPaths) {
       lost.set(i, 'ecmp-limit');
     } else {

@@ -7,13 +7,13 @@ import {
   findAttribute,
   hasFourOctetAsn,
   makeAttribute,
-  parseIpv4,
   SegmentType,
   AS_TRANS,
   type AsPathSegment,
   type PathAttribute,
 } from '../bgp/wire/index.js';
-import { evaluatePolicy, applyAttributeActions, insertInCodeOrder, type CompiledPolicy, type PrefixView } from './policy.js';
+import { parseIpv4, type Prefix } from '../net/index.js';
+import { evaluatePolicy, applyAttributeActions, insertInCodeOrder, type CompiledPolicy } from './policy.js';
 import { DEFAULT_LOCAL_PREF, type RouteAttrs } from './route-attrs.js';
 import type { RouteSource } from './route-source.js';
 
@@ -80,7 +80,7 @@ export function exportAttributes(
   attrs: RouteAttrs,
   to: ExportTarget,
   family: 'ipv4' | 'ipv6',
-  prefix: PrefixView | null,
+  prefix: Prefix | null,
 ): ExportedRoute | null {
   const local = from.kind !== 'bgp';
   let out: PathAttribute[] = [];

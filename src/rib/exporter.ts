@@ -2,12 +2,12 @@
 // rules into each Adj-RIB-Out, and pending changes leave as packed UPDATEs after a short
 // coalescing delay. The initial table goes out in slices that yield to the event loop,
 // followed by End-of-RIB (RFC 4724 §2).
-import { encodeEndOfRib, type CodecContext, type Family } from '../bgp/wire/index.js';
+import { encodeEndOfRib, type CodecContext } from '../bgp/wire/index.js';
+import type { Family, Prefix } from '../net/index.js';
 import { AdjRibOut } from './adj-rib-out.js';
 import { exportAllowed, exportAttributes, type ExportTarget } from './export.js';
 import type { Rib } from './rib.js';
 import { familyOfKey } from './route-key.js';
-import type { PrefixView } from './policy.js';
 import { orfPermits, type OrfFilter } from './orf-filter.js';
 
 export interface ExportSession {
@@ -64,7 +64,7 @@ export class Exporter {
     for (let i = 0; i < keys.length; i += this.opts.sliceSize) {
       if (state.closed) return;
       const end = Math.min(keys.length, i + this.opts.sliceSize);
-      for (let k = i; k < end; k++) this.evaluate(state, keys[k]);
+      for (const key of keys.slice(i, end)) this.evaluate(state, key);
       await this.flushSession(state);
       if (end < keys.length) await new Promise<void>((r) => setImmediate(r));
     }
@@ -85,7 +85,7 @@ export class Exporter {
   /** Loc-RIB keys that changed; each session re-evaluates them. */
   noteChanges(keys: ArrayLike<number>): void {
     if (keys.length === 0 || this.sessions.size === 0) return;
-    for (const s of this.sessions.values()) for (let i = 0; i < keys.length; i++) this.evaluate(s, keys[i]);
+    for (const s of this.sessions.values()) for (let i = 0; i < keys.length; i++) this.evaluate(s, keys[i]!); // i < length
     this.schedule();
   }
 
@@ -153,8 +153,9 @@ export class Exporter {
       s.adjOut.update(key, null);
       return;
     }
-    const sourceIndex = sel.sources[0];
-    const attrId = sel.attrIds[0];
+    const [sourceIndex] = sel.sources;
+    const [attrId] = sel.attrIds;
+    if (sourceIndex === undefined || attrId === undefined) return; // a selection has one path or more
     const source = this.rib.source(sourceIndex);
     if (!source) return;
     const target = s.session.target;
@@ -184,13 +185,12 @@ export class Exporter {
     s.adjOut.update(key, outId < 0 ? null : outId);
   }
 
-  private prefixView(key: number): PrefixView {
+  private prefixView(key: number): Prefix {
     if (familyOfKey(key) === 'ipv4') {
-      const len = key % 64;
-      const a = (key - len) / 64;
-      return { afi: 1, bytes: Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff), length: len };
+      const length = key % 64;
+      return { address: (key - length) / 64, length };
     }
-    return { afi: 2, bytes: this.rib.keys.v6.address(key), length: this.rib.keys.v6.length(key) };
+    return { address: this.rib.keys.v6.address(key), length: this.rib.keys.v6.length(key) };
   }
 
   close(): void {

@@ -2,25 +2,10 @@
 // Adj-RIB-In. Here live the data-center rules: the receive-side NEXT_HOP rewrite, loop
 // prevention, the RFC 6793 path merge and import policy. Pure: message and context in,
 // plain data out.
-import {
-  findAttribute,
-  formatIpv4,
-  isLinkLocalIpv6,
-  makeAttribute,
-  mergeAs4Aggregator,
-  mergeAs4Path,
-  parseIpv6,
-  SegmentType,
-
-  type Ipv4PrefixList,
-  type LargeCommunity,
-  type PathAttribute,
-  type PrefixList,
-  type UpdateMessage,
-} from '../bgp/wire/index.js';
-import { applyAttributeActions, evaluatePolicy, type CompiledPolicy, type PolicyActions, type PrefixView } from './policy.js';
+import { findAttribute, makeAttribute, mergeAs4Aggregator, mergeAs4Path, SegmentType, type Ipv4PrefixList, type LargeCommunity, type PathAttribute, type PrefixList, type UpdateMessage } from '../bgp/wire/index.js';
+import { formatIpv4, isLinkLocalIpv6, parseIpv6, prefixContainsText, type Prefix } from '../net/index.js';
+import { applyAttributeActions, evaluatePolicy, type CompiledPolicy, type PolicyActions } from './policy.js';
 import type { RouteAttrsInput } from './route-attrs.js';
-import { inSubnet, type Subnet } from './subnet.js';
 
 export interface ImportContext {
   neighborName: string;
@@ -34,7 +19,7 @@ export interface ImportContext {
   /** The neighbor's address: the next hop for routes whose own next hop is outside its subnet. */
   peerAddress: string;
   /** The neighbor's subnet per family; null keeps every received next hop (multihop peers). */
-  rewriteSubnet: { ipv4: Subnet | null; ipv6: Subnet | null };
+  rewriteSubnet: { ipv4: Prefix | null; ipv6: Prefix | null };
   /** The session's interface, for IPv6 link-local next hops. */
   interfaceName: string | null;
   policy: CompiledPolicy | null;
@@ -107,7 +92,7 @@ interface NextHopChoice {
 export function chooseNextHop(family: 'ipv4' | 'ipv6', received: string | null, linkLocal: string | null, ctx: ImportContext): NextHopChoice {
   const subnet = ctx.rewriteSubnet[family];
   const peerIsFamily = family === 'ipv4' ? !ctx.peerAddress.includes(':') : ctx.peerAddress.includes(':');
-  if (received !== null && subnet && inSubnet(received, subnet)) return { received, linkLocal, nextHop: received, device: null };
+  if (received !== null && subnet && prefixContainsText(subnet, received)) return { received, linkLocal, nextHop: received, device: null };
   if (family === 'ipv6') {
     const global = received !== null ? parseIpv6(received) : null;
     const onlyLinkLocal = global !== null && isLinkLocalIpv6(global);
@@ -146,24 +131,24 @@ function withActions(base: RouteAttrsInput, actions: PolicyActions): RouteAttrsI
   };
 }
 
-function prefixView(list: PrefixList, i: number): PrefixView {
+// In the two functions below every index is a position of the list (i < count), hence the `!`.
+function prefixView(list: PrefixList, i: number): Prefix {
   if (list.afi === 1) {
-    const key = list.keys[i];
-    const len = key % 64;
-    const a = (key - len) / 64;
-    return { afi: 1, bytes: Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff), length: len };
+    const key = list.keys[i]!;
+    const length = key % 64;
+    return { address: (key - length) / 64, length };
   }
-  return { afi: 2, bytes: list.addrs.subarray(i * 16, i * 16 + 16), length: list.lengths[i] };
+  return { address: list.addrs.subarray(i * 16, i * 16 + 16), length: list.lengths[i]! };
 }
 
 /** Picks the listed positions out of a prefix list. */
 function pick(list: PrefixList, idx: number[]): PrefixList {
   if (list.afi === 1) {
-    return { afi: 1, count: idx.length, keys: Float64Array.from(idx, (i) => list.keys[i]), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]) : null };
+    return { afi: 1, count: idx.length, keys: Float64Array.from(idx, (i) => list.keys[i]!), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]!) : null };
   }
   const addrs = new Uint8Array(idx.length * 16);
   idx.forEach((i, k) => addrs.set(list.addrs.subarray(i * 16, i * 16 + 16), k * 16));
-  return { afi: 2, count: idx.length, addrs, lengths: Uint8Array.from(idx, (i) => list.lengths[i]), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]) : null };
+  return { afi: 2, count: idx.length, addrs, lengths: Uint8Array.from(idx, (i) => list.lengths[i]!), pathIds: list.pathIds ? Uint32Array.from(idx, (i) => (list.pathIds as Uint32Array)[i]!) : null };
 }
 
 function applyPolicy(list: PrefixList, base: RouteAttrsInput, ctx: ImportContext, out: ImportResult): void {

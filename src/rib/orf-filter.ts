@@ -3,12 +3,12 @@
 // Pure plain data. The wire form of the entries is src/bgp/wire/orf.ts; keeping the filter
 // per session and re-sending after a change is src/routing/peer-routes.ts.
 import type { PrefixOrfEntry } from '../bgp/wire/index.js';
-import type { PrefixView } from './policy.js';
+import { readIpv4, sameLeadingBits, type IpAddress, type Prefix } from '../net/index.js';
 
 export interface OrfRule {
   sequence: number;
   permit: boolean;
-  prefix: Uint8Array;
+  address: IpAddress;
   length: number;
   /** Effective length range a matching route must fall in. */
   ge: number;
@@ -24,12 +24,14 @@ function toRule(e: PrefixOrfEntry): OrfRule {
   // (FRR does for "ge N" without "le") means the other end of the range, as a prefix list does.
   const ge = e.minLength || e.length;
   const le = e.maxLength || (e.minLength ? bits : e.length);
-  return { sequence: e.sequence, permit: e.match === 'permit', prefix: e.prefix, length: e.length, ge, le };
+  // The entry's prefix is 4 or 16 bytes (wire/orf.ts reads it at its family's full size).
+  const address = e.prefix.length === 4 ? readIpv4(e.prefix, 0) : e.prefix;
+  return { sequence: e.sequence, permit: e.match === 'permit', address, length: e.length, ge, le };
 }
 
 function sameRule(a: OrfRule, b: OrfRule): boolean {
   if (a.sequence !== b.sequence || a.length !== b.length || a.ge !== b.ge || a.le !== b.le || a.permit !== b.permit) return false;
-  return covers(a.prefix, a.length, b.prefix);
+  return sameLeadingBits(a.address, b.address, a.length);
 }
 
 /**
@@ -52,26 +54,16 @@ export function applyOrfEntries(current: OrfFilter, entries: readonly PrefixOrfE
   return rules.sort((a, b) => a.sequence - b.sequence);
 }
 
-/** True when the first `length` bits of `a` and `b` agree. */
-function covers(a: Uint8Array, length: number, b: Uint8Array): boolean {
-  const full = length >> 3;
-  for (let i = 0; i < full; i++) if (a[i] !== b[i]) return false;
-  const rest = length & 7;
-  if (!rest) return true;
-  const mask = (0xff << (8 - rest)) & 0xff;
-  return (a[full] & mask) === (b[full] & mask);
-}
-
 /**
  * Rules in sequence order, the first that matches decides (RFC 5292); a prefix no rule matches
  * is not sent, the implicit deny of the prefix list the neighbor built the entries from.
  */
-export function orfPermits(filter: OrfFilter, p: PrefixView): boolean {
+export function orfPermits(filter: OrfFilter, p: Prefix): boolean {
   if (filter.length === 0) return true;
-  const size = p.afi === 1 ? 4 : 16;
   for (const r of filter) {
-    if (r.prefix.length !== size || p.length < r.ge || p.length > r.le || p.length < r.length) continue;
-    if (covers(r.prefix, r.length, p.bytes)) return r.permit;
+    if (p.length < r.ge || p.length > r.le || p.length < r.length) continue;
+    // Leading bits of two families never agree, so a rule of the other family is passed over.
+    if (sameLeadingBits(r.address, p.address, r.length)) return r.permit;
   }
   return false;
 }

@@ -1,7 +1,8 @@
 // A small declarative policy: ordered rules of matches and actions, no language. A rule
 // whose actions include accept or reject ends the evaluation; other matching rules apply
 // their changes and evaluation goes on; the default decides at the end.
-import { Afi, type LargeCommunity, type Origin, type PathAttribute, parsePrefix } from '../bgp/wire/index.js';
+import type { LargeCommunity, Origin, PathAttribute } from '../bgp/wire/index.js';
+import { addressFamily, maxPrefixLength, parsePrefix, prefixContains, type Prefix } from '../net/index.js';
 
 export interface PrefixMatch {
   /** "10.0.0.0/8" */
@@ -47,9 +48,7 @@ export interface Policy {
 }
 
 interface CompiledPrefix {
-  afi: 1 | 2;
-  bytes: Uint8Array;
-  length: number;
+  prefix: Prefix;
   ge: number;
   le: number;
 }
@@ -67,38 +66,24 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       ? r.match.prefixes.map((m): CompiledPrefix => {
           const p = parsePrefix(m.prefix);
           if (!p) throw new RangeError(`not a prefix: ${m.prefix}`);
-          const bytes = p.afi === 1 ? Uint8Array.of(p.v4 >>> 24, (p.v4 >>> 16) & 0xff, (p.v4 >>> 8) & 0xff, p.v4 & 0xff) : (p.v6 as Uint8Array);
-          const max = p.afi === 1 ? 32 : 128;
           const ge = m.ge ?? p.length;
-          const le = m.le ?? (m.ge !== undefined ? max : p.length);
-          return { afi: p.afi, bytes, length: p.length, ge, le };
+          const le = m.le ?? (m.ge !== undefined ? maxPrefixLength(addressFamily(p.address)) : p.length);
+          return { prefix: p, ge, le };
         })
       : null,
   );
   return { policy, perPrefix: prefixMatchers.some((m) => m !== null), prefixMatchers };
 }
 
-/** A prefix as family + bytes + length, for matching. */
-export interface PrefixView {
-  afi: 1 | 2;
-  bytes: Uint8Array;
-  length: number;
-}
-
-function prefixMatches(p: PrefixView, m: CompiledPrefix): boolean {
-  if (p.afi !== m.afi || p.length < m.ge || p.length > m.le) return false;
-  const full = m.length >> 3;
-  for (let i = 0; i < full; i++) if (p.bytes[i] !== m.bytes[i]) return false;
-  const rest = m.length & 7;
-  if (!rest) return true;
-  const mask = (0xff << (8 - rest)) & 0xff;
-  return (p.bytes[full] & mask) === m.bytes[full];
+/** The rule's prefix holds `p` (so the family is the same) and `p`'s length is in [ge, le]. */
+function prefixMatches(p: Prefix, m: CompiledPrefix): boolean {
+  return p.length >= m.ge && p.length <= m.le && prefixContains(m.prefix, p.address);
 }
 
 export interface PolicySubject {
   attributes: readonly PathAttribute[];
   neighbor: string;
-  prefix: PrefixView | null;
+  prefix: Prefix | null;
 }
 
 export interface PolicyOutcome {
@@ -122,8 +107,7 @@ function hasLarge(attrs: readonly PathAttribute[], wanted: LargeCommunity[]): bo
 export function evaluatePolicy(cp: CompiledPolicy, subject: PolicySubject): PolicyOutcome {
   const actions: PolicyActions = {};
   const rules = cp.policy.rules;
-  for (let r = 0; r < rules.length; r++) {
-    const { match, then } = rules[r];
+  for (const [r, { match, then }] of rules.entries()) {
     if (match.neighbors && !match.neighbors.includes(subject.neighbor)) continue;
     if (match.origin !== undefined) {
       const origin = subject.attributes.find((a) => a.name === 'ORIGIN');
@@ -189,7 +173,3 @@ export function insertInCodeOrder(attrs: PathAttribute[], attr: PathAttribute): 
 }
 
 export const ACCEPT_ALL: Policy = { name: 'accept-all', rules: [], defaultAction: 'accept' };
-
-export function afiOfView(p: PrefixView): number {
-  return p.afi === 1 ? Afi.IPV4 : Afi.IPV6;
-}

@@ -7,6 +7,9 @@ const EMPTY = -1; // keys are ≥ 0, so a negative key marks a free slot
 const MIN_CAPACITY = 16;
 const MAX_LOAD = 0.7;
 
+// Every index below is masked by `mask` (capacity − 1) or bounded by the arrays' length, so the
+// typed-array reads carry `!`: a check per probe would sit on the RIB's hottest path.
+
 export class PrefixTable {
   private keys: Float64Array;
   private values: Int32Array;
@@ -47,7 +50,7 @@ export class PrefixTable {
     let i = this.slotOf(key);
     for (;;) {
       const k = keys[i];
-      if (k === key) return this.values[i];
+      if (k === key) return this.values[i]!;
       if (k === EMPTY) return missing;
       i = (i + 1) & this.mask;
     }
@@ -72,7 +75,7 @@ export class PrefixTable {
     for (;;) {
       const k = keys[i];
       if (k === key) {
-        const old = this.values[i];
+        const old = this.values[i]!;
         this.values[i] = value;
         return old;
       }
@@ -98,18 +101,18 @@ export class PrefixTable {
       if (k === key) break;
       i = (i + 1) & mask;
     }
-    const old = values[i];
+    const old = values[i]!;
     let hole = i;
     let j = (i + 1) & mask;
     for (;;) {
-      const k = keys[j];
+      const k = keys[j]!;
       if (k === EMPTY) break;
       const home = this.slotOf(k);
       // Move j into the hole when its home slot does not lie cyclically in (hole, j].
       const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
       if (!between) {
         keys[hole] = k;
-        values[hole] = values[j];
+        values[hole] = values[j]!;
         hole = j;
       }
       j = (j + 1) & mask;
@@ -127,13 +130,19 @@ export class PrefixTable {
     this.values = new Int32Array(cap);
     this.mask = cap - 1;
     this.count = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i], oldValues[i]);
+    for (let i = 0; i < oldKeys.length; i++) {
+      const k = oldKeys[i]!;
+      if (k !== EMPTY) this.set(k, oldValues[i]!);
+    }
   }
 
   /** Calls fn for every entry; the table must not change meanwhile. */
   forEach(fn: (key: number, value: number) => void): void {
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) fn(keys[i], this.values[i]);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k !== EMPTY) fn(k, this.values[i]!);
+    }
   }
 
   /** All keys, in slot order. */
@@ -141,7 +150,10 @@ export class PrefixTable {
     const out = new Float64Array(this.count);
     let n = 0;
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== EMPTY) out[n++] = keys[i];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k !== EMPTY) out[n++] = k;
+    }
     return out;
   }
 

@@ -91,7 +91,7 @@ export class Rib {
   announceKeys(sourceIndex: number, keys: ArrayLike<number>, attrs: RouteAttrs): void {
     const table = this.tableOf(sourceIndex);
     const wasEmpty = table.size === 0;
-    for (let i = 0; i < keys.length; i++) this.announceKey(sourceIndex, table, keys[i], attrs.id);
+    for (let i = 0; i < keys.length; i++) this.announceKey(sourceIndex, table, keys[i]!, attrs.id); // i < length
     this.attrs.releaseIfUnused(attrs.id);
     if (wasEmpty && table.size > 0) this.refreshActive();
   }
@@ -103,7 +103,7 @@ export class Rib {
     if (old >= 0) this.attrs.unref(old & ATTR_MASK);
     if (old === -1) {
       this.keys.v6.retain(key);
-      (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]++;
+      (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]!++; // two families, two slots
       if (this.active.indexOf(sourceIndex) < 0) this.active.push(sourceIndex);
     }
     this.recompute(key);
@@ -112,7 +112,7 @@ export class Rib {
   withdraw(sourceIndex: number, list: PrefixList): void {
     const table = this.tableOf(sourceIndex);
     for (let i = 0; i < list.count; i++) {
-      const key = list.afi === 1 ? list.keys[i] : this.keys.v6.findKey(list, i);
+      const key = list.afi === 1 ? list.keys[i]! : this.keys.v6.findKey(list, i); // i < count
       if (key >= 0) this.withdrawKey(sourceIndex, table, key);
     }
     if (table.size === 0) this.refreshActive();
@@ -120,14 +120,14 @@ export class Rib {
 
   withdrawKeys(sourceIndex: number, keys: ArrayLike<number>): void {
     const table = this.tableOf(sourceIndex);
-    for (let i = 0; i < keys.length; i++) this.withdrawKey(sourceIndex, table, keys[i]);
+    for (let i = 0; i < keys.length; i++) this.withdrawKey(sourceIndex, table, keys[i]!); // i < length
     if (table.size === 0) this.refreshActive();
   }
 
   private withdrawKey(sourceIndex: number, table: PrefixTable, key: number): void {
     const old = table.delete(key);
     if (old < 0) return;
-    (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]--;
+    (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]!--;
     this.attrs.unref(old & ATTR_MASK);
     this.recompute(key);
     this.keys.v6.release(key);
@@ -176,7 +176,7 @@ export class Rib {
     let n = 0;
     const active = this.active;
     for (let k = 0; k < active.length; k++) {
-      const s = active[k];
+      const s = active[k]!; // k < length; active holds sources with an Adj-RIB-In
       const v = (this.adjIn[s] as PrefixTable).get(key);
       if (v >= 0) {
         if (n === cs.length) this.growCandidates();
@@ -185,14 +185,15 @@ export class Rib {
         n++;
       }
     }
+    // cs and ca hold n candidates (the loop above wrote them), hence the `!` reads below.
     let selId = -1;
-    if (n === 1) selId = this.selections.single1(cs[0], ca[0]);
-    else if (n === 2) selId = this.selectTwo(cs[0], ca[0], cs[1], ca[1]);
+    if (n === 1) selId = this.selections.single1(cs[0]!, ca[0]!);
+    else if (n === 2) selId = this.selectTwo(cs[0]!, ca[0]!, cs[1]!, ca[1]!);
     else if (n > 2) {
       const cands: Candidate[] = [];
-      for (let i = 0; i < n; i++) cands.push({ source: this.sources[cs[i]] as RouteSource, attrs: this.attrs.get(ca[i]) });
+      for (let i = 0; i < n; i++) cands.push({ source: this.sources[cs[i]!] as RouteSource, attrs: this.attrs.get(ca[i]!) });
       const sel = selectPaths(cands, this.decision);
-      selId = this.selections.multiPath(sel.chosen.map((i) => cs[i]), sel.chosen.map((i) => ca[i]));
+      selId = this.selections.multiPath(sel.chosen.map((i) => cs[i]!), sel.chosen.map((i) => ca[i]!));
     }
     const old = selId >= 0 ? this.loc.set(key, selId) : this.loc.delete(key);
     if (old === selId) return;
@@ -274,7 +275,7 @@ export class Rib {
     return cands.map((c, i) => {
       const at = sel.chosen.indexOf(i);
       const status = at === 0 ? 'best' : at > 0 ? 'multipath' : (sel.lost.get(i) as LossReason);
-      return { source: c.source, attrs: c.attrs, stale: stale[i], status };
+      return { source: c.source, attrs: c.attrs, stale: stale[i] === true, status };
     });
   }
 

@@ -7,8 +7,7 @@ import {
   SegmentType,
   type PathAttribute,
 } from '../bgp/wire/index.js';
-
-export type RouteKind = 'unicast' | 'blackhole' | 'unreachable';
+import type { RouteKind } from '../net/index.js';
 
 export interface RouteAttrsInput {
   /** BGP path attributes, without NEXT_HOP, MP_REACH_NLRI and MP_UNREACH_NLRI (next hops live below). */
@@ -53,7 +52,7 @@ export function deriveDecisionInputs(input: RouteAttrsInput): Omit<RouteAttrs, k
     origin: findAttribute(attrs, 'ORIGIN') ?? 2,
     med: med ?? 0,
     hasMed: med !== undefined,
-    neighborAs: first && first.type === SegmentType.AS_SEQUENCE ? first.asns[0] : 0,
+    neighborAs: first && first.type === SegmentType.AS_SEQUENCE ? (first.asns[0] ?? 0) : 0,
     originatorId: findAttribute(attrs, 'ORIGINATOR_ID') ?? null,
     clusterListLength: findAttribute(attrs, 'CLUSTER_LIST')?.length ?? 0,
   };

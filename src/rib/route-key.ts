@@ -2,14 +2,12 @@
 // prefix is interned once to a small id and keyed as IPV6_BASE + id, so every RIB table
 // works on numbers whatever the family.
 import {
-  formatIpv4,
-  formatIpv6,
+  ipv4Key,
   ipv4KeyLength,
-  parsePrefix,
-  type Family,
   type Ipv6PrefixList,
   type PrefixList,
 } from '../bgp/wire/index.js';
+import { formatIpv4, formatIpv6, maskAddress, parsePrefix, type Family, type Prefix } from '../net/index.js';
 
 export const IPV6_BASE = 2 ** 40;
 
@@ -34,22 +32,25 @@ export class Ipv6PrefixIndex {
   /** Ids whose count reached zero (or that were created unheld) since the last sweep. */
   private orphans: number[] = [];
 
+  // Ids, list indexes (i < count) and keys handed out here always lie inside these typed arrays,
+  // so their reads carry `!`: this is the IPv6 route-key path, run per prefix.
+
   private static text(b: Uint8Array, base: number, length: number): string {
     let s = '';
-    for (let k = 0; k < 16; k++) s += String.fromCharCode(b[base + k]);
+    for (let k = 0; k < 16; k++) s += String.fromCharCode(b[base + k]!);
     return s + String.fromCharCode(length);
   }
 
   /** The key for the prefix at list[i], creating its id when new (unheld until retained). */
   keyOf(list: Ipv6PrefixList, i: number): number {
     const base = i * 16;
-    const s = Ipv6PrefixIndex.text(list.addrs, base, list.lengths[i]);
+    const s = Ipv6PrefixIndex.text(list.addrs, base, list.lengths[i]!);
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.free.pop() ?? this.count++;
       this.grow(id);
       this.bytes.set(list.addrs.subarray(base, base + 16), id * 17);
-      this.bytes[id * 17 + 16] = list.lengths[i];
+      this.bytes[id * 17 + 16] = list.lengths[i]!;
       this.ids.set(s, id);
       this.refs[id] = 0;
       this.live[id] = 1;
@@ -76,20 +77,20 @@ export class Ipv6PrefixIndex {
 
   /** Looks a key up without creating it; -1 when unknown. */
   findKey(list: Ipv6PrefixList, i: number): number {
-    const id = this.ids.get(Ipv6PrefixIndex.text(list.addrs, i * 16, list.lengths[i]));
+    const id = this.ids.get(Ipv6PrefixIndex.text(list.addrs, i * 16, list.lengths[i]!));
     return id === undefined ? -1 : IPV6_BASE + id;
   }
 
   /** A table now holds `key` (IPv4 keys need nothing). */
   retain(key: number): void {
-    if (key >= IPV6_BASE) this.refs[key - IPV6_BASE]++;
+    if (key >= IPV6_BASE) this.refs[key - IPV6_BASE]!++;
   }
 
   /** A table no longer holds `key`; the id is freed at the next sweep if nobody else does. */
   release(key: number): void {
     if (key < IPV6_BASE) return;
     const id = key - IPV6_BASE;
-    if (--this.refs[id] <= 0) {
+    if (--this.refs[id]! <= 0) {
       this.refs[id] = 0;
       this.orphans.push(id);
     }
@@ -100,7 +101,7 @@ export class Ipv6PrefixIndex {
     let n = 0;
     for (const id of this.orphans) {
       if (!this.live[id] || this.refs[id] !== 0) continue;
-      this.ids.delete(Ipv6PrefixIndex.text(this.bytes, id * 17, this.bytes[id * 17 + 16]));
+      this.ids.delete(Ipv6PrefixIndex.text(this.bytes, id * 17, this.bytes[id * 17 + 16]!));
       this.live[id] = 0;
       this.free.push(id);
       n++;
@@ -115,7 +116,7 @@ export class Ipv6PrefixIndex {
   }
 
   length(key: number): number {
-    return this.bytes[(key - IPV6_BASE) * 17 + 16];
+    return this.bytes[(key - IPV6_BASE) * 17 + 16]!;
   }
 
   get size(): number {
@@ -128,7 +129,7 @@ export class RouteKeys {
   readonly v6 = new Ipv6PrefixIndex();
 
   keyAt(list: PrefixList, i: number): number {
-    return list.afi === 1 ? list.keys[i] : this.v6.keyOf(list, i);
+    return list.afi === 1 ? list.keys[i]! : this.v6.keyOf(list, i); // i < count
   }
 
   format(key: number): string {
@@ -139,13 +140,21 @@ export class RouteKeys {
     return `${formatIpv6(this.v6.address(key))}/${this.v6.length(key)}`;
   }
 
-  /** The key for "10.0.0.0/24" or "2001:db8::/32"; null when the text is not a prefix. */
+  /** The key for "10.0.0.0/24" or "2001:db8::/32" (host bits cleared); null when the text is not a prefix. */
   parse(text: string): number | null {
     const p = parsePrefix(text);
-    if (!p) return null;
-    if (p.afi === 1) return p.v4 * 64 + p.length;
-    const list: Ipv6PrefixList = { afi: 2, count: 1, addrs: p.v6 as Uint8Array, lengths: Uint8Array.of(p.length), pathIds: null };
-    return this.v6.keyOf(list, 0);
+    return p === null ? null : this.keyOfPrefix(p, true);
+  }
+
+  /**
+   * The key of a prefix, host bits cleared. An IPv6 prefix the index does not know gets an id
+   * when `create` is set (unheld until retained), else the answer is -1.
+   */
+  keyOfPrefix(p: Prefix, create: boolean): number {
+    const address = maskAddress(p.address, p.length);
+    if (typeof address === 'number') return ipv4Key(address, p.length);
+    const list: Ipv6PrefixList = { afi: 2, count: 1, addrs: address, lengths: Uint8Array.of(p.length), pathIds: null };
+    return create ? this.v6.keyOf(list, 0) : this.v6.findKey(list, 0);
   }
 
   /** Builds a prefix list of one family from keys (for UPDATE packing). */
@@ -156,8 +165,9 @@ export class RouteKeys {
     const addrs = new Uint8Array(keys.length * 16);
     const lengths = new Uint8Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      addrs.set(this.v6.address(keys[i]), i * 16);
-      lengths[i] = this.v6.length(keys[i]);
+      const key = keys[i]!; // i < length
+      addrs.set(this.v6.address(key), i * 16);
+      lengths[i] = this.v6.length(key);
     }
     return { afi: 2, count: keys.length, addrs, lengths, pathIds: null };
   }

@@ -1,6 +1,7 @@
 // Where a route came from: a BGP neighbor or a local origin (interfaces, static, kernel
 // table, API). The decision process compares sources as well as attributes.
-import { parseIpv4, parseIpv6, toHex } from '../bgp/wire/index.js';
+import { toHex } from '../bgp/wire/index.js';
+import { parseAddress } from '../net/index.js';
 
 export type SourceKind = 'bgp' | 'direct' | 'static' | 'kernel' | 'api';
 
@@ -29,9 +30,9 @@ export const BGP_PREFERENCE = 100;
 /** 32 hex digits, IPv4 in its IPv4-mapped form, so both sort numerically together. */
 export function addressOrder(address: string): string {
   if (!address) return '';
-  const v4 = parseIpv4(address);
-  const bytes = v4 !== null ? Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff) : parseIpv6(address.split('%')[0]);
-  return bytes ? toHex(bytes) : address;
+  const a = parseAddress(address.split('%')[0] ?? '');
+  if (a === null) return address;
+  return typeof a === 'number' ? `00000000000000000000ffff${a.toString(16).padStart(8, '0')}` : toHex(a);
 }
 
 export function localSource(index: number, name: string, kind: Exclude<SourceKind, 'bgp'>): RouteSource {

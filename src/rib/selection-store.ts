@@ -45,7 +45,8 @@ export class SelectionStore {
   }
 
   multiPath(sources: ArrayLike<number>, attrIds: ArrayLike<number>): number {
-    if (sources.length === 1) return this.single1(sources[0], attrIds[0]);
+    // The two lists run in step; their lengths are checked here, so the reads carry `!`.
+    if (sources.length === 1) return this.single1(sources[0]!, attrIds[0]!);
     if (sources.length === 2) return this.pair(sources, attrIds);
     let key = '';
     for (let i = 0; i < sources.length; i++) key += `${sources[i]}:${attrIds[i]},`;
@@ -60,8 +61,8 @@ export class SelectionStore {
   private readonly pairs = new Map<number, Map<number, number>>();
 
   private pair(sources: ArrayLike<number>, attrIds: ArrayLike<number>): number {
-    const k1 = sources[0] * 2 ** 30 + attrIds[0];
-    const k2 = sources[1] * 2 ** 30 + attrIds[1];
+    const k1 = sources[0]! * 2 ** 30 + attrIds[0]!; // a pair: two of each
+    const k2 = sources[1]! * 2 ** 30 + attrIds[1]!;
     let inner = this.pairs.get(k1);
     if (!inner) this.pairs.set(k1, (inner = new Map()));
     const found = inner.get(k2);
@@ -81,26 +82,27 @@ export class SelectionStore {
     this.byId[id] = { id, sources: Array.from(sources), attrIds: Array.from(attrIds) };
     this.refs[id] = 0;
     // A selection keeps its attribute sets alive, so their ids cannot be reused under it.
-    for (let i = 0; i < attrIds.length; i++) this.attrs.ref(attrIds[i]);
+    for (let i = 0; i < attrIds.length; i++) this.attrs.ref(attrIds[i]!);
     return id;
   }
 
   ref(id: number): void {
-    this.refs[id]++;
+    this.refs[id]!++; // ids come from create(), inside refs
   }
 
   unref(id: number): void {
-    if (--this.refs[id] > 0) return;
+    if (--this.refs[id]! > 0) return;
     const s = this.byId[id];
     if (!s) return;
     this.byId[id] = undefined;
     if (s.sources.length === 1) {
-      const row = this.single[s.sources[0]];
-      if (row) row[s.attrIds[0]] = 0;
+      const [source = -1] = s.sources;
+      const row = this.single[source];
+      if (row) row[s.attrIds[0]!] = 0;
     } else if (s.sources.length === 2) {
-      const k1 = s.sources[0] * 2 ** 30 + s.attrIds[0];
+      const k1 = s.sources[0]! * 2 ** 30 + s.attrIds[0]!; // a pair: two of each
       const inner = this.pairs.get(k1);
-      inner?.delete(s.sources[1] * 2 ** 30 + s.attrIds[1]);
+      inner?.delete(s.sources[1]! * 2 ** 30 + s.attrIds[1]!);
       if (inner && inner.size === 0) this.pairs.delete(k1);
     } else {
       let key = '';

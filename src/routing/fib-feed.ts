@@ -11,14 +11,18 @@ import type { StoredSelection } from '../rib/selection-store.js';
 
 /** What the kernel should hold for a Loc-RIB selection; null: no route of ours. */
 export function desiredOfSelection(rib: Rib, sel: StoredSelection, ecmpMax: number): DesiredRoute | null {
-  const best = rib.source(sel.sources[0]);
+  const [bestIndex] = sel.sources;
+  const [firstId] = sel.attrIds;
+  if (bestIndex === undefined || firstId === undefined) return null; // a selection has one path or more
+  const best = rib.source(bestIndex);
   if (!best || best.kind !== 'bgp') return null;
-  const first = rib.attrs.get(sel.attrIds[0]);
+  const first = rib.attrs.get(firstId);
   if (first.noInstall) return null;
   if (first.kind !== 'unicast') return { kind: first.kind, nextHops: [] };
   const nextHops: NextHop[] = [];
-  for (let i = 0; i < sel.attrIds.length && nextHops.length < ecmpMax; i++) {
-    const a = rib.attrs.get(sel.attrIds[i]);
+  for (const id of sel.attrIds) {
+    if (nextHops.length >= ecmpMax) break;
+    const a = rib.attrs.get(id);
     const via = a.nextHop;
     if (!via || a.kind !== 'unicast') continue;
     if (nextHops.some((h) => h.via === via && h.dev === a.device)) continue;
@@ -40,7 +44,7 @@ export class FibFeed {
   /** Loc-RIB keys that changed. */
   apply(keys: ArrayLike<number>): void {
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
+      const key = keys[i]!; // i < length
       const sel = this.rib.selected(key);
       if (sel === null) {
         this.fib.setKey(key, null);

@@ -1,7 +1,7 @@
 // The kernel side of a running necod: starts the FIB (which finds routes a previous run
 // left), feeds it Loc-RIB changes, and tells it when the first convergence is reached.
 import type { Logger } from 'pino';
-import type { Family } from '../bgp/wire/index.js';
+import type { Family } from '../net/index.js';
 import type { NecodConfig } from '../config/types.js';
 import { Fib } from '../kernel/fib.js';
 import type { RouteKeys } from '../rib/route-key.js';

@@ -1,6 +1,7 @@
 // What the host knows about the address a session uses: its interface, the connected
 // prefix length, and the interface's other addresses (next hops of the other family).
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { unmapIpv4Text } from '../net/index.js';
 
 export interface LocalAddressInfo {
   interfaceName: string;
@@ -20,7 +21,7 @@ function strip(a: string): string {
 /** Looks the address up among the host's interfaces; null when no interface holds it. */
 export function describeLocalAddress(address: string | null, ifaces: Interfaces = networkInterfaces()): LocalAddressInfo | null {
   if (!address) return null;
-  const wanted = strip(address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address);
+  const wanted = strip(unmapIpv4Text(address));
   for (const [name, list] of Object.entries(ifaces)) {
     const hit = list?.find((i) => strip(i.address) === wanted);
     if (!hit || !list) continue;

@@ -2,7 +2,8 @@
 // announcements) enter the RIB through here: each origin hands over its whole current set
 // or changes to it, and only the difference touches the RIB.
 import { makeAttribute, type LargeCommunity, type PathAttribute } from '../bgp/wire/index.js';
-import type { RouteAttrsInput, RouteKind } from '../rib/route-attrs.js';
+import type { RouteKind } from '../net/index.js';
+import type { RouteAttrsInput } from '../rib/route-attrs.js';
 import type { Rib } from '../rib/rib.js';
 import type { RouteSource } from '../rib/route-source.js';
 

@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import { Peer } from '../bgp/peer.js';
 import type { Speaker } from '../bgp/speaker.js';
-import { CeaseSubcode, type Family } from '../bgp/wire/index.js';
+import { CeaseSubcode } from '../bgp/wire/index.js';
+import { type Family } from '../net/index.js';
 import type { NecodConfig, NeighborConfig } from '../config/types.js';
 import { peerOptions } from './neighbor-settings.js';
 import type { RouteEngine } from './route-engine.js';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { PeerOptions } from '../bgp/peer-types.js';
 import type { AddPathSetting, SessionSettings } from '../bgp/negotiate.js';
-import { parseIpv4, type Family } from '../bgp/wire/index.js';
+import { parseIpv4, type Family } from '../net/index.js';
 import type { NecodConfig, NeighborConfig } from '../config/types.js';
 
 export interface SessionEnvironment {
@@ -35,7 +35,7 @@ export function sessionSettings(config: NecodConfig, n: NeighborConfig, env: Pic
       addPath,
       extendedMessage: caps.extendedMessage,
       prefixOrf: caps.prefixOrf,
-      fqdn: { hostname: hostname().split('.')[0], domain: '' },
+      fqdn: { hostname: hostname().split('.')[0] ?? '', domain: '' },
     },
   };
 }

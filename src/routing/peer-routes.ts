@@ -4,7 +4,8 @@
 import type { Logger } from 'pino';
 import type { Peer, ReceivedUpdate, UpdateSink, UpdateVerdict } from '../bgp/peer.js';
 import type { NegotiatedSession } from '../bgp/negotiate.js';
-import { WhenToRefresh, endOfRibFamily, familyOf, type Family, type RefreshOrf } from '../bgp/wire/index.js';
+import { WhenToRefresh, endOfRibFamily, familyOf, type RefreshOrf } from '../bgp/wire/index.js';
+import { type Family } from '../net/index.js';
 import type { ExportTarget } from '../rib/export.js';
 import type { Exporter, ExportSession } from '../rib/exporter.js';
 import { importUpdate, type ImportContext } from '../rib/import.js';
@@ -201,7 +202,7 @@ export class PeerRoutes implements UpdateSink {
     for (const w of r.withdrawals) {
       const f: Family = w.afi === 1 ? 'ipv4' : 'ipv6';
       for (let i = 0; i < w.count; i++) {
-        const key = w.afi === 1 ? w.keys[i] : rib.keys.v6.findKey(w, i);
+        const key = w.afi === 1 ? w.keys[i]! : rib.keys.v6.findKey(w, i); // i < count
         if (key >= 0 && rib.holds(src, key)) delta[f]--;
       }
     }

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Peer } from '../bgp/peer.js';
 import type { NegotiatedSession } from '../bgp/negotiate.js';
-import { parseIpv4 } from '../bgp/wire/index.js';
+import { parseIpv4, subnetOf, unmapIpv4Text } from '../net/index.js';
 import type { NecodConfig, NeighborConfig } from '../config/types.js';
 import { compilePolicy, type CompiledPolicy, type Policy } from '../rib/policy.js';
 import type { ExportTarget } from '../rib/export.js';
@@ -12,7 +12,6 @@ import { Exporter } from '../rib/exporter.js';
 import type { ImportContext } from '../rib/import.js';
 import { Rib } from '../rib/rib.js';
 import { addressOrder, BGP_PREFERENCE, localSource, type RouteSource, type SourceKind } from '../rib/route-source.js';
-import { subnetOf } from '../rib/subnet.js';
 import { describeLocalAddress } from './local-addresses.js';
 import { PeerRoutes } from './peer-routes.js';
 
@@ -170,7 +169,7 @@ export class RouteEngine {
     const localAddr = local ?? n.localAddress;
     // The subnet whose next hops are kept: configured length, else the connected subnet.
     const length = n.nextHopSubnetLength ?? info?.prefixLength ?? null;
-    const sub = n.nextHopRewrite && localAddr && length !== null ? subnetOf(localAddr.replace(/^::ffff:/, ''), length) : null;
+    const sub = n.nextHopRewrite && localAddr && length !== null ? subnetOf(unmapIpv4Text(localAddr), length) : null;
     const rewrite = n.nextHopRewrite;
     return {
       neighborName: n.name,
@@ -180,7 +179,7 @@ export class RouteEngine {
       ibgp: n.remoteAs === this.config.asn,
       as4: neg.as4,
       peerAddress: n.address,
-      rewriteSubnet: { ipv4: rewrite && sub?.family === 'ipv4' ? sub : null, ipv6: rewrite && sub?.family === 'ipv6' ? sub : null },
+      rewriteSubnet: { ipv4: rewrite && sub && typeof sub.address === 'number' ? sub : null, ipv6: rewrite && sub && typeof sub.address !== 'number' ? sub : null },
       interfaceName: n.interface ?? info?.interfaceName ?? null,
       policy: this.importPolicy(n),
     };
@@ -193,7 +192,7 @@ export class RouteEngine {
   }
 
   private exportTarget(n: NeighborConfig, source: RouteSource, neg: NegotiatedSession, local: string | null): ExportTarget {
-    const addr = (local ?? n.localAddress ?? '').replace(/^::ffff:/, '');
+    const addr = unmapIpv4Text(local ?? n.localAddress ?? '');
     const info = describeLocalAddress(addr);
     const v4 = addr && !addr.includes(':') ? addr : info?.ipv4 ?? null;
     const v6 = n.ipv6NextHop ?? (addr.includes(':') && !addr.startsWith('fe80') ? addr : info?.ipv6Global ?? null);

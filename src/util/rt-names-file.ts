@@ -6,7 +6,7 @@ export function parseRtNames(text: string, into: Map<string, number> = new Map()
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
     const [num, name] = line.split(/\s+/);
-    if (name === undefined || !/^(0x[0-9a-fA-F]+|\d+)$/.test(num)) continue;
+    if (num === undefined || name === undefined || !/^(0x[0-9a-fA-F]+|\d+)$/.test(num)) continue;
     into.set(name, Number(num));
   }
   return into;

@@ -8,7 +8,7 @@
 // tor1 (nftables drop, link up) is detected by BFD, BGP is closed with Cease/BFD Down and held
 // Idle, the kernel route loses tor1, and all comes back when packets flow again; FRR's AdminDown
 // is no failure. BGP hold time is 30 s, so nothing here can be the hold timer's doing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   FrrPeer,
@@ -23,13 +23,11 @@ import {
   type BfdSessionView,
   type BfdSpec,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
+import { RACK_AS, SERVER_ID, SPINE, TOR1, TOR2, rackNamespaces, torNeighbor, torSpec, type RackTor } from '../support/rack.js';
 
-const AS = 64600;
 const HOLD = 30;
-const SPINE = '10.254.0.1';
 const PREFIX = '10.80.0.0/16';
-const TOR1 = { tor: '10.69.0.1', server: '10.69.0.5', dev: 'tor1' } as const;
-const TOR2 = { tor: '10.69.1.1', server: '10.69.1.5', dev: 'tor2' } as const;
 const BFD: BfdSpec = { intervalMs: 50, multiplier: 3 };
 const AUTH = { type: 'meticulous-keyed-sha1' as const, keyId: 7, secret: 'rack-secret' };
 
@@ -39,14 +37,7 @@ let necod: NecodPeer;
 let frr: FrrPeer;
 let bird: BirdPeer;
 
-function torSpec(t: typeof TOR1 | typeof TOR2, bfd: BfdSpec) {
-  return {
-    asn: AS,
-    routerId: t.tor,
-    neighbors: [{ address: t.server, localAddress: t.tor, remoteAs: AS, holdTime: HOLD, routeReflectorClient: true, passive: true, bfd }],
-    routes: [{ prefix: PREFIX, nextHop: SPINE }],
-  };
-}
+const torWith = (t: RackTor, bfd: BfdSpec) => torSpec(t, { holdTime: HOLD, routes: [{ prefix: PREFIX, nextHop: SPINE }], neighbor: { bfd } });
 
 async function session(tor: string): Promise<BfdSessionView> {
   const s = (await necod.bfdSessions()).find((v) => v.remote === tor);
@@ -65,27 +56,17 @@ const waitForHops = (hops: string[], what: string) =>
 beforeAll(async () => {
   cleanupStale();
   lab = Lab.create();
-  server = await lab.addNamespace('server');
-  const ns1 = await lab.addNamespace('tor1');
-  const ns2 = await lab.addNamespace('tor2');
-  await lab.link({ ns: server, iface: TOR1.dev, addrs: [`${TOR1.server}/26`] }, { ns: ns1, iface: 'srv', addrs: [`${TOR1.tor}/26`] });
-  await lab.link({ ns: server, iface: TOR2.dev, addrs: [`${TOR2.server}/26`] }, { ns: ns2, iface: 'srv', addrs: [`${TOR2.tor}/26`] });
-  frr = new FrrPeer(lab, ns1, torSpec(TOR1, BFD), { name: 'tor1' });
-  bird = new BirdPeer(lab, ns2, torSpec(TOR2, { ...BFD, auth: AUTH }), { name: 'tor2' });
+  let ns1: string, ns2: string;
+  ({ server, tors: [ns1, ns2] } = await rackNamespaces(lab, [TOR1, TOR2] as const));
+  frr = new FrrPeer(lab, ns1, torWith(TOR1, BFD), { name: 'tor1' });
+  bird = new BirdPeer(lab, ns2, torWith(TOR2, { ...BFD, auth: AUTH }), { name: 'tor2' });
   necod = new NecodPeer(lab, server, {
-    asn: AS,
-    routerId: '10.0.0.15',
+    asn: RACK_AS,
+    routerId: SERVER_ID,
     listen: false,
     neighbors: [
-      { name: 'tor1', address: TOR1.tor, localAddress: TOR1.server, remoteAs: AS, holdTime: HOLD, extra: { bfd: true } },
-      {
-        name: 'tor2',
-        address: TOR2.tor,
-        localAddress: TOR2.server,
-        remoteAs: AS,
-        holdTime: HOLD,
-        extra: { bfd: { auth: { type: AUTH.type, 'key-id': AUTH.keyId, secret: AUTH.secret } } },
-      },
+      torNeighbor(TOR1, HOLD, { extra: { bfd: true } }),
+      torNeighbor(TOR2, HOLD, { extra: { bfd: { auth: { type: AUTH.type, 'key-id': AUTH.keyId, secret: AUTH.secret } } } }),
     ],
     extra: { bfd: { interval: BFD.intervalMs, multiplier: BFD.multiplier } },
   });
@@ -94,13 +75,7 @@ beforeAll(async () => {
   await Promise.all([waitForState(necod, 'tor1'), waitForState(necod, 'tor2')]);
 });
 
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(lab.logs(80));
-});
-
-afterAll(async () => {
-  await lab?.destroy();
-});
+labHooks(() => lab, 80);
 
 describe('BFD on both uplinks (FRR bfdd, BIRD)', () => {
   it('comes Up against FRR and against BIRD with meticulous keyed SHA1, at 50 ms', async () => {

@@ -10,9 +10,10 @@
 // on a second fabric whose ToRs say `bfd graceful` (a BFD failure becomes a graceful restart);
 // the first fabric, whose ToRs withdraw a cut uplink at once, checks the restarting server's side.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Lab, cleanupStale, sleep, waitFor } from './harness/index.js';
-import { buildFabric, type Fabric, type ServerNode } from '../support/fabric.js';
+import { labHooks } from '../support/lab/hooks.js';
+import { buildFabric, type Fabric, type ServerNode, type SteadyPing } from '../support/fabric.js';
 
 /** Beyond what a ToR normally sends (6 routes), below its flood. */
 const MAX_PREFIXES = 100;
@@ -29,10 +30,7 @@ beforeAll(async () => {
     necod: { neighbor: { 'max-prefixes': { limit: MAX_PREFIXES, 'restart-time': 2 } } },
   });
 }, 120_000);
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.error(lab.logs(40));
-});
-afterAll(() => lab?.destroy());
+labHooks(() => lab, 40);
 
 function necodOf(s: ServerNode) {
   if (s.necod === null) throw new Error(`${s.label} runs no necod`);
@@ -59,6 +57,15 @@ async function plannedRestart(s: ServerNode): Promise<void> {
   await necod.start();
   await dc.waitForSessions();
   await dc.waitForEcmp(30_000);
+}
+
+/** Both pings ran the whole time without a loss, and no server's kernel routes changed meanwhile. */
+async function expectNoLoss(ping: SteadyPing, back: SteadyPing, watch: { stop(): Promise<string[]> }): Promise<void> {
+  const [out, inb] = [await ping.stop(), await back.stop()];
+  expect(out.transmitted).toBeGreaterThan(50);
+  expect(out.lost).toBe(0);
+  expect(inb.lost).toBe(0);
+  expect(await watch.stop()).toEqual([]);
 }
 
 function nextHopsOf(routes: { prefix: string; nextHops: { via: string }[] }[], prefix: string): string[] {
@@ -121,12 +128,8 @@ describe('virtual data center', () => {
     await dc.waitForSessions();
     await dc.waitForEcmp(30_000);
     await sleep(300);
-    const [out, inb] = [await ping.stop(), await back.stop()];
-    expect(out.transmitted).toBeGreaterThan(50);
     // The ToR's kernel forwards on while its BIRD is away; the servers move off it meanwhile.
-    expect(out.lost).toBe(0);
-    expect(inb.lost).toBe(0);
-    expect(await watch.stop()).toEqual([]);
+    await expectNoLoss(ping, back, watch);
     // No session reset elsewhere.
     expect(await Promise.all(dc.servers.filter((s) => s.plan.rack === 0).map((s) => flaps(s, 'tor2')))).toEqual(tor2Flaps);
   });
@@ -257,11 +260,7 @@ describe('virtual data center whose ToRs take a BFD failure toward a server as a
     await sleep(300);
     await plannedRestart(a);
     await sleep(300);
-    const [out, inb] = [await ping.stop(), await back.stop()];
-    expect(out.transmitted).toBeGreaterThan(50);
-    expect(out.lost).toBe(0);
-    expect(inb.lost).toBe(0);
-    expect(await watch.stop()).toEqual([]);
+    await expectNoLoss(ping, back, watch);
     // Converged: the routes kept from the previous run are all confirmed or gone.
     await waitFor(async () => ((await necod.api('GET', '/v1/kernel')).body as { status?: { converged: boolean; stale: number } }).status?.converged === true, {
       timeoutMs: 20_000,

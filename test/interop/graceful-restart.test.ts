@@ -13,7 +13,7 @@
 //   only what BIRD no longer announces. BIRD keeps necod's route all along.
 // * Stopping: SIGTERM removes necod's kernel routes unless a neighbor has graceful restart or
 //   `kernel.keep-on-stop` is set.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   Lab,
@@ -30,38 +30,34 @@ import {
   waitForState,
   watchKernelRoutes,
   type KernelRoute,
+  type KernelWatch,
   type NecodSpec,
   type RouteSpec,
   type SpeakerSpec,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
+import { RACK_AS, SERVER_ID, SPINE, TOR1, rackNamespaces, torNeighbor, torSpec } from '../support/rack.js';
 
-const AS = 64600;
 const HOLD = 9;
-const SPINE = '10.254.0.1';
-const TOR = '10.69.0.1';
-const SERVER = '10.69.0.5';
+const TOR = TOR1.tor;
+const SERVER = TOR1.server;
 const [P1, P2, P3] = ['10.80.0.0/16', '10.81.0.0/16', '10.82.0.0/16'] as const;
 const OWN = '10.64.0.0/24';
 
 const routesVia = (prefixes: readonly string[]): RouteSpec[] => prefixes.map((prefix) => ({ prefix, nextHop: SPINE }));
 
-function torSpec(prefixes: readonly string[], restartTime: number): SpeakerSpec {
-  return {
-    asn: AS,
-    routerId: TOR,
-    neighbors: [
-      { address: SERVER, localAddress: TOR, remoteAs: AS, holdTime: HOLD, gracefulRestart: true, gracefulRestartTime: restartTime, bfd: false },
-    ],
-    routes: routesVia(prefixes),
-  };
+/** The ToR here is a plain iBGP peer with graceful restart, not a route reflector. */
+function torWith(prefixes: readonly string[], restartTime: number): SpeakerSpec {
+  const neighbor = { routeReflectorClient: false, passive: false, gracefulRestart: true, gracefulRestartTime: restartTime };
+  return torSpec(TOR1, { holdTime: HOLD, routes: routesVia(prefixes), neighbor });
 }
 
 function necodSpec(neighborExtra: Partial<NecodSpec['neighbors'][number]> = {}, extra: Record<string, unknown> = {}): NecodSpec {
   return {
-    asn: AS,
-    routerId: '10.0.0.15',
+    asn: RACK_AS,
+    routerId: SERVER_ID,
     listen: false,
-    neighbors: [{ name: 'tor', address: TOR, localAddress: SERVER, remoteAs: AS, holdTime: HOLD, ...neighborExtra }],
+    neighbors: [torNeighbor(TOR1, HOLD, { name: 'tor', ...neighborExtra })],
     extra: { originate: { static: [{ prefix: OWN, blackhole: true }] }, ...extra },
   };
 }
@@ -70,10 +66,8 @@ function necodSpec(neighborExtra: Partial<NecodSpec['neighbors'][number]> = {}, 
 async function makeLab(): Promise<{ lab: Lab; server: string; torNs: string }> {
   cleanupStale();
   const lab = Lab.create();
-  const server = await lab.addNamespace('server');
-  const torNs = await lab.addNamespace('tor');
-  await lab.link({ ns: server, iface: 'tor', addrs: [`${SERVER}/26`] }, { ns: torNs, iface: 'srv', addrs: [`${TOR}/26`] });
-  return { lab, server, torNs };
+  const { server, tors } = await rackNamespaces(lab, [TOR1] as const);
+  return { lab, server, torNs: tors[0] };
 }
 
 /** necod's kernel routes in `ns`, as prefix → gateways. */
@@ -93,6 +87,16 @@ function waitForKernel(ns: string, prefixes: readonly string[], timeoutMs = 15_0
     },
     { timeoutMs, what: `necod's kernel routes ${prefixes.join(', ')} via ${TOR}` },
   );
+}
+
+/** P1 and P2 in the kernel in every sample; P3 there at first, then gone for good. */
+function expectOnlyP3Left(watch: KernelWatch): void {
+  expect(watch.samples.length).toBeGreaterThan(10);
+  expect(watch.gaps(P1)).toEqual([]);
+  expect(watch.gaps(P2)).toEqual([]);
+  const firstWithoutP3 = watch.samples.findIndex((s) => !s.present.has(P3));
+  expect(firstWithoutP3).toBeGreaterThan(0);
+  expect(watch.samples.slice(firstWithoutP3).every((s) => !s.present.has(P3))).toBe(true);
 }
 
 /** Log entries of `necod` whose message contains `text`. */
@@ -115,7 +119,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
 
   beforeAll(async () => {
     ({ lab, server, torNs } = await makeLab());
-    tor = new BirdPeer(lab, torNs, torSpec([P1, P2, P3], 30), { name: 'tor' });
+    tor = new BirdPeer(lab, torNs, torWith([P1, P2, P3], 30), { name: 'tor' });
     necod = new NecodPeer(lab, server, necodSpec());
     await tor.start();
     await necod.start();
@@ -123,13 +127,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
     await waitForKernel(server, [P1, P2, P3]);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   it('keeps the routes stale and in the kernel while BIRD is gone, then drops what BIRD no longer sends after its End-of-RIB', async () => {
     expect((await necod.neighbor('tor')).capabilities?.gracefulRestart).toBe(true);
@@ -144,7 +142,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
       expect(await necodKernel(server)).toEqual({ [P1]: [TOR], [P2]: [TOR], [P3]: [TOR] });
 
       // BIRD comes back, recovering gracefully (-R: R and F bits), without P3.
-      tor = new BirdPeer(lab, torNs, torSpec([P1, P2], 5), { name: 'tor-again' });
+      tor = new BirdPeer(lab, torNs, torWith([P1, P2], 5), { name: 'tor-again' });
       await tor.start({ recovery: true });
       await waitForState(necod, 'tor', 'Established', 15_000);
       await waitForKernel(server, [P1, P2]);
@@ -159,12 +157,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
       await watch.stop();
     }
     // P1 and P2 never left the kernel, P3 only at the end.
-    expect(watch.samples.length).toBeGreaterThan(10);
-    expect(watch.gaps(P1)).toEqual([]);
-    expect(watch.gaps(P2)).toEqual([]);
-    const firstWithoutP3 = watch.samples.findIndex((s) => !s.present.has(P3));
-    expect(firstWithoutP3).toBeGreaterThan(0);
-    expect(watch.samples.slice(firstWithoutP3).every((s) => !s.present.has(P3))).toBe(true);
+    expectOnlyP3Left(watch);
   });
 
   it('removes the stale routes when BIRD stays away beyond its restart time', async () => {
@@ -185,7 +178,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
   });
 
   it('drops the stale routes at once when BIRD comes back without preserved forwarding (no F bit)', async () => {
-    tor = new BirdPeer(lab, torNs, torSpec([P1, P2], 30), { name: 'tor-3' });
+    tor = new BirdPeer(lab, torNs, torWith([P1, P2], 30), { name: 'tor-3' });
     await tor.start();
     await waitForState(necod, 'tor', 'Established', 15_000);
     await waitForKernel(server, [P1, P2]);
@@ -194,7 +187,7 @@ describe('graceful restart, receiving side: necod keeps a restarting BIRD\'s rou
     for (const prefix of [P1, P2]) expect(await view(prefix)).toEqual([['tor', true, 'installed']]);
     const sweeps = logged(necod, 'stale routes removed').length;
     // A plain start: BIRD's graceful restart capability carries neither R nor F (RFC 4724 §4.2).
-    tor = new BirdPeer(lab, torNs, torSpec([P1, P2], 30), { name: 'tor-4' });
+    tor = new BirdPeer(lab, torNs, torWith([P1, P2], 30), { name: 'tor-4' });
     await tor.start();
     await waitForState(necod, 'tor', 'Established', 15_000);
     await waitFor(() => logged(necod, 'stale routes removed').length > sweeps, { timeoutMs: 5_000, what: 'the stale routes to be dropped' });
@@ -217,7 +210,7 @@ describe('graceful restart, restarting side: necod killed and started again', ()
   beforeAll(async () => {
     let torNs: string;
     ({ lab, server, torNs } = await makeLab());
-    tor = new BirdPeer(lab, torNs, torSpec([P1, P2, P3], 120), { name: 'tor' });
+    tor = new BirdPeer(lab, torNs, torWith([P1, P2, P3], 120), { name: 'tor' });
     necod = new NecodPeer(lab, server, necodSpec({}, { kernel: { 'nexthop-groups': 'on' } }));
     await tor.start();
     await necod.start();
@@ -226,13 +219,7 @@ describe('graceful restart, restarting side: necod killed and started again', ()
     await waitForRoute(tor, 'ipv4', OWN, (r) => r.peer === SERVER);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   it('keeps forwarding while necod is down, announces the restart, and removes only what BIRD dropped meanwhile', async () => {
     const proto = birdProtoName(SERVER);
@@ -297,12 +284,7 @@ describe('graceful restart, restarting side: necod killed and started again', ()
     expect(logged(necod, 'restarting gracefully')).toHaveLength(1);
     expect(logged(necod, 'first convergence').at(-1)).toMatchObject({ why: 'every neighbor sent its initial table' });
     // P1 and P2 were in the kernel in every sample, through the kill and the restart.
-    expect(watch.samples.length).toBeGreaterThan(10);
-    expect(watch.gaps(P1)).toEqual([]);
-    expect(watch.gaps(P2)).toEqual([]);
-    const firstWithoutP3 = watch.samples.findIndex((s) => !s.present.has(P3));
-    expect(firstWithoutP3).toBeGreaterThan(0);
-    expect(watch.samples.slice(firstWithoutP3).every((s) => !s.present.has(P3))).toBe(true);
+    expectOnlyP3Left(watch);
   });
 });
 
@@ -313,16 +295,10 @@ describe('stopping necod: kernel routes removed or kept', () => {
   beforeAll(async () => {
     let torNs: string;
     ({ lab, server, torNs } = await makeLab());
-    await new BirdPeer(lab, torNs, torSpec([P1, P2], 120), { name: 'tor' }).start();
+    await new BirdPeer(lab, torNs, torWith([P1, P2], 120), { name: 'tor' }).start();
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   /** Starts necod as `name`, waits for its kernel routes, stops it with SIGTERM; returns what the kernel holds then. */
   const startAndStop = async (name: string, spec: NecodSpec): Promise<Record<string, string[]>> => {

@@ -6,7 +6,7 @@
 //
 // BIRD↔FRR run an IPv4 and an IPv6 session; all others IPv4. Hold time 3 s everywhere.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   ExabgpPeer,
@@ -23,6 +23,7 @@ import {
   type BgpPeer,
   type LastError,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 
 const HOLD = 3;
 
@@ -103,13 +104,7 @@ describe('interop harness: real daemons in namespaces', () => {
     await Promise.all([bird.start(), frr.start(), gobgp.start(), exa.start()]);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs());
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab);
 
   it('brings every session to Established', async () => {
     const pairs: [BgpPeer, string][] = [

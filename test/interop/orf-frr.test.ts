@@ -6,8 +6,9 @@
 //
 // FRR keeps what necod sent before its own policy (soft-reconfiguration inbound), so the test
 // sees what necod put on the wire, not what FRR's prefix list let through.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FrrPeer, Lab, NecodPeer, cleanupStale, waitFor, waitForState } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 
 const N = '10.0.1.2';
 const F = '10.0.1.1';
@@ -61,13 +62,7 @@ describe('ORF: FRR prefix-list pushed to necod', () => {
     for (const p of ANNOUNCED) await necod.announce(p);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs());
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab);
 
   it('negotiates the ORF capability with FRR, necod receiving and FRR sending', async () => {
     type FrrOrf = { addressFamilyInfo?: { ipv4Unicast?: { afDependentCap?: { orfPrefixList?: { recvMode?: string } } } } };

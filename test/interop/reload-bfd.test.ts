@@ -6,19 +6,20 @@
 //
 //   tor (BIRD, 10.69.0.1/26, AS 64600, bfd on) ── necod (10.69.0.5/26, AS 64600)
 import { request } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BirdPeer, Lab, NecodPeer, cleanupStale, waitFor, waitForState, type NecodSpec } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
+import { RACK_AS, TOR1, rackNamespaces, torNeighbor, torSpec } from '../support/rack.js';
 
-const AS = 64600;
-const TOR = '10.69.0.1';
-const SERVER = '10.69.0.5';
+const TOR = TOR1.tor;
+const SERVER = TOR1.server;
 
 function necodSpec(bfd: unknown): NecodSpec {
   return {
-    asn: AS,
+    asn: RACK_AS,
     routerId: SERVER,
     listen: false,
-    neighbors: [{ name: 'tor1', address: TOR, localAddress: SERVER, remoteAs: AS, holdTime: 30, ...(bfd === null ? {} : { extra: { bfd } }) }],
+    neighbors: [torNeighbor(TOR1, 30, bfd === null ? {} : { extra: { bfd } })],
     extra: { kernel: { export: true, table: 100 } },
   };
 }
@@ -45,15 +46,11 @@ describe('BFD by reload, with metrics and events', () => {
   beforeAll(async () => {
     cleanupStale();
     lab = Lab.create();
-    const srv = await lab.addNamespace('srv');
-    const torNs = await lab.addNamespace('tor');
-    await lab.link({ ns: srv, iface: 'eth0', addrs: [`${SERVER}/26`] }, { ns: torNs, iface: 'eth0', addrs: [`${TOR}/26`] });
-    tor = new BirdPeer(lab, torNs, {
-      asn: AS,
-      routerId: TOR,
-      neighbors: [{ address: SERVER, localAddress: TOR, remoteAs: AS, holdTime: 30, routeReflectorClient: true, passive: true, bfd: { intervalMs: 100, multiplier: 3 } }],
-      routes: [{ prefix: '10.10.0.0/24', nextHop: TOR }],
-    });
+    const {
+      server: srv,
+      tors: [torNs],
+    } = await rackNamespaces(lab, [TOR1] as const);
+    tor = new BirdPeer(lab, torNs, torSpec(TOR1, { holdTime: 30, routes: [{ prefix: '10.10.0.0/24', nextHop: TOR }], neighbor: { bfd: { intervalMs: 100, multiplier: 3 } } }));
     await tor.start();
     necod = new NecodPeer(lab, srv, necodSpec(null));
     await necod.start();
@@ -69,13 +66,8 @@ describe('BFD by reload, with metrics and events', () => {
     req.end();
     stopEvents = () => req.destroy();
   }, 60_000);
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs());
-  });
-  afterAll(async () => {
-    stopEvents();
-    await lab?.destroy();
-  });
+  labHooks(() => lab);
+  afterAll(() => stopEvents()); // registered last, runs first: the stream closes before the lab goes
 
   it('installs the ToR route and counts the kernel write in the latency histogram', async () => {
     await waitFor(async () => /^necod_kernel_write_duration_seconds_count [1-9]/m.test(await metrics()), { timeoutMs: 15_000, what: 'a kernel batch in the histogram' });

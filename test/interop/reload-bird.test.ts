@@ -3,8 +3,9 @@
 // uptime unchanged on both sides; a file with an error changes nothing and says FILE:LINE.
 //
 //   tor (BIRD, 10.69.0.1/26, AS 64600) ── necod (10.69.0.5/26, AS 64600)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BirdPeer, Lab, NecodPeer, cleanupStale, waitFor, waitForState, type NecodSpec } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
 
 const AS = 64600;
 const TOR = '10.69.0.1';
@@ -59,10 +60,7 @@ describe('reload against BIRD', () => {
     await waitForState(tor, SERVER);
     await waitFor(async () => (await torCommunities('10.99.0.0/24'))?.includes('64600:1') ?? false, { timeoutMs: 15_000, what: 'BIRD has 10.99.0.0/24 with 64600:1' });
   }, 60_000);
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs());
-  });
-  afterAll(() => lab?.destroy());
+  labHooks(() => lab);
 
   it('applies export and import policy and static routes without resetting the session', async () => {
     const since = await torSince();

@@ -8,7 +8,7 @@
 //   10.70.0.2/32                 a server in the rack, next hop 10.69.0.6 via tor1, 10.69.1.6 via tor2
 // necod keeps an in-subnet next hop and rewrites any other to the ToR's address, so each prefix
 // becomes one ECMP route over both ToRs. Hold time 3 s.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   Lab,
@@ -21,29 +21,16 @@ import {
   type PathView,
   type RouteView,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
+import { RACK_AS, SERVER_ID, SPINE, TOR1, TOR2, rackNamespaces, torNeighbor, torSpec, type RackTor } from '../support/rack.js';
 
-const AS = 64600;
 const HOLD = 3;
-const SPINE = '10.254.0.1';
-const TOR1 = { tor: '10.69.0.1', server: '10.69.0.5', rackServer: '10.69.0.6' } as const;
-const TOR2 = { tor: '10.69.1.1', server: '10.69.1.5', rackServer: '10.69.1.6' } as const;
 const OUTSIDE = ['0.0.0.0/0', '10.80.0.0/16'] as const;
 const RACK = '10.70.0.2/32';
 const PREFIXES = [...OUTSIDE, RACK] as const;
 
-function torSpec(t: typeof TOR1 | typeof TOR2) {
-  return {
-    asn: AS,
-    routerId: t.tor,
-    neighbors: [
-      { address: t.server, localAddress: t.tor, remoteAs: AS, holdTime: HOLD, routeReflectorClient: true, passive: true, bfd: false as const },
-    ],
-    routes: [
-      ...OUTSIDE.map((prefix) => ({ prefix, nextHop: SPINE })),
-      { prefix: RACK, nextHop: t.rackServer },
-    ],
-  };
-}
+const torWith = (t: RackTor) =>
+  torSpec(t, { holdTime: HOLD, routes: [...OUTSIDE.map((prefix) => ({ prefix, nextHop: SPINE })), { prefix: RACK, nextHop: t.rackServer }] });
 
 describe('RIB: ECMP over two route-reflecting ToRs with the receive-side NEXT_HOP rewrite', () => {
   let lab: Lab;
@@ -74,34 +61,24 @@ describe('RIB: ECMP over two route-reflecting ToRs with the receive-side NEXT_HO
   beforeAll(async () => {
     cleanupStale();
     lab = Lab.create();
-    const server = await lab.addNamespace('server');
-    const ns1 = await lab.addNamespace('tor1');
-    const ns2 = await lab.addNamespace('tor2');
-    await lab.link({ ns: server, iface: 'tor1', addrs: [`${TOR1.server}/26`] }, { ns: ns1, iface: 'srv', addrs: [`${TOR1.tor}/26`] });
-    await lab.link({ ns: server, iface: 'tor2', addrs: [`${TOR2.server}/26`] }, { ns: ns2, iface: 'srv', addrs: [`${TOR2.tor}/26`] });
-    tor1 = new BirdPeer(lab, ns1, torSpec(TOR1), { name: 'tor1' });
-    tor2 = new BirdPeer(lab, ns2, torSpec(TOR2), { name: 'tor2' });
+    const {
+      server,
+      tors: [ns1, ns2],
+    } = await rackNamespaces(lab, [TOR1, TOR2] as const);
+    tor1 = new BirdPeer(lab, ns1, torWith(TOR1), { name: 'tor1' });
+    tor2 = new BirdPeer(lab, ns2, torWith(TOR2), { name: 'tor2' });
     necod = new NecodPeer(lab, server, {
-      asn: AS,
-      routerId: '10.0.0.15',
+      asn: RACK_AS,
+      routerId: SERVER_ID,
       listen: false, // a server only connects to its ToRs
-      neighbors: [
-        { name: 'tor1', address: TOR1.tor, localAddress: TOR1.server, remoteAs: AS, holdTime: HOLD },
-        { name: 'tor2', address: TOR2.tor, localAddress: TOR2.server, remoteAs: AS, holdTime: HOLD },
-      ],
+      neighbors: [torNeighbor(TOR1, HOLD), torNeighbor(TOR2, HOLD)],
     });
     await Promise.all([tor1.start(), tor2.start()]);
     await necod.start();
     await Promise.all([waitForState(necod, 'tor1'), waitForState(necod, 'tor2')]);
   });
 
-  afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-  });
-
-  afterAll(async () => {
-    await lab?.destroy();
-  });
+  labHooks(() => lab, 60);
 
   it('makes each reflected prefix one ECMP route: tor1 best, tor2 multipath', async () => {
     const views = await waitForPaths({ tor1: 'best', tor2: 'multipath' });

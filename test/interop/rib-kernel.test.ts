@@ -9,7 +9,7 @@
 //   10.96.0.10/32                community 64698:64699, which necod's import policy marks no-install
 // necod originates 10.0.0.15/32 (node0) and a static blackhole 10.64.0.0/24; neither may reach the
 // kernel through necod. Hold time 3 s; graceful restart on both sides.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BirdPeer,
   Lab,
@@ -25,12 +25,10 @@ import {
   waitForState,
   type KernelRoute,
 } from './harness/index.js';
+import { labHooks } from '../support/lab/hooks.js';
+import { RACK_AS, SERVER_ID, SPINE, TOR1, TOR2, rackNamespaces, torNeighbor, torSpec, type RackTor } from '../support/rack.js';
 
-const AS = 64600;
 const HOLD = 3;
-const SPINE = '10.254.0.1';
-const TOR1 = { tor: '10.69.0.1', server: '10.69.0.5', rackServer: '10.69.0.6', dev: 'tor1' } as const;
-const TOR2 = { tor: '10.69.1.1', server: '10.69.1.5', rackServer: '10.69.1.6', dev: 'tor2' } as const;
 const OUTSIDE = ['0.0.0.0/0', '10.80.0.0/16'] as const;
 const RACK = '10.70.0.2/32';
 const LB = '10.96.0.10/32';
@@ -41,23 +39,16 @@ const BLACKHOLE = '10.64.0.0/24';
 const INSTALLED = ['0.0.0.0/0', '10.70.0.2/32', '10.80.0.0/16'] as const;
 const isNecodProto = (p: string): boolean => NECOD_PROTOCOL.includes(p);
 
-type Tor = typeof TOR1 | typeof TOR2;
+type Tor = RackTor;
 
-function torSpec(t: Tor) {
-  return {
-    asn: AS,
-    routerId: t.tor,
-    neighbors: [
-      // BIRD sends End-of-RIB only with graceful restart configured; necod's first
-      // convergence waits for End-of-RIB from every neighbor (or 120 s).
-      { address: t.server, localAddress: t.tor, remoteAs: AS, holdTime: HOLD, routeReflectorClient: true, passive: true, gracefulRestart: true, bfd: false as const },
-    ],
-    routes: [
-      ...OUTSIDE.map((prefix) => ({ prefix, nextHop: SPINE })),
-      { prefix: RACK, nextHop: t.rackServer },
-      { prefix: LB, nextHop: SPINE, communities: [LB_COMMUNITY] },
-    ],
-  };
+function torWith(t: Tor) {
+  return torSpec(t, {
+    holdTime: HOLD,
+    routes: [...OUTSIDE.map((prefix) => ({ prefix, nextHop: SPINE })), { prefix: RACK, nextHop: t.rackServer }, { prefix: LB, nextHop: SPINE, communities: [LB_COMMUNITY] }],
+    // BIRD sends End-of-RIB only with graceful restart configured; necod's first
+    // convergence waits for End-of-RIB from every neighbor (or 120 s).
+    neighbor: { gracefulRestart: true },
+  });
 }
 
 /** The next hops a prefix should have in the kernel over the given ToRs. */
@@ -90,22 +81,16 @@ for (const mode of ['on', 'off'] as const) {
     beforeAll(async () => {
       cleanupStale();
       lab = Lab.create();
-      server = await lab.addNamespace('server');
-      const ns1 = await lab.addNamespace('tor1');
-      const ns2 = await lab.addNamespace('tor2');
-      await lab.link({ ns: server, iface: TOR1.dev, addrs: [`${TOR1.server}/26`] }, { ns: ns1, iface: 'srv', addrs: [`${TOR1.tor}/26`] });
-      await lab.link({ ns: server, iface: TOR2.dev, addrs: [`${TOR2.server}/26`] }, { ns: ns2, iface: 'srv', addrs: [`${TOR2.tor}/26`] });
+      let ns1: string, ns2: string;
+      ({ server, tors: [ns1, ns2] } = await rackNamespaces(lab, [TOR1, TOR2] as const));
       await lab.addBridge(server, 'node0', [NODE]);
-      tor1 = new BirdPeer(lab, ns1, torSpec(TOR1), { name: 'tor1' });
-      const tor2 = new BirdPeer(lab, ns2, torSpec(TOR2), { name: 'tor2' });
+      tor1 = new BirdPeer(lab, ns1, torWith(TOR1), { name: 'tor1' });
+      const tor2 = new BirdPeer(lab, ns2, torWith(TOR2), { name: 'tor2' });
       necod = new NecodPeer(lab, server, {
-        asn: AS,
-        routerId: '10.0.0.15',
+        asn: RACK_AS,
+        routerId: SERVER_ID,
         listen: false,
-        neighbors: [
-          { name: 'tor1', address: TOR1.tor, localAddress: TOR1.server, remoteAs: AS, holdTime: HOLD, import: 'from-tors' },
-          { name: 'tor2', address: TOR2.tor, localAddress: TOR2.server, remoteAs: AS, holdTime: HOLD, import: 'from-tors' },
-        ],
+        neighbors: [torNeighbor(TOR1, HOLD, { import: 'from-tors' }), torNeighbor(TOR2, HOLD, { import: 'from-tors' })],
         extra: {
           policies: { 'from-tors': { rules: [{ match: { communities: [LB_COMMUNITY] }, then: { 'no-install': true } }] } },
           originate: { interfaces: ['node0'], static: [{ prefix: BLACKHOLE, blackhole: true }] },
@@ -117,13 +102,7 @@ for (const mode of ['on', 'off'] as const) {
       await Promise.all([waitForState(necod, 'tor1'), waitForState(necod, 'tor2')]);
     });
 
-    afterEach((ctx) => {
-      if (ctx.task.result?.state === 'fail') console.error(lab.logs(60));
-    });
-
-    afterAll(async () => {
-      await lab?.destroy();
-    });
+    labHooks(() => lab, 60);
 
     it('writes each reflected prefix as one ECMP route over both uplinks, metric 32', async () => {
       const routes = await waitForKernel([TOR1, TOR2]);

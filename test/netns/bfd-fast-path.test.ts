@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BfdThread as BfdThreadType } from '../../src/bfd/bfd-thread.js';
 import type { BfdEngine as BfdEngineType } from '../../src/bfd/io.js';
 import type { BfdSessionSpec, BfdStateEvent } from '../../src/bfd/messages.js';
-import { KernelLab, UPLINKS, waitUntil } from './kernel-lab.js';
+import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 const port = randomInt(30_000, 40_000);
 const key = Buffer.from('fast');
@@ -77,22 +78,22 @@ describe('BFD worker fast path', () => {
     thread.add(spec('peer', '127.0.0.1', '127.0.0.2'));
     await peer.add(spec('us', '127.0.0.2', '127.0.0.1'));
     thread.setDownAction('peer', ['nexthop replace id 10 group 2']);
-    await waitUntil(() => upCount() === 1, 'worker session Up');
+    await waitFor(() => upCount() === 1, { what: 'worker session Up' });
     expect(await groupMembers()).toEqual([1, 2]);
 
     // The peer's AdminDown: no failure, nothing applied.
     peer.admin('us', true);
-    const calm = await waitUntil(() => events.find((e) => e.from === 'Up' && e.to === 'Down'), 'AdminDown heard');
+    const calm = await waitFor(() => events.find((e) => e.from === 'Up' && e.to === 'Down'), { what: 'AdminDown heard' });
     expect(calm).toMatchObject({ remoteAdminDown: true, downActionApplied: false });
     expect(await groupMembers()).toEqual([1, 2]);
     peer.admin('us', false);
-    await waitUntil(() => upCount() === 2, 'Up again');
+    await waitFor(() => upCount() === 2, { what: 'Up again' });
 
     // The peer's packets stop passing (a new key on its side): detection, and the group change.
     peer.change(spec('us', '127.0.0.2', '127.0.0.1', Buffer.from('other')));
-    const down = await waitUntil(() => events.find((e) => e.from === 'Up' && e.to === 'Down' && !e.remoteAdminDown), 'failure detected');
+    const down = await waitFor(() => events.find((e) => e.from === 'Up' && e.to === 'Down' && !e.remoteAdminDown), { what: 'failure detected' });
     expect(down).toMatchObject({ diag: 1, downActionApplied: true });
-    await waitUntil(async () => JSON.stringify(await groupMembers()) === '[2]', 'group without member 1', 2_000);
+    await waitFor(async () => JSON.stringify(await groupMembers()) === '[2]', { what: 'group without member 1', timeoutMs: 2_000 });
     const sessions = await thread.sessions();
     expect(sessions[0]).toMatchObject({ state: 'Down', lastDiscard: 'auth-digest-mismatch', downCount: 2 });
     // ip took every line: it reports nothing on stderr.

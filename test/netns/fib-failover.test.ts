@@ -1,18 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/host/batch-writers.js';
 import { Fib, type BatchReport } from '../../src/kernel/fib.js';
-import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS, waitUntil, GROUPS_AND_WRITERS } from './kernel-lab.js';
+import { uni } from '../support/fixtures/kernel.js';
+import { KernelLab, UPLINKS, GROUPS_AND_WRITERS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
 const N = 300;
 const v4 = (i: number): string => `10.${100 + (i >> 8)}.${i & 255}.0/24`;
 const v6 = (i: number): string => `2001:db8:${(0x100 + i).toString(16)}::/48`;
-
-function uni(prefix: string, ...vias: string[]): DesiredRoute {
-  return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
-}
 
 async function allUse(lab: KernelLab, gws4: string[], gws6: string[]): Promise<boolean> {
   const r4 = await lab.routes({ proto: 200 });
@@ -57,7 +54,7 @@ describe.each(GROUPS_AND_WRITERS)('kernel FIB failover (nexthop-groups %s, %s wr
     const routeLines = batches.reduce((n, b) => n + b.lines, 0);
     if (groups === 'on') {
       // One group change per family, then the unused legs go: no route is written at all.
-      expect(batches[0].lines).toBeLessThanOrEqual(2);
+      expect(batches[0]?.lines).toBeLessThanOrEqual(2);
       expect(routeLines).toBeLessThanOrEqual(4);
     } else {
       expect(routeLines).toBe(2 * N);
@@ -133,10 +130,10 @@ describe.each(GROUPS_AND_WRITERS)('kernel FIB failover (nexthop-groups %s, %s wr
     expect(v).toHaveLength(N);
     await lab.must(['link', 'set', A.dev, 'down']);
     // The kernel itself drops the dead path (groups: the leg object; inline: marks it dead).
-    await waitUntil(async () => allUse(lab, [B.gw4], [B.gw6]), 'routes on the remaining uplink');
+    await waitFor(async () => allUse(lab, [B.gw4], [B.gw6]), { what: 'routes on the remaining uplink' });
     await lab.must(['link', 'set', A.dev, 'up']);
     await lab.must(['addr', 'replace', A.v6, 'dev', A.dev, 'nodad']);
-    await waitUntil(async () => allUse(lab, [A.gw4, B.gw4], [A.gw6, B.gw6]), 'ECMP restored', 15_000);
+    await waitFor(async () => allUse(lab, [A.gw4, B.gw4], [A.gw6, B.gw6]), { what: 'ECMP restored', timeoutMs: 15_000 });
     await fib.settled();
     expect(fib.status().failed).toBe(0);
   });

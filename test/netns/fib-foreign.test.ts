@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
-import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS, waitUntil, GROUPS_AND_WRITERS } from './kernel-lab.js';
+import { uni } from '../support/fixtures/kernel.js';
+import { KernelLab, UPLINKS, GROUPS_AND_WRITERS } from './kernel-lab.js';
+import { waitFor, sleep } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
-
-function uni(prefix: string, ...vias: string[]): DesiredRoute {
-  return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
-}
 
 /** Every route and nexthop object that is not necod's, as text, to compare before and after. */
 async function foreignState(lab: KernelLab): Promise<string[]> {
@@ -77,11 +74,11 @@ describe.each(GROUPS_AND_WRITERS)('kernel FIB and routes that are not its own (n
 
     // When the other route goes away, necod's takes its place.
     await lab.must(['route', 'del', '10.9.1.0/24', 'proto', 'static', 'metric', '32']);
-    await waitUntil(async () => (await lab.routeMap({ proto: 200 })).has('10.9.1.0/24'), 'necod route after the static one left');
+    await waitFor(async () => (await lab.routeMap({ proto: 200 })).has('10.9.1.0/24'), { what: 'necod route after the static one left' });
     // And a static route replacing necod's is left alone, not fought over.
     await lab.must(['route', 'replace', '10.9.3.0/24', 'via', B.gw4, 'proto', 'static', 'metric', '32']);
-    await waitUntil(() => fib!.route('10.9.3.0/24')?.state === 'failed', 'necod to yield 10.9.3.0/24');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => fib!.route('10.9.3.0/24')?.state === 'failed', { what: 'necod to yield 10.9.3.0/24' });
+    await sleep(200);
     expect((await lab.routeMap()).get('10.9.3.0/24')?.protocol).toBe('static');
 
     const beforeStop = await foreignState(lab);

@@ -1,39 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
-import type { DesiredRoute } from '../../src/kernel/types.js';
-import { KernelLab, UPLINKS, GROUPS_AND_WRITERS, WRITERS } from './kernel-lab.js';
+import { uni } from '../support/fixtures/kernel.js';
+import { KernelLab, UPLINKS, fibPerTest, GROUPS_AND_WRITERS, WRITERS } from './kernel-lab.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
 
-function uni(prefix: string, ...vias: string[]): DesiredRoute {
-  return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
-}
-
 describe.each(GROUPS_AND_WRITERS)('kernel FIB install (nexthop-groups %s, %s writer)', (groups, writer) => {
-  let lab: KernelLab;
-  let fib: Fib;
-
-  beforeEach(async () => {
-    lab = await KernelLab.create();
-    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0 });
-    await fib.start();
-  });
-
-  afterEach(async () => {
-    await fib.stop().catch(() => {});
-    await lab.destroy();
-  });
+  const t = fibPerTest({ writer, nexthopGroups: groups, verifyIntervalMs: 0 });
 
   it('installs, replaces and deletes single-path and 2-way ECMP routes, IPv4 and IPv6', async () => {
-    fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4));
-    fib.set('10.9.1.0/24', uni('10.9.1.0/24', A.gw4, B.gw4));
-    fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', A.gw6, B.gw6));
-    fib.set('2001:db8:a::/48', uni('2001:db8:a::/48', B.gw6));
-    await fib.settled();
+    t.fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4));
+    t.fib.set('10.9.1.0/24', uni('10.9.1.0/24', A.gw4, B.gw4));
+    t.fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', A.gw6, B.gw6));
+    t.fib.set('2001:db8:a::/48', uni('2001:db8:a::/48', B.gw6));
+    await t.fib.settled();
 
-    let v4 = await lab.routeMap({ proto: 200 });
-    let v6 = await lab.routeMap({ v6: true, proto: 200 });
+    let v4 = await t.lab.routeMap({ proto: 200 });
+    let v6 = await t.lab.routeMap({ v6: true, proto: 200 });
     expect(KernelLab.gateways(v4.get('10.9.0.0/24'))).toEqual([A.gw4]);
     expect(KernelLab.gateways(v4.get('10.9.1.0/24'))).toEqual([A.gw4, B.gw4]);
     expect(KernelLab.gateways(v6.get('2001:db8:9::/48'))).toEqual([A.gw6, B.gw6]);
@@ -44,34 +28,34 @@ describe.each(GROUPS_AND_WRITERS)('kernel FIB install (nexthop-groups %s, %s wri
       expect(v6.get('2001:db8:9::/48')?.nhid).toBeGreaterThanOrEqual(200_000_000);
     } else {
       expect(v4.get('10.9.1.0/24')?.nhid).toBeUndefined();
-      expect(await lab.nexthops()).toEqual([]);
+      expect(await t.lab.nexthops()).toEqual([]);
     }
-    expect(fib.route('10.9.1.0/24')?.state).toBe('installed');
-    expect(fib.counters().routesInstalled).toBe(4);
+    expect(t.fib.route('10.9.1.0/24')?.state).toBe('installed');
+    expect(t.fib.counters().routesInstalled).toBe(4);
 
     // Replace: ECMP → single path and back, single → ECMP.
-    fib.set('10.9.1.0/24', uni('10.9.1.0/24', B.gw4));
-    fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4));
-    fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', A.gw6));
-    await fib.settled();
-    v4 = await lab.routeMap({ proto: 200 });
-    v6 = await lab.routeMap({ v6: true, proto: 200 });
+    t.fib.set('10.9.1.0/24', uni('10.9.1.0/24', B.gw4));
+    t.fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4));
+    t.fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', A.gw6));
+    await t.fib.settled();
+    v4 = await t.lab.routeMap({ proto: 200 });
+    v6 = await t.lab.routeMap({ v6: true, proto: 200 });
     expect(KernelLab.gateways(v4.get('10.9.1.0/24'))).toEqual([B.gw4]);
     expect(KernelLab.gateways(v4.get('10.9.0.0/24'))).toEqual([A.gw4, B.gw4]);
     expect(KernelLab.gateways(v6.get('2001:db8:9::/48'))).toEqual([A.gw6]);
 
     // Delete.
-    fib.set('10.9.0.0/24', null);
-    fib.set('2001:db8:a::/48', null);
-    await fib.settled();
-    v4 = await lab.routeMap({ proto: 200 });
-    v6 = await lab.routeMap({ v6: true, proto: 200 });
+    t.fib.set('10.9.0.0/24', null);
+    t.fib.set('2001:db8:a::/48', null);
+    await t.fib.settled();
+    v4 = await t.lab.routeMap({ proto: 200 });
+    v6 = await t.lab.routeMap({ v6: true, proto: 200 });
     expect([...v4.keys()]).toEqual(['10.9.1.0/24']);
     expect([...v6.keys()]).toEqual(['2001:db8:9::/48']);
-    expect(fib.route('10.9.0.0/24')).toBeUndefined();
+    expect(t.fib.route('10.9.0.0/24')).toBeUndefined();
     if (groups === 'on') {
       // Objects no route uses any more are gone: what is left is the routes' objects and their members.
-      const objects = await lab.nexthops();
+      const objects = await t.lab.nexthops();
       const used = new Set<number>();
       for (const id of [v4.get('10.9.1.0/24')?.nhid, v6.get('2001:db8:9::/48')?.nhid]) {
         used.add(id!);
@@ -82,56 +66,56 @@ describe.each(GROUPS_AND_WRITERS)('kernel FIB install (nexthop-groups %s, %s wri
   });
 
   it('installs blackhole and unreachable routes, and turns them into unicast and back', async () => {
-    fib.set('192.0.2.0/24', { prefix: '192.0.2.0/24', kind: 'blackhole', nextHops: [] });
-    fib.set('2001:db8:dead::/48', { prefix: '2001:db8:dead::/48', kind: 'unreachable', nextHops: [] });
-    await fib.settled();
-    expect((await lab.routeMap({ proto: 200 })).get('192.0.2.0/24')?.type).toBe('blackhole');
-    expect((await lab.routeMap({ v6: true, proto: 200 })).get('2001:db8:dead::/48')?.type).toBe('unreachable');
+    t.fib.set('192.0.2.0/24', { prefix: '192.0.2.0/24', kind: 'blackhole', nextHops: [] });
+    t.fib.set('2001:db8:dead::/48', { prefix: '2001:db8:dead::/48', kind: 'unreachable', nextHops: [] });
+    await t.fib.settled();
+    expect((await t.lab.routeMap({ proto: 200 })).get('192.0.2.0/24')?.type).toBe('blackhole');
+    expect((await t.lab.routeMap({ v6: true, proto: 200 })).get('2001:db8:dead::/48')?.type).toBe('unreachable');
 
-    fib.set('192.0.2.0/24', uni('192.0.2.0/24', A.gw4, B.gw4));
-    await fib.settled();
-    expect(KernelLab.gateways((await lab.routeMap({ proto: 200 })).get('192.0.2.0/24'))).toEqual([A.gw4, B.gw4]);
-    fib.set('192.0.2.0/24', { prefix: '192.0.2.0/24', kind: 'blackhole', nextHops: [] });
-    await fib.settled();
-    expect((await lab.routeMap({ proto: 200 })).get('192.0.2.0/24')?.type).toBe('blackhole');
+    t.fib.set('192.0.2.0/24', uni('192.0.2.0/24', A.gw4, B.gw4));
+    await t.fib.settled();
+    expect(KernelLab.gateways((await t.lab.routeMap({ proto: 200 })).get('192.0.2.0/24'))).toEqual([A.gw4, B.gw4]);
+    t.fib.set('192.0.2.0/24', { prefix: '192.0.2.0/24', kind: 'blackhole', nextHops: [] });
+    await t.fib.settled();
+    expect((await t.lab.routeMap({ proto: 200 })).get('192.0.2.0/24')?.type).toBe('blackhole');
   });
 
   it('writes a route changed twice within the window once', async () => {
     let lines = 0;
-    fib.on('batch', (b: { lines: number }) => (lines += b.lines));
-    fib.set('10.9.5.0/24', uni('10.9.5.0/24', A.gw4));
-    fib.set('10.9.5.0/24', uni('10.9.5.0/24', B.gw4));
-    fib.set('10.9.5.0/24', uni('10.9.5.0/24', A.gw4, B.gw4));
-    await fib.settled();
-    expect(KernelLab.gateways((await lab.routeMap({ proto: 200 })).get('10.9.5.0/24'))).toEqual([A.gw4, B.gw4]);
+    t.fib.on('batch', (b: { lines: number }) => (lines += b.lines));
+    t.fib.set('10.9.5.0/24', uni('10.9.5.0/24', A.gw4));
+    t.fib.set('10.9.5.0/24', uni('10.9.5.0/24', B.gw4));
+    t.fib.set('10.9.5.0/24', uni('10.9.5.0/24', A.gw4, B.gw4));
+    await t.fib.settled();
+    expect(KernelLab.gateways((await t.lab.routeMap({ proto: 200 })).get('10.9.5.0/24'))).toEqual([A.gw4, B.gw4]);
     // groups: two legs, one group, one route; inline: one route.
     expect(lines).toBe(groups === 'on' ? 4 : 1);
-    expect(fib.counters().batches).toBe(1);
+    expect(t.fib.counters().batches).toBe(1);
   });
 
   it('uses explicit devices and onlink next hops without a connected route', async () => {
-    fib.set('10.9.6.0/24', { prefix: '10.9.6.0/24', kind: 'unicast', nextHops: [{ via: '10.77.0.1', dev: 'a0', onlink: true }] });
-    await fib.settled();
-    const r = (await lab.routeMap({ proto: 200 })).get('10.9.6.0/24');
+    t.fib.set('10.9.6.0/24', { prefix: '10.9.6.0/24', kind: 'unicast', nextHops: [{ via: '10.77.0.1', dev: 'a0', onlink: true }] });
+    await t.fib.settled();
+    const r = (await t.lab.routeMap({ proto: 200 })).get('10.9.6.0/24');
     expect(KernelLab.gateways(r)).toEqual(['10.77.0.1']);
-    expect(fib.route('10.9.6.0/24')).toMatchObject({ state: 'installed', error: null });
+    expect(t.fib.route('10.9.6.0/24')).toMatchObject({ state: 'installed', error: null });
   });
 
   it('stop() removes every route and object of necod', async () => {
-    fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4));
-    fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', A.gw6, B.gw6));
-    await fib.settled();
-    await fib.stop();
-    expect(await lab.routes({ proto: 200 })).toEqual([]);
-    expect(await lab.routes({ v6: true, proto: 200 })).toEqual([]);
-    expect(await lab.nexthops()).toEqual([]);
+    t.fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4));
+    t.fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', A.gw6, B.gw6));
+    await t.fib.settled();
+    await t.fib.stop();
+    expect(await t.lab.routes({ proto: 200 })).toEqual([]);
+    expect(await t.lab.routes({ v6: true, proto: 200 })).toEqual([]);
+    expect(await t.lab.nexthops()).toEqual([]);
   });
 
   it('stop({keep}) leaves them for the next start', async () => {
-    fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4));
-    await fib.settled();
-    await fib.stop({ keep: true });
-    expect(KernelLab.gateways((await lab.routeMap({ proto: 200 })).get('10.9.0.0/24'))).toEqual([A.gw4, B.gw4]);
+    t.fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4));
+    await t.fib.settled();
+    await t.fib.stop({ keep: true });
+    expect(KernelLab.gateways((await t.lab.routeMap({ proto: 200 })).get('10.9.0.0/24'))).toEqual([A.gw4, B.gw4]);
   });
 });
 

@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
-import type { DesiredRoute } from '../../src/kernel/types.js';
+import { uni } from '../support/fixtures/kernel.js';
 import { KernelLab, UPLINKS, GROUPS_AND_WRITERS } from './kernel-lab.js';
+import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
@@ -13,10 +14,6 @@ const v4 = (i: number): string => `10.${100 + (i >> 8)}.${i & 255}.0/24`;
 const child = fileURLToPath(new URL('./fixtures/fib-child.ts', import.meta.url));
 const viteNode = fileURLToPath(new URL('../../node_modules/.bin/vite-node', import.meta.url));
 
-function uni(prefix: string, ...vias: string[]): DesiredRoute {
-  return { prefix, kind: 'unicast', nextHops: vias.map((via) => ({ via, dev: null })) };
-}
-
 /** Runs a FIB in another process until it has installed its routes, then kills it with SIGKILL. */
 async function crashAfterInstall(ns: string, count: number, groups: 'on' | 'off'): Promise<void> {
   const p = spawn(viteNode, [child, ns, String(count), groups], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,8 +21,8 @@ async function crashAfterInstall(ns: string, count: number, groups: 'on' | 'off'
   let err = '';
   p.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   p.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const deadline = Date.now() + 60_000;
-  while (!out.includes('ready') && Date.now() < deadline && p.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  // Ends at 'ready' or at the child's exit; either way the check below says which.
+  await waitFor(() => out.includes('ready') || p.exitCode !== null, { what: 'the child FIB to install its routes', timeoutMs: 60_000 }).catch(() => undefined);
   const ready = out.includes('ready');
   p.kill('SIGKILL');
   if (p.exitCode === null && p.signalCode === null) await once(p, 'close');

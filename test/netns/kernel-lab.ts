@@ -1,13 +1,12 @@
 // A network namespace for kernel FIB tests: two uplinks (veth pairs a0/a1, b0/b1) with IPv4 and
-// IPv6 subnets, as a server has towards its two ToRs. Everything it makes, destroy() removes.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// IPv6 subnets, as a server has towards its two ToRs, built on the one Lab of test/support (which
+// removes it on destroy() and on process exit), plus readers of the kernel's routes and nexthops.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, beforeEach } from 'vitest';
+import { Fib, type FibOptions } from '../../src/kernel/fib.js';
+import { Lab, type RunResult } from '../support/lab/lab.js';
 
-export interface IpRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type IpRun = RunResult;
 
 export interface JsonRoute {
   dst: string;
@@ -21,46 +20,36 @@ export interface JsonRoute {
   flags?: string[];
 }
 
-const live = new Set<KernelLab>();
-process.once('exit', () => {
-  for (const lab of live) lab.destroySync();
-});
-
 export const UPLINKS = {
   a: { dev: 'a0', peer: 'a1', v4: '10.1.0.5/24', gw4: '10.1.0.1', v6: '2001:db8:1::5/64', gw6: '2001:db8:1::1' },
   b: { dev: 'b0', peer: 'b1', v4: '10.2.0.5/24', gw4: '10.2.0.1', v6: '2001:db8:2::5/64', gw6: '2001:db8:2::1' },
 } as const;
 
 export class KernelLab {
-  readonly ns: string;
   private readonly children = new Set<ChildProcess>();
 
-  private constructor() {
-    this.ns = `necod-k-${randomBytes(4).toString('hex')}`;
-  }
+  private constructor(
+    /** The lab that owns the namespace: it removes it, also when the test process dies. */
+    readonly lab: Lab,
+    readonly ns: string,
+  ) {}
 
   /** A namespace with lo up, IPv6 DAD off, and both uplinks addressed and up. */
   static async create(opts: { uplinks?: boolean } = {}): Promise<KernelLab> {
-    const lab = new KernelLab();
-    const add = spawnSync('ip', ['netns', 'add', lab.ns], { encoding: 'utf8', timeout: 10_000 });
-    if (add.status !== 0) throw new Error(`ip netns add ${lab.ns}: ${add.stderr}`);
-    live.add(lab);
-    await lab.must(['link', 'set', 'lo', 'up']);
-    for (const k of ['all', 'default']) await lab.exec(['sysctl', '-qw', `net.ipv6.conf.${k}.accept_dad=0`]);
-    if (opts.uplinks !== false) for (const u of Object.values(UPLINKS)) await lab.addUplink(u);
-    return lab;
+    const lab = Lab.create();
+    const kernel = new KernelLab(lab, await lab.addNamespace('fib'));
+    if (opts.uplinks !== false) for (const u of Object.values(UPLINKS)) await kernel.addUplink(u);
+    return kernel;
   }
 
+  /** A veth pair inside the namespace: `dev` addressed (IPv6 without DAD), both ends up. */
   async addUplink(u: { dev: string; peer: string; v4: string; v6: string }): Promise<void> {
-    await this.must(['link', 'add', u.dev, 'type', 'veth', 'peer', 'name', u.peer]);
-    await this.must(['addr', 'add', u.v4, 'dev', u.dev]);
-    await this.must(['addr', 'add', u.v6, 'dev', u.dev, 'nodad']);
-    await this.must(['link', 'set', u.peer, 'up']);
-    await this.must(['link', 'set', u.dev, 'up']);
+    await this.lab.link({ ns: this.ns, iface: u.dev, addrs: [u.v4, u.v6] }, { ns: this.ns, iface: u.peer });
   }
 
+  /** `ip ARGS` in the namespace; the exit status is in the result, not thrown. */
   ip(args: readonly string[], timeoutMs = 60_000): Promise<IpRun> {
-    return this.exec(['ip', ...args], timeoutMs);
+    return this.lab.ip(this.ns, args, { timeoutMs, allowFailure: true });
   }
 
   async must(args: readonly string[]): Promise<string> {
@@ -69,20 +58,9 @@ export class KernelLab {
     return r.stdout;
   }
 
-  /** Runs a command inside the namespace. */
+  /** Runs a command inside the namespace; the exit status is in the result, not thrown. */
   exec(argv: readonly string[], timeoutMs = 60_000): Promise<IpRun> {
-    return new Promise((resolve) => {
-      const child = spawn('ip', ['netns', 'exec', this.ns, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-      const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.once('close', (code) => {
-        clearTimeout(t);
-        resolve({ code, stdout, stderr });
-      });
-    });
+    return this.lab.exec(this.ns, argv, { timeoutMs, allowFailure: true });
   }
 
   /** Routes of one family in JSON, optionally one protocol and table. */
@@ -143,39 +121,29 @@ export class KernelLab {
   async destroy(): Promise<void> {
     for (const c of this.children) c.kill('SIGKILL');
     this.children.clear();
-    this.destroySync();
-  }
-
-  destroySync(): void {
-    if (!live.has(this)) return;
-    live.delete(this);
-    // Kill anything still running inside (a crashed child's ip processes), then delete.
-    const pids = spawnSync('ip', ['netns', 'pids', this.ns], { encoding: 'utf8', timeout: 5_000 }).stdout ?? '';
-    for (const pid of pids.split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    spawnSync('ip', ['netns', 'del', this.ns], { timeout: 10_000 });
+    await this.lab.destroy();
   }
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after timeoutMs. */
-export async function waitUntil<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** What fibPerTest hands each test: set before it, removed after it. */
+export interface FibUnderTest {
+  lab: KernelLab;
+  fib: Fib;
+}
+
+/** For each test of the enclosing suite: a fresh KernelLab and a started Fib on it, both removed after it. */
+export function fibPerTest(options: Omit<FibOptions, 'netns'>): FibUnderTest {
+  const t = {} as FibUnderTest;
+  beforeEach(async () => {
+    t.lab = await KernelLab.create();
+    t.fib = new Fib({ ...options, netns: t.lab.ns });
+    await t.fib.start();
+  });
+  afterEach(async () => {
+    await t.fib?.stop().catch(() => {});
+    await t.lab?.destroy();
+  });
+  return t;
 }
 
 /** Both kernel writers: every FIB suite runs with each. */

@@ -97,8 +97,8 @@ describe('netlink route writer', () => {
     ];
     const out = await w.run(list);
     expect([...out.errors.keys()].sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(isHarmlessError(list[2], out.errors.get(2)!)).toBe(true);
-    expect(isHarmlessError(list[3], out.errors.get(3)!)).toBe(true);
+    expect(isHarmlessError(list[2]!, out.errors.get(2)!)).toBe(true);
+    expect(isHarmlessError(list[3]!, out.errors.get(3)!)).toBe(true);
     expect(out.errors.get(4)).toMatch(/Cannot find device "nosuch"/);
     expect(out.errors.get(5)).toMatch(/Network is unreachable|Invalid argument/);
     const routes = await nl.routeMap({ table: 100, proto: 200 });

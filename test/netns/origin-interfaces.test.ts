@@ -1,9 +1,12 @@
 // The interface-address origin against the real kernel, in a namespace of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InterfaceAddressOrigin } from '../../src/origin/index.js';
-import { RouteTracker, TestNetns, sleep, waitUntil } from './origin-netns.js';
+import { Lab, type Netns } from '../support/lab/lab.js';
+import { RouteTracker } from './route-tracker.js';
+import { sleep, waitFor } from '../support/wait.js';
 
-let ns: TestNetns;
+let lab: Lab;
+let ns: Netns;
 const origins: InterfaceAddressOrigin[] = [];
 
 function follow(options: Omit<ConstructorParameters<typeof InterfaceAddressOrigin>[0], 'netns'>): { origin: InterfaceAddressOrigin; tracker: RouteTracker } {
@@ -13,12 +16,13 @@ function follow(options: Omit<ConstructorParameters<typeof InterfaceAddressOrigi
 }
 
 beforeAll(async () => {
-  ns = await TestNetns.create('ifaddr');
+  lab = Lab.create();
+  ns = await lab.namespace('ifaddr');
 });
 
 afterAll(async () => {
   await Promise.all(origins.map((o) => o.stop()));
-  ns?.delete();
+  await lab?.destroy();
 });
 
 describe('interface addresses (node0, host routes)', () => {
@@ -100,7 +104,7 @@ describe('interface addresses (node0, host routes)', () => {
     await ns.batch(create);
     await ns.batch(remove);
     // Every deletion is reported; wait until the monitor has read them all.
-    await waitUntil('the monitor lines of 200 veth deletions', () => origin.stats().lines - before.lines >= 1600, 20_000);
+    await waitFor(() => origin.stats().lines - before.lines >= 1600, { what: 'the monitor lines of 200 veth deletions', timeoutMs: 20_000 });
     await sleep(200);
     const after = origin.stats();
     expect(after.relevantLines).toBe(before.relevantLines);

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelTableOrigin, type KernelTableOriginOptions } from '../../src/origin/index.js';
-import { RouteTracker, TestNetns, sleep, waitUntil } from './origin-netns.js';
+import { Lab, type Netns } from '../support/lab/lab.js';
+import { RouteTracker } from './route-tracker.js';
+import { sleep, waitFor } from '../support/wait.js';
 
-let ns: TestNetns;
+let lab: Lab;
+let ns: Netns;
 const origins: KernelTableOrigin[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'necod-origin-kt-'));
 
@@ -17,7 +20,8 @@ function follow(options: Omit<KernelTableOriginOptions, 'netns'>): { origin: Ker
 }
 
 beforeAll(async () => {
-  ns = await TestNetns.create('ktable');
+  lab = Lab.create();
+  ns = await lab.namespace('ktable');
   await ns.batch([
     'link add eth1 type veth peer name eth1p',
     'addr add 10.70.0.1/24 dev eth1',
@@ -35,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(origins.map((o) => o.stop()));
-  ns?.delete();
+  await lab?.destroy();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -65,7 +69,7 @@ describe('kernel table 119', () => {
     expect(tracker.routes.get('2001:db8:245::/64')).toEqual({ prefix: '2001:db8:245::/64', kind: 'blackhole', nextHop: null, device: null });
 
     await ns.ip('route', 'replace', 'blackhole', '10.244.0.0/24', 'table', '119');
-    await waitUntil('10.244.0.0/24 to become a blackhole', () => tracker.routes.get('10.244.0.0/24')?.kind === 'blackhole');
+    await waitFor(() => tracker.routes.get('10.244.0.0/24')?.kind === 'blackhole', { what: '10.244.0.0/24 to become a blackhole' });
 
     await ns.ip('route', 'del', '10.244.3.0/24', 'table', '119');
     await ns.ip('-6', 'route', 'del', '2001:db8:245::/64', 'table', '119');
@@ -81,7 +85,7 @@ describe('kernel table 119', () => {
     for (let i = 0; i < 50; i++) commands.push(`route add 10.252.${i}.0/24 via 10.70.0.2 dev eth1 table 120`, `route add 10.253.${i}.0/24 via 10.70.0.2 dev eth1`);
     for (let i = 0; i < 50; i++) commands.push(`route del 10.252.${i}.0/24 table 120`, `route del 10.253.${i}.0/24`);
     await ns.batch(commands);
-    await waitUntil('the monitor lines of 200 route changes', () => origin.stats().lines - before.lines >= 200);
+    await waitFor(() => origin.stats().lines - before.lines >= 200, { what: 'the monitor lines of 200 route changes' });
     await sleep(100);
     const after = origin.stats();
     expect(after.relevantLines).toBe(before.relevantLines);
@@ -93,19 +97,19 @@ describe('kernel table 119', () => {
     const { monitorPid, monitorRestarts } = origin.stats();
     process.kill(monitorPid ?? 0, 'SIGKILL');
     await ns.ip('route', 'add', 'blackhole', '10.244.4.0/24', 'table', '119');
-    await waitUntil('10.244.4.0/24', () => tracker.routes.has('10.244.4.0/24'));
+    await waitFor(() => tracker.routes.has('10.244.4.0/24'), { what: '10.244.4.0/24' });
     expect(origin.stats().monitorRestarts).toBe(monitorRestarts + 1);
     await ns.ip('route', 'del', 'blackhole', '10.244.4.0/24', 'table', '119');
-    await waitUntil('10.244.4.0/24 gone', () => !tracker.routes.has('10.244.4.0/24'));
+    await waitFor(() => !tracker.routes.has('10.244.4.0/24'), { what: '10.244.4.0/24 gone' });
   });
 
   it('keeps up with a burst of changes', async () => {
     const add: string[] = [];
     for (let i = 0; i < 100; i++) add.push(`route add 10.245.${i}.0/24 via 10.70.0.2 dev eth1 table 119`);
     await ns.batch(add);
-    await waitUntil('100 new routes', () => tracker.routes.size === 104);
+    await waitFor(() => tracker.routes.size === 104, { what: '100 new routes' });
     await ns.batch(add.map((c) => c.replace('route add', 'route del')));
-    await waitUntil('100 routes gone', () => tracker.routes.size === 4);
+    await waitFor(() => tracker.routes.size === 4, { what: '100 routes gone' });
   });
 });
 
@@ -154,7 +158,7 @@ describe('kernel table options', () => {
     const { origin } = follow({ table: 119, scanIntervalMs: 50 });
     await origin.start();
     const reads = origin.stats().reads;
-    await waitUntil('three rescans', () => origin.stats().reads >= reads + 3, 2000);
+    await waitFor(() => origin.stats().reads >= reads + 3, { what: 'three rescans', timeoutMs: 2000 });
     await origin.stop();
   });
 });

@@ -12,7 +12,7 @@ import { expectRoundTrip } from './roundtrip.js';
 const byName = new Map<string, (ctx: typeof DEFAULT_CONTEXT) => fc.Arbitrary<PathAttribute>>();
 knownAttributeArbs(DEFAULT_CONTEXT).forEach((arb, i) => {
   const [sample] = fc.sample(arb, { numRuns: 1, seed: 1 });
-  byName.set(sample.name, (ctx) => knownAttributeArbs(ctx)[i]);
+  byName.set(sample!.name, (ctx) => knownAttributeArbs(ctx)[i]!);
 });
 byName.set('UNKNOWN', () => unknownAttributeArb);
 
@@ -43,7 +43,7 @@ describe('attribute round trip', () => {
 describe('capability round trip', () => {
   for (const arb of capabilityArbs) {
     const [sample] = fc.sample(arb, { numRuns: 1, seed: 1 });
-    it(`holds for ${sample.name}`, () => {
+    it(`holds for ${sample!.name}`, () => {
       const open = fc
         .array(arb, { minLength: 1, maxLength: 3 })
         .map((capabilities): OpenMessage => ({ type: 'OPEN', version: 4, myAs: 65001, holdTime: 90, bgpId: 1, capabilities, capabilityGroups: [capabilities.length] }))

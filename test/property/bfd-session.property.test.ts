@@ -34,7 +34,7 @@ class BackToBack {
     for (const a of r.actions) {
       if (a.type === 'send') {
         // In order, as on one link: a packet never overtakes the one sent before it.
-        const at = Math.max(this.now + this.delays[this.delayIndex++ % this.delays.length], this.lastArrival[i]);
+        const at = Math.max(this.now + this.delays[this.delayIndex++ % this.delays.length]!, this.lastArrival[i]!);
         this.lastArrival[i] = at;
         this.wire.push({ at, to: i === 0 ? 1 : 0, packet: a.packet });
       }

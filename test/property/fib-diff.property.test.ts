@@ -32,7 +32,7 @@ const scenario = fc.record({
 function toTarget(legs: LegTable, spec: TargetSpec): Target | null {
   if (spec === null) return null;
   if (spec === 'blackhole' || spec === 'unreachable') return { kind: spec };
-  const set = legs.set(spec.map((i) => legs.leg(LEG_SPECS[i][0], LEG_SPECS[i][1], LEG_SPECS[i][2])))!;
+  const set = legs.set(spec.map((i) => legs.leg(LEG_SPECS[i]![0], LEG_SPECS[i]![1], LEG_SPECS[i]![2])))!;
   return { kind: 'unicast', set };
 }
 
@@ -140,7 +140,7 @@ describe('FIB differ properties', () => {
         const m = newModel(100, []);
         const targets = Object.entries(r).map(([p, s]) => [p, toTarget(m.legs, s)] as const);
         for (const c of diffRoutes(m, targets, { mode: 'groups' })) m.apply(c);
-        const via = LEG_SPECS[downLeg][0];
+        const via = LEG_SPECS[downLeg]![0];
         const before = effective(m);
         for (const c of downChanges(m, new Set([via]))) {
           expect(c.op).toBe('nexthop-replace');
@@ -215,12 +215,13 @@ describe('FIB differ examples', () => {
 
 describe('prefix text', () => {
   it('the IPv4 fast path agrees with the general parser', async () => {
-    const { canonicalPrefix, formatPrefix, parsePrefix } = await import('../../src/host/prefix-text.js');
+    const { canonicalPrefix, parseIpPrefix } = await import('../../src/host/prefix-text.js');
+    const { formatPrefix } = await import('../../src/net/index.js');
     const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('00', '01', '256', '999', '', 'a'));
     const text = fc.tuple(octet, octet, octet, octet, fc.oneof(fc.integer({ min: 0, max: 33 }).map(String), fc.constantFrom('', '08', 'x'))).map(([a, b, c, d, l]) => `${a}.${b}.${c}.${d}/${l}`);
     fc.assert(
       fc.property(text, (s) => {
-        const p = s.includes('/') ? parsePrefix(s) : null;
+        const p = s.includes('/') ? parseIpPrefix(s) : null;
         expect(canonicalPrefix(s)).toBe(p ? formatPrefix(p) : null);
       }),
       { numRuns: 5000 },

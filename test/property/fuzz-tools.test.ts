@@ -106,9 +106,9 @@ describe('seed loading', () => {
       writeFileSync(join(dir, 'notes.txt'), 'not a fixture');
       const { seeds, skipped } = fixtureSeeds(dir);
       expect(seeds.map((s) => s.source)).toEqual(['a.json#0', 'a.json#1']);
-      expect(seeds[0].ctx).toEqual({ as4: true, addPath: { ipv4: true, ipv6: false }, extendedMessage: true });
-      expect(seeds[1].ctx).toEqual({ as4: false, addPath: { ipv4: false, ipv6: false }, extendedMessage: false });
-      expect(toHex(seeds[0].bytes)).toBe(toHex(SEED_UPDATE));
+      expect(seeds[0]?.ctx).toEqual({ as4: true, addPath: { ipv4: true, ipv6: false }, extendedMessage: true });
+      expect(seeds[1]?.ctx).toEqual({ as4: false, addPath: { ipv4: false, ipv6: false }, extendedMessage: false });
+      expect(toHex(seeds[0]!.bytes)).toBe(toHex(SEED_UPDATE));
       expect(skipped).toHaveLength(3);
       expect(skipped[0]).toBe('a.json#2: no hex');
     } finally {

@@ -5,7 +5,8 @@
  * it is, slash included: /v1/announcements/192.0.2.10/32).
  */
 import type { FastifyInstance } from 'fastify';
-import { parseCommunity, parsePrefix, parseIpv4, parseIpv6, type LargeCommunity } from '../../bgp/wire/index.js';
+import { parseCommunity, type LargeCommunity } from '../../bgp/wire/index.js';
+import { addressFamily, formatPrefix, hasHostBits, networkOf, parseAddress, parsePrefix } from '../../net/index.js';
 import { largeCommunityCheck } from '../../config/community-text.js';
 import type { LocalRoute } from '../../routing/local-routes.js';
 import type { AnnouncementStore } from '../../routing/announcement-store.js';
@@ -57,13 +58,12 @@ function parseLarge(s: string): LargeCommunity | null {
 export function announcementFromBody(b: Body): LocalRoute | string {
   const p = parsePrefix(b.prefix);
   if (!p) return `prefix: not a prefix: ${JSON.stringify(b.prefix)}`;
-  const canonical = p.afi === 1 ? `${[p.v4 >>> 24, (p.v4 >>> 16) & 255, (p.v4 >>> 8) & 255, p.v4 & 255].join('.')}/${p.length}` : null;
-  if (canonical && canonical !== b.prefix) return `prefix: ${b.prefix} has host bits set; did you mean ${canonical}?`;
+  if (hasHostBits(p)) return `prefix: ${b.prefix} has host bits set; did you mean ${formatPrefix(networkOf(p))}?`;
   const nh = b['next-hop'];
   if (nh !== undefined) {
-    const family = parseIpv4(nh) !== null ? 1 : parseIpv6(nh) ? 2 : 0;
-    if (family === 0) return `next-hop: not an address: ${JSON.stringify(nh)}`;
-    if (family !== p.afi) return `next-hop: ${nh} is not of the prefix's family`;
+    const via = parseAddress(nh);
+    if (via === null) return `next-hop: not an address: ${JSON.stringify(nh)}`;
+    if (addressFamily(via) !== addressFamily(p.address)) return `next-hop: ${nh} is not of the prefix's family`;
     if (b.blackhole) return 'blackhole and next-hop exclude each other';
   }
   const communities: number[] = [];

@@ -4,6 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { Family } from '../../net/index.js';
 import { errorSchema } from '../schemas.js';
 import type { RouteList, RouteProvider, RouteQuery } from '../route-types.js';
 
@@ -11,7 +12,7 @@ interface Query {
   prefix?: string;
   match?: 'exact' | 'longer' | 'covering';
   for?: string;
-  family?: 'ipv4' | 'ipv6';
+  family?: Family;
   neighbor?: string;
   best?: boolean;
   all?: boolean;

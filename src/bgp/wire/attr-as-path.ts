@@ -1,5 +1,5 @@
 // AS_PATH and AS4_PATH (RFC 4271 §4.3, RFC 6793), plus the 2-octet/4-octet transition.
-import { readIpv4 } from './address.js';
+import { readIpv4 } from '../../net/index.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import {
   SEGMENT_TYPE_NAMES,
@@ -24,7 +24,7 @@ export function decodeAsPathSegments(value: WireReader, asnSize: 2 | 4, what: 'A
     const at = r.take(count * asnSize, 'segment AS numbers');
     const b = r.buf;
     const asns = new Array<number>(count);
-    for (let i = 0, p = at; i < count; i++, p += asnSize) asns[i] = asnSize === 4 ? readIpv4(b, p) : (b[p] << 8) | b[p + 1];
+    for (let i = 0, p = at; i < count; i++, p += asnSize) asns[i] = asnSize === 4 ? readIpv4(b, p) : (b[p]! << 8) | b[p + 1]!; // inside take()'s span
     segments.push({ type: type as SegmentTypeCode, asns });
   }
   return segments;

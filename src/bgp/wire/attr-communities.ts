@@ -1,5 +1,5 @@
 // COMMUNITIES (RFC 1997), EXTENDED_COMMUNITIES (RFC 4360), LARGE_COMMUNITY (RFC 8092).
-import { formatIpv4, readIpv4 } from './address.js';
+import { formatIpv4, readIpv4 } from '../../net/index.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import type { LargeCommunity } from './attribute-types.js';
 import { AttrCode, AttrFlag, UpdateSubcode } from './constants.js';
@@ -115,12 +115,11 @@ export const EXTENDED_COMMUNITIES = defineAttribute({
 /** A readable form of the common RFC 4360 / RFC 5668 types; anything else as hex. */
 export function describeExtendedCommunity(c: Uint8Array): { type: string; value: string; hex: string } {
   const hex = Buffer.from(c).toString('hex');
-  const type = c[0];
-  const sub = c[1];
+  const [type = 0, sub = 0, b2 = 0, b3 = 0, , , b6 = 0, b7 = 0] = c;
   const kind = sub === 0x02 ? 'route-target' : sub === 0x03 ? 'route-origin' : null;
   const high = type & 0x3f; // ignore the IANA-authority and transitive bits
-  if (kind && high === 0x00) return { type: kind, value: `${(c[2] << 8) | c[3]}:${readIpv4(c, 4)}`, hex };
-  if (kind && high === 0x01) return { type: kind, value: `${formatIpv4(readIpv4(c, 2))}:${(c[6] << 8) | c[7]}`, hex };
-  if (kind && high === 0x02) return { type: kind, value: `${readIpv4(c, 2)}:${(c[6] << 8) | c[7]}`, hex };
+  if (kind && high === 0x00) return { type: kind, value: `${(b2 << 8) | b3}:${readIpv4(c, 4)}`, hex };
+  if (kind && high === 0x01) return { type: kind, value: `${formatIpv4(readIpv4(c, 2))}:${(b6 << 8) | b7}`, hex };
+  if (kind && high === 0x02) return { type: kind, value: `${readIpv4(c, 2)}:${(b6 << 8) | b7}`, hex };
   return { type: `0x${type.toString(16).padStart(2, '0')}:0x${sub.toString(16).padStart(2, '0')}`, value: hex, hex };
 }

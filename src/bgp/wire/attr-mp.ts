@@ -1,6 +1,6 @@
 // MP_REACH_NLRI and MP_UNREACH_NLRI (RFC 4760 §3, §4). Their errors always reset the
 // session: once the NLRI cannot be parsed, no route can be withdrawn reliably (RFC 7606 §7.11).
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../net/index.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import type { MpReach, MpUnreach } from './attribute-types.js';
 import { Afi, AttrCode, AttrFlag, UpdateSubcode, familyOf } from './constants.js';
@@ -123,7 +123,7 @@ export function prefixesJSON(list: PrefixList): Array<string | { prefix: string;
   const out: Array<string | { prefix: string; path_id: number }> = [];
   for (let i = 0; i < list.count; i++) {
     const prefix = formatPrefix(list, i);
-    out.push(list.pathIds ? { prefix, path_id: list.pathIds[i] } : prefix);
+    out.push(list.pathIds ? { prefix, path_id: list.pathIds[i] ?? 0 } : prefix);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Fixed-size attributes: ORIGIN, NEXT_HOP, MED, LOCAL_PREF, ATOMIC_AGGREGATE,
 // AGGREGATOR, AS4_AGGREGATOR, ORIGINATOR_ID, CLUSTER_LIST. The four that are one 32-bit
 // number share u32Attribute.
-import { formatIpv4 } from './address.js';
+import { formatIpv4 } from '../../net/index.js';
 import { AttributeFault, defineAttribute } from './attribute-descriptor.js';
 import { ORIGIN_NAMES, type Aggregator, type AttributeValues, type Origin } from './attribute-types.js';
 import { AS_TRANS, AttrCode, AttrFlag, UpdateSubcode } from './constants.js';

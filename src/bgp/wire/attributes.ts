@@ -187,7 +187,7 @@ const framingFault = (reason: string): FramingFault => new FramingFault(reason);
 
 function framingIssue(buf: Uint8Array, from: number, to: number, reason: string): AttributeIssue {
   return {
-    code: from + 1 < to ? buf[from + 1] : 0,
+    code: from + 1 < to ? (buf[from + 1] ?? 0) : 0,
     action: 'treat-as-withdraw',
     notification: { code: 3, subcode: UpdateSubcode.MALFORMED_ATTRIBUTE_LIST, data: new Uint8Array(0) },
     reason,

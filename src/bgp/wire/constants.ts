@@ -1,4 +1,5 @@
 // Numbers from the IANA BGP registries, named once so the rest of the code reads as prose.
+import type { Family } from '../../net/index.js';
 
 export const BGP_PORT = 179;
 export const HEADER_LENGTH = 19;
@@ -32,7 +33,6 @@ export const Afi = { IPV4: 1, IPV6: 2 } as const;
 export type AfiCode = (typeof Afi)[keyof typeof Afi];
 export const Safi = { UNICAST: 1 } as const;
 
-export type Family = 'ipv4' | 'ipv6';
 export function familyOf(afi: number, safi: number): Family | null {
   if (safi !== Safi.UNICAST) return null;
   if (afi === Afi.IPV4) return 'ipv4';

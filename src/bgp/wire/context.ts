@@ -1,7 +1,7 @@
 // What two speakers agreed on that changes how bytes are read or written. One context
 // describes one direction of one session: decoding uses what the peer sends us,
 // encoding what we send it (ADD-PATH can differ per direction, RFC 7911 §4).
-import type { Family } from './constants.js';
+import type { Family } from '../../net/index.js';
 
 export interface CodecContext {
   /** RFC 6793: both sides sent the 4-octet AS capability; AS_PATH carries 4-byte ASNs. */

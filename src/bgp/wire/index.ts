@@ -2,7 +2,7 @@
 export * from './constants.js';
 export * from './context.js';
 export * from './errors.js';
-export * from './address.js';
+export * from './hex.js';
 export * from './prefix.js';
 export * from './attribute-types.js';
 export { attributeDescriptor, attributeName, makeAttribute, decodeAttributes, encodeAttribute, encodeAttributes, attributesToJSON, type AttributeIssue } from './attributes.js';

@@ -1,7 +1,7 @@
 // The JSON view of a decode result, as printed by `necod-cli decode`. The keys are a
 // stable interface (docs/decode-json.md).
 import { attributeName, attributesToJSON } from './attributes.js';
-import { toHex } from './address.js';
+import { toHex } from './hex.js';
 import { errorCodeName, errorSubcodeName } from './constants.js';
 import { prefixesJSON } from './attr-mp.js';
 import type { DecodeResult } from './message.js';

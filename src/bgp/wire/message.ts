@@ -79,8 +79,9 @@ export function checkHeader(buf: Uint8Array, offset: number, ctx: CodecContext):
       return { ok: false, notification: { code: 1, subcode: HeaderSubcode.CONNECTION_NOT_SYNCHRONIZED, data: new Uint8Array(0) }, reason: 'marker is not all ones' };
     }
   }
-  const length = (buf[offset + 16] << 8) | buf[offset + 17];
-  const type = buf[offset + 18];
+  // The header's 19 bytes are there (checked above).
+  const length = (buf[offset + 16]! << 8) | buf[offset + 17]!;
+  const type = buf[offset + 18]!;
   const min = MIN_LENGTH[type];
   if (length < HEADER_LENGTH || length > maxLengthFor(type, ctx) || (min !== undefined && length < min) || (type === MessageType.KEEPALIVE && length !== HEADER_LENGTH)) {
     // RFC 4271 §6.1: data is the erroneous Length field.
@@ -98,13 +99,13 @@ export function decodeMessage(buf: Uint8Array, ctx: CodecContext, offset = 0): D
   const head = checkHeader(buf, offset, ctx);
   if (head.ok === 'incomplete') return { outcome: 'incomplete', needed: head.needed };
   if (head.ok === false) {
-    const type = buf.length - offset >= HEADER_LENGTH ? MESSAGE_TYPE_NAMES[buf[offset + 18]] ?? null : null;
+    const type = buf.length - offset >= HEADER_LENGTH ? MESSAGE_TYPE_NAMES[buf[offset + 18]!] ?? null : null;
     return { outcome: 'notification', notification: head.notification, reason: head.reason, messageType: type, length: null };
   }
   const { length, type } = head;
   const start = offset + HEADER_LENGTH;
   const end = offset + length;
-  const typeName = MESSAGE_TYPE_NAMES[type];
+  const typeName = MESSAGE_TYPE_NAMES[type] ?? null;
   try {
     switch (type) {
       case MessageType.OPEN: {

@@ -1,6 +1,6 @@
 // NOTIFICATION (RFC 4271 §4.5) with the RFC 9003 shutdown communication and the RFC 4486
 // maximum-prefix data.
-import { toHex } from './address.js';
+import { toHex } from './hex.js';
 import { CeaseSubcode, ErrorCode, HEADER_LENGTH, MessageType, errorCodeName, errorSubcodeName } from './constants.js';
 import { WireReader, shortBody } from './reader.js';
 
@@ -44,7 +44,7 @@ export function encodeShutdownCommunication(text: string): Uint8Array {
   let bytes = Buffer.from(text, 'utf8');
   if (bytes.length > MAX_SHUTDOWN_COMMUNICATION) {
     let cut = MAX_SHUTDOWN_COMMUNICATION;
-    while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
+    while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
     bytes = bytes.subarray(0, cut);
   }
   const out = new Uint8Array(1 + bytes.length);
@@ -60,7 +60,7 @@ export function encodeShutdownCommunication(text: string): Uint8Array {
 export function shutdownCommunication(n: Pick<NotificationMessage, 'code' | 'subcode' | 'data'>): string | null {
   if (!carriesShutdownCommunication(n.code, n.subcode) || n.data.length < 1) return null;
   const len = n.data[0];
-  if (len === 0 || len + 1 > n.data.length) return null;
+  if (len === undefined || len === 0 || len + 1 > n.data.length) return null;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(n.data.subarray(1, 1 + len));
   } catch {
@@ -84,8 +84,8 @@ export function notificationToJSON(n: NotificationMessage): Record<string, unkno
   const text = shutdownCommunication(n);
   if (text !== null) out.shutdown_communication = text;
   if (n.code === ErrorCode.CEASE && n.subcode === CeaseSubcode.MAX_PREFIXES && n.data.length === 7) {
-    const d = n.data;
-    out.max_prefixes = { afi: (d[0] << 8) | d[1], safi: d[2], limit: ((d[3] << 24) >>> 0) + (d[4] << 16) + (d[5] << 8) + d[6] };
+    const [d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0] = n.data; // length 7, checked above
+    out.max_prefixes = { afi: (d0 << 8) | d1, safi: d2, limit: ((d3 << 24) >>> 0) + (d4 << 16) + (d5 << 8) + d6 };
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // OPEN messages (RFC 4271 §4.2) with capabilities (RFC 5492) and the RFC 9072 extended
 // optional parameters length.
-import { formatIpv4 } from './address.js';
+import { formatIpv4 } from '../../net/index.js';
 import { CapabilityFault, capabilityFault, capabilityToJSON, decodeCapability, encodeCapability, type Capability } from './capabilities.js';
 import { AS_TRANS, HEADER_LENGTH, HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType, OpenSubcode } from './constants.js';
 import { WireError, headerError, openError, u16 } from './errors.js';
@@ -112,7 +112,8 @@ export function encodeOpen(open: Omit<OpenMessage, 'type' | 'version'> & { versi
     params.u8(OPT_PARAM_CAPABILITIES);
     const lenAt = params.skip(extended ? 2 : 1);
     const start = params.length;
-    for (let i = 0; i < n; i++) encodeCapability(open.capabilities[next++], params);
+    for (const cap of open.capabilities.slice(next, next + n)) encodeCapability(cap, params);
+    next += n;
     const len = params.length - start;
     if (extended) params.setU16(lenAt, len);
     else if (len > 255) throw new RangeError('capabilities need the extended optional parameters length (RFC 9072)');

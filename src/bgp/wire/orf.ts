@@ -3,7 +3,7 @@
 // the entries (keeping a filter per neighbor, matching prefixes) lives in src/rib/orf-filter.ts.
 // A malformed ORF never throws: it is reported in `malformed` so the refresh itself can
 // still be answered.
-import { formatIpv4, formatIpv6, readIpv4 } from './address.js';
+import { formatIpv4, formatIpv6, readIpv4 } from '../../net/index.js';
 import { Afi } from './constants.js';
 import type { WireReader } from './reader.js';
 import type { ByteWriter } from './writer.js';

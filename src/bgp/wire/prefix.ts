@@ -1,7 +1,7 @@
 // NLRI as compact lists. An IPv4 prefix is one number: address × 64 + length, which a
 // double holds exactly (2^38 < 2^53); a list of them is one Float64Array, so a full table
 // decodes without a per-prefix object. IPv6 prefixes are 16 bytes each in one Uint8Array.
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from './address.js';
+import { formatIpv4, formatIpv6, ipv4Mask, maskAddress, parsePrefix } from '../../net/index.js';
 import { Afi } from './constants.js';
 import type { WireReader } from './reader.js';
 
@@ -38,8 +38,7 @@ export function emptyPrefixList(afi: number): PrefixList {
 }
 
 export function ipv4Key(address: number, length: number): number {
-  const masked = length === 0 ? 0 : (address & (0xffffffff << (32 - length))) >>> 0;
-  return masked * 64 + length;
+  return ((address & ipv4Mask(length)) >>> 0) * 64 + length;
 }
 export function ipv4KeyAddress(key: number): number {
   return Math.floor(key / 64);
@@ -91,19 +90,20 @@ export function decodeIpv4Prefixes(r: WireReader, addPath: boolean): Ipv4PrefixL
     const bytes = (len + 7) >> 3;
     // A constant field name: a string built per prefix would be the decoder's main allocation.
     const pos = r.take(bytes, 'prefix');
+    // take() has checked these `bytes` bytes are in the buffer; a second check per byte would cost here.
     let addr = 0;
     switch (bytes) {
       case 4:
-        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8) + buf[pos + 3];
+        addr = ((buf[pos]! << 24) >>> 0) + (buf[pos + 1]! << 16) + (buf[pos + 2]! << 8) + buf[pos + 3]!;
         break;
       case 3:
-        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16) + (buf[pos + 2] << 8);
+        addr = ((buf[pos]! << 24) >>> 0) + (buf[pos + 1]! << 16) + (buf[pos + 2]! << 8);
         break;
       case 2:
-        addr = ((buf[pos] << 24) >>> 0) + (buf[pos + 1] << 16);
+        addr = ((buf[pos]! << 24) >>> 0) + (buf[pos + 1]! << 16);
         break;
       case 1:
-        addr = (buf[pos] << 24) >>> 0;
+        addr = (buf[pos]! << 24) >>> 0;
         break;
     }
     // Trailing bits past the length are irrelevant (RFC 4271 §4.3); clear them so keys are canonical.
@@ -128,8 +128,8 @@ export function decodeIpv6Prefixes(r: WireReader, addPath: boolean): Ipv6PrefixL
     // A constant field name: a string built per prefix would be the decoder's main allocation.
     const pos = r.take(bytes, 'prefix');
     const base = n * 16;
-    for (let i = 0; i < 16; i++) out[base + i] = i < bytes ? buf[pos + i] : 0;
-    if (len & 7) out[base + bytes - 1] &= 0xff << (8 - (len & 7));
+    for (let i = 0; i < 16; i++) out[base + i] = i < bytes ? buf[pos + i]! : 0;
+    if (len & 7) out[base + bytes - 1]! &= 0xff << (8 - (len & 7));
     lens[n++] = len;
   }
   return {
@@ -146,9 +146,11 @@ export function decodePrefixes(afi: number, r: WireReader, addPath: boolean): Pr
   return afi === Afi.IPV6 ? decodeIpv6Prefixes(r, addPath) : decodeIpv4Prefixes(r, addPath);
 }
 
+// Below, i < list.count is the caller's loop bound, so the list's typed arrays hold index i (`!`).
+
 /** Bytes prefix i takes on the wire. */
 export function prefixWireSize(list: PrefixList, i: number, addPath: boolean): number {
-  const len = list.afi === 1 ? list.keys[i] % 64 : list.lengths[i];
+  const len = list.afi === 1 ? list.keys[i]! % 64 : list.lengths[i]!;
   return (addPath ? 4 : 0) + 1 + ((len + 7) >> 3);
 }
 
@@ -156,7 +158,7 @@ export function prefixWireSize(list: PrefixList, i: number, addPath: boolean): n
 export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: Uint8Array, at: number): number {
   let pos = at;
   if (addPath) {
-    const id = list.pathIds ? list.pathIds[i] : 0;
+    const id = list.pathIds ? list.pathIds[i]! : 0;
     out[pos] = id >>> 24;
     out[pos + 1] = (id >>> 16) & 0xff;
     out[pos + 2] = (id >>> 8) & 0xff;
@@ -164,7 +166,7 @@ export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: 
     pos += 4;
   }
   if (list.afi === 1) {
-    const key = list.keys[i];
+    const key = list.keys[i]!;
     const len = key % 64;
     const addr = (key - len) / 64;
     out[pos++] = len;
@@ -174,12 +176,12 @@ export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: 
     if (bytes > 2) out[pos++] = (addr >>> 8) & 0xff;
     if (bytes > 3) out[pos++] = addr & 0xff;
   } else {
-    const len = list.lengths[i];
+    const len = list.lengths[i]!;
     out[pos++] = len;
     const bytes = (len + 7) >> 3;
     // A byte loop, not subarray(): a view object per prefix would dominate the allocation.
     const base = i * 16;
-    for (let k = 0; k < bytes; k++) out[pos + k] = list.addrs[base + k];
+    for (let k = 0; k < bytes; k++) out[pos + k] = list.addrs[base + k]!;
     pos += bytes;
   }
   return pos;
@@ -187,7 +189,7 @@ export function writePrefix(list: PrefixList, i: number, addPath: boolean, out: 
 
 export function formatPrefix(list: PrefixList, i: number): string {
   if (list.afi === 1) {
-    const key = list.keys[i];
+    const key = list.keys[i]!;
     const len = key % 64;
     return `${formatIpv4((key - len) / 64)}/${len}`;
   }
@@ -198,33 +200,6 @@ export function formatPrefixes(list: PrefixList): string[] {
   const out: string[] = [];
   for (let i = 0; i < list.count; i++) out.push(formatPrefix(list, i));
   return out;
-}
-
-export interface ParsedPrefix {
-  afi: 1 | 2;
-  /** IPv4: address as a number; IPv6: 16 bytes */
-  v4: number;
-  v6: Uint8Array | null;
-  length: number;
-}
-
-/** Parses "10.0.0.0/24" or "2001:db8::/32"; host bits are cleared. */
-export function parsePrefix(s: string): ParsedPrefix | null {
-  const slash = s.indexOf('/');
-  if (slash < 0) return null;
-  const addr = s.slice(0, slash);
-  const lenText = s.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(lenText)) return null;
-  const length = Number(lenText);
-  const v4 = parseIpv4(addr);
-  if (v4 !== null) {
-    if (length > 32) return null;
-    return { afi: 1, v4: (ipv4Key(v4, length) - length) / 64, v6: null, length };
-  }
-  const v6 = parseIpv6(addr);
-  if (v6 === null || length > 128) return null;
-  for (let bit = length; bit < 128; bit++) v6[bit >> 3] &= ~(0x80 >> (bit & 7));
-  return { afi: 2, v4: 0, v6, length };
 }
 
 export interface PrefixWithPathId {
@@ -241,8 +216,8 @@ export function prefixListFrom(afi: 1 | 2, prefixes: ReadonlyArray<string | Pref
     prefixes.forEach((p, i) => {
       const text = typeof p === 'string' ? p : p.prefix;
       const parsed = parsePrefix(text);
-      if (!parsed || parsed.afi !== 1) throw new RangeError(`not an IPv4 prefix: ${text}`);
-      keys[i] = parsed.v4 * 64 + parsed.length;
+      if (!parsed || typeof parsed.address !== 'number') throw new RangeError(`not an IPv4 prefix: ${text}`);
+      keys[i] = ipv4Key(parsed.address, parsed.length);
       if (ids && typeof p !== 'string') ids[i] = p.pathId ?? 0;
     });
     return { afi: 1, count: prefixes.length, keys, pathIds: ids };
@@ -252,8 +227,8 @@ export function prefixListFrom(afi: 1 | 2, prefixes: ReadonlyArray<string | Pref
   prefixes.forEach((p, i) => {
     const text = typeof p === 'string' ? p : p.prefix;
     const parsed = parsePrefix(text);
-    if (!parsed || parsed.afi !== 2 || !parsed.v6) throw new RangeError(`not an IPv6 prefix: ${text}`);
-    addrs.set(parsed.v6, i * 16);
+    if (!parsed || typeof parsed.address === 'number') throw new RangeError(`not an IPv6 prefix: ${text}`);
+    addrs.set(maskAddress(parsed.address, parsed.length) as Uint8Array, i * 16);
     lengths[i] = parsed.length;
     if (ids && typeof p !== 'string') ids[i] = p.pathId ?? 0;
   });

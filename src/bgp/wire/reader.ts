@@ -49,24 +49,25 @@ export class WireReader {
     return at;
   }
 
+  // The reads below index only bytes take() has just checked are inside the buffer, hence the `!`.
   u8(field: string): number {
-    return this.buf[this.take(1, field)];
+    return this.buf[this.take(1, field)]!;
   }
 
   u16(field: string): number {
     const at = this.take(2, field);
-    return (this.buf[at] << 8) | this.buf[at + 1];
+    return (this.buf[at]! << 8) | this.buf[at + 1]!;
   }
 
   u24(field: string): number {
     const at = this.take(3, field);
-    return (this.buf[at] << 16) | (this.buf[at + 1] << 8) | this.buf[at + 2];
+    return (this.buf[at]! << 16) | (this.buf[at + 1]! << 8) | this.buf[at + 2]!;
   }
 
   u32(field: string): number {
     const at = this.take(4, field);
     const b = this.buf;
-    return ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
+    return ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!;
   }
 
   /** A copy of the next `n` bytes. */

@@ -1,9 +1,10 @@
 // UPDATE messages (RFC 4271 §4.3): decoding with RFC 7606 error handling, End-of-RIB
 // (RFC 4724 §2), and packing many prefixes into as few messages as fit.
+import type { Family } from '../../net/index.js';
 import { attributeName, decodeAttributes, encodeAttribute, type AttributeIssue } from './attributes.js';
 import { findAttribute, type PathAttribute } from './attribute-types.js';
 import { writePrefixList } from './attr-mp.js';
-import { AttrCode, AttrFlag, HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType, UpdateSubcode, type Family } from './constants.js';
+import { AttrCode, AttrFlag, HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH, MessageType, UpdateSubcode } from './constants.js';
 import type { CodecContext } from './context.js';
 import { WireError, strongerAction, updateError, type NotificationSpec } from './errors.js';
 import { WireReader } from './reader.js';
@@ -99,8 +100,8 @@ function hasIssue(issues: readonly AttributeIssue[], code: number): boolean {
 export function endOfRibFamily(msg: UpdateMessage): Family | null {
   if (msg.withdrawn.count || msg.nlri.count) return null;
   if (msg.attributes.length === 0) return 'ipv4';
-  if (msg.attributes.length !== 1) return null;
-  const a = msg.attributes[0];
+  const [a] = msg.attributes;
+  if (msg.attributes.length !== 1 || a === undefined) return null;
   if (a.name !== 'MP_UNREACH_NLRI' || a.value.safi !== 1) return null;
   const empty = a.value.withdrawn ? a.value.withdrawn.count === 0 : (a.value.rawWithdrawn?.length ?? 0) === 0;
   if (!empty) return null;

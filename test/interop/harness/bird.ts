@@ -1,42 +1,35 @@
 // BIRD 2 as a peer: `bird -f` in a namespace, queried and steered through its own control socket.
 import { birdConfig, birdProtoName, parseBirdBfdSessions, parseBirdProtocol, parseBirdRoutes, stripBanner } from './bird-text.js';
-import { run } from './exec.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import { run } from '../../support/lab/exec.js';
+import type { Lab } from '../../support/lab/lab.js';
+import { PeerRunner } from './runner.js';
 import type { BgpPeer, Family, LastError, Route, RouteAttrs, RouteSpec, SessionState, SpeakerSpec } from './types.js';
-import { waitFor, withTimeout } from './wait.js';
 
 export { birdConfig, birdProtoName } from './bird-text.js';
 
-export class BirdPeer implements BgpPeer {
+export class BirdPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'bird';
-  readonly name: string;
-  private proc: LabProcess | null = null;
   private readonly routeSpecs = new Map<string, RouteSpec>();
   /** A config written by the caller (e.g. the data-center builder) instead of one made from `spec`. */
   private readonly configText: string | null;
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     readonly spec: SpeakerSpec,
     opts: { name?: string; config?: string } = {},
   ) {
-    this.name = opts.name ?? 'bird';
+    super(lab, ns, opts.name ?? 'bird');
     this.configText = opts.config ?? null;
     for (const r of spec.routes ?? []) this.routeSpecs.set(r.prefix, r);
   }
 
   get configPath(): string {
-    return this.lab.path(`${this.name}.conf`);
+    return this.file('.conf');
   }
 
   get socketPath(): string {
-    return this.lab.path(`${this.name}.ctl`);
-  }
-
-  get pid(): number {
-    return this.proc?.pid ?? -1;
+    return this.file('.ctl');
   }
 
   private writeConfig(): void {
@@ -57,29 +50,15 @@ export class BirdPeer implements BgpPeer {
     this.writeConfig();
     // Parse-only run first: a config error is reported at once and not as a startup timeout.
     await run(['bird', '-p', '-c', this.configPath]);
-    const argv = ['bird', '-f', '-c', this.configPath, '-s', this.socketPath, '-P', this.lab.path(`${this.name}.pid`)];
+    const argv = ['bird', '-f', '-c', this.configPath, '-s', this.socketPath, '-P', this.file('.pid')];
     if (opts.recovery) argv.push('-R');
     this.proc = this.lab.spawnIn(this.ns, argv, { name: this.name });
-    await waitFor(
-      async () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        return (await this.birdc(['show', 'status'])).includes('Daemon is up and running');
-      },
-      { timeoutMs: 10_000, what: `${this.name} control socket` },
-    );
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop();
+    await this.proc.untilReady(async () => (await this.birdc(['show', 'status'])).includes('Daemon is up and running'), `${this.name} control socket`);
   }
 
   /** SIGKILL: BIRD ends without a NOTIFICATION; the kernel closes its TCP connections. */
   async kill(): Promise<void> {
-    const proc = this.proc;
-    if (proc === null) return;
-    if (proc.running) proc.signal('SIGKILL');
-    const info = await withTimeout(proc.exited, 5_000);
-    if (info === undefined) throw new Error(`${this.name} (pid ${proc.pid}) survived SIGKILL`);
+    await this.proc?.kill();
   }
 
   /** One birdc command; returns its output without the banner. */

@@ -2,8 +2,8 @@
 // and notifications come back as JSON events (see exabgp-conf.ts).
 import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { EXA_API_SCRIPT, exabgpConfig, exaRouteText, foldExaEvents, type ExaView } from './exabgp-conf.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import type { Lab } from '../../support/lab/lab.js';
+import { PeerRunner } from './runner.js';
 import {
   familyOf,
   type BgpPeer,
@@ -15,36 +15,29 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from './wait.js';
 
 export { exabgpConfig } from './exabgp-conf.js';
 
-export class ExabgpPeer implements BgpPeer {
+export class ExabgpPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'exabgp';
-  readonly name: string;
-  private proc: LabProcess | null = null;
   private readonly announced = new Map<string, RouteSpec>();
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     readonly spec: SpeakerSpec,
     opts: { name?: string } = {},
   ) {
-    this.name = opts.name ?? 'exabgp';
+    super(lab, ns, opts.name ?? 'exabgp');
     for (const r of spec.routes ?? []) this.announced.set(r.prefix, r);
   }
 
-  get pid(): number {
-    return this.proc?.pid ?? -1;
-  }
-
   private get commandFile(): string {
-    return this.lab.path(`${this.name}.commands`);
+    return this.file('.commands');
   }
 
   private get eventFile(): string {
-    return this.lab.path(`${this.name}.events`);
+    return this.file('.events');
   }
 
   async start(): Promise<void> {
@@ -74,17 +67,8 @@ export class ExabgpPeer implements BgpPeer {
     };
     this.proc = this.lab.spawnIn(this.ns, ['exabgp', conf], { name: this.name, env });
     // The API process is started once the configuration is loaded.
-    await waitFor(
-      () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        return readFileSync(this.proc?.logPath ?? '', 'utf8').includes('loaded new configuration successfully');
-      },
-      { timeoutMs: 15_000, what: `${this.name} configuration loaded` },
-    );
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop();
+    const proc = this.proc;
+    await proc.untilReady(() => readFileSync(proc.logPath, 'utf8').includes('loaded new configuration successfully'), `${this.name} configuration loaded`, 15_000);
   }
 
   /** Appends one API command (e.g. "announce route ..."); ExaBGP picks it up within ~0.2 s. */

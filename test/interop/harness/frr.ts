@@ -1,9 +1,10 @@
 // FRR as a peer: zebra + bgpd in a namespace (bgpd never installs routes), steered through vtysh.
 import { chmodSync, chownSync, existsSync, mkdirSync, rmdirSync } from 'node:fs';
-import { run } from './exec.js';
+import { run } from '../../support/lab/exec.js';
 import { FRR_BFD_PROFILE, afiOf, familyAfi, frrBfdConfig, frrConfig, frrLastError, frrNeighbor, frrSessionState, parseFrrBfdPeers, parseFrrRoutes, routeMapSets } from './frr-conf.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import type { Lab } from '../../support/lab/lab.js';
+import type { LabProcess } from '../../support/lab/process.js';
+import { PeerRunner } from './runner.js';
 import {
   parseJson,
   type BgpPeer,
@@ -15,7 +16,6 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from './wait.js';
 
 export { frrConfig } from './frr-conf.js';
 
@@ -46,13 +46,11 @@ async function frrIds(): Promise<{ uid: number; gid: number }> {
   return { uid, gid };
 }
 
-export class FrrPeer implements BgpPeer {
+export class FrrPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'frr';
-  readonly name: string;
   /** Holds the configs, pid files, zserv.api and the vty sockets (bgpd.vty) of this instance. */
   readonly dir: string;
   private readonly useZebra: boolean;
-  private proc: LabProcess | null = null;
   private zebra: LabProcess | null = null;
   private bfdd: LabProcess | null = null;
   private readonly routeSpecs = new Map<string, RouteSpec>();
@@ -60,19 +58,15 @@ export class FrrPeer implements BgpPeer {
   private nextMap = 1;
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     readonly spec: SpeakerSpec,
     opts: FrrOptions = {},
   ) {
-    this.name = opts.name ?? 'frr';
+    super(lab, ns, opts.name ?? 'frr');
     this.useZebra = opts.zebra ?? true;
     this.dir = lab.path(this.name);
     for (const r of spec.routes ?? []) this.addRouteSpec(r);
-  }
-
-  get pid(): number {
-    return this.proc?.pid ?? -1;
   }
 
   private addRouteSpec(r: RouteSpec): string | undefined {
@@ -110,14 +104,7 @@ export class FrrPeer implements BgpPeer {
     await this.startBfdd();
     this.proc = this.lab.spawnIn(this.ns, [...argv, '--log', 'stdout'], { name: this.name });
     this.removeTmpDirAfter(this.proc, 'bgpd');
-    await waitFor(
-      async () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        await this.vtysh(['show bgp summary json']);
-        return true;
-      },
-      { timeoutMs: 10_000, what: `${this.name} vty socket` },
-    );
+    await this.proc.untilReady(async () => (await this.vtysh(['show bgp summary json']), true), `${this.name} vty socket`);
   }
 
   /**
@@ -146,13 +133,7 @@ export class FrrPeer implements BgpPeer {
       { name: `${this.name}-zebra` },
     );
     this.removeTmpDirAfter(this.zebra, 'zebra');
-    await waitFor(
-      () => {
-        if (this.zebra !== null && !this.zebra.running) throw new Error(`${this.name}-zebra exited`);
-        return existsSync(api);
-      },
-      { timeoutMs: 10_000, what: `${this.name}-zebra socket` },
-    );
+    await this.zebra.untilReady(() => existsSync(api), `${this.name}-zebra socket`);
   }
 
   /** bfdd beside zebra when a neighbor has BFD: bgpd registers its sessions through zebra. */
@@ -178,14 +159,7 @@ export class FrrPeer implements BgpPeer {
       { name: `${this.name}-bfdd` },
     );
     this.removeTmpDirAfter(this.bfdd, 'bfdd');
-    await waitFor(
-      async () => {
-        if (this.bfdd !== null && !this.bfdd.running) throw new Error(`${this.name}-bfdd exited`);
-        await this.vtyshIn('bfdd', ['show bfd peers json']);
-        return true;
-      },
-      { timeoutMs: 10_000, what: `${this.name}-bfdd vty socket` },
-    );
+    await this.bfdd.untilReady(async () => (await this.vtyshIn('bfdd', ['show bfd peers json']), true), `${this.name}-bfdd vty socket`);
   }
 
   /** BFD peers as bfdd sees them, by address. */
@@ -213,7 +187,7 @@ export class FrrPeer implements BgpPeer {
     this.lab.addCleanup(remove);
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     await this.proc?.stop();
     await this.bfdd?.stop();
     await this.zebra?.stop();

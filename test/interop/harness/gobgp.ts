@@ -1,10 +1,10 @@
 // GoBGP as a peer: gobgpd in a namespace with its gRPC API on a unix socket in the lab's temp
 // dir, so the `gobgp` client needs no namespace and no TCP port.
 import { readFileSync } from 'node:fs';
-import { run } from './exec.js';
+import { run } from '../../support/lab/exec.js';
 import { gobgpConfig, gobgpLastError, gobgpSessionState, parseGobgpRoutes } from './gobgp-conf.js';
-import type { Lab } from './netns.js';
-import type { LabProcess } from './process.js';
+import type { Lab } from '../../support/lab/lab.js';
+import { PeerRunner } from './runner.js';
 import {
   familyOf,
   parseJson,
@@ -16,30 +16,23 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor } from './wait.js';
 
 export { gobgpConfig } from './gobgp-conf.js';
 
-export class GobgpPeer implements BgpPeer {
+export class GobgpPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'gobgp';
-  readonly name: string;
-  private proc: LabProcess | null = null;
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     readonly spec: SpeakerSpec,
     opts: { name?: string } = {},
   ) {
-    this.name = opts.name ?? 'gobgp';
-  }
-
-  get pid(): number {
-    return this.proc?.pid ?? -1;
+    super(lab, ns, opts.name ?? 'gobgp');
   }
 
   get apiTarget(): string {
-    return `unix://${this.lab.path(`${this.name}.sock`)}`;
+    return `unix://${this.file('.sock')}`;
   }
 
   async start(): Promise<void> {
@@ -51,22 +44,11 @@ export class GobgpPeer implements BgpPeer {
       ['gobgpd', '-f', conf, '-t', 'toml', '--api-hosts', this.apiTarget, '--pprof-disable'],
       { name: this.name },
     );
-    await waitFor(
-      async () => {
-        if (this.proc !== null && !this.proc.running) throw new Error(`${this.name} exited`);
-        await this.gobgp(['global']);
-        return true;
-      },
-      { timeoutMs: 10_000, what: `${this.name} API` },
-    );
+    await this.proc.untilReady(async () => (await this.gobgp(['global']), true), `${this.name} API`);
     for (const r of this.spec.routes ?? []) {
       const { prefix, ...attrs } = r;
       await this.announce(prefix, attrs);
     }
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop();
   }
 
   async gobgp(args: readonly string[]): Promise<string> {

@@ -1,8 +1,12 @@
 // Entry point of the interop harness: namespaces (Lab), peer runners and waiting helpers.
 import type { BgpPeer, Family, Route, SessionState } from './types.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../support/wait.js';
 
-export * from './netns.js';
+/** Each attempt runs the peer's CLI (birdc, vtysh, gobgp): poll it gently. */
+const PEER_POLL_MS = 200;
+
+export * from '../../support/lab/lab.js';
+export { sleep, waitFor, waitForEvent, withTimeout } from '../../support/wait.js';
 export * from './types.js';
 export { BirdPeer, birdConfig, birdProtoName } from './bird.js';
 export { FrrPeer, frrConfig, FRR_DIR } from './frr.js';
@@ -21,6 +25,7 @@ export function waitForState(
 ): Promise<SessionState> {
   return waitFor(async () => ((await peer.sessionState(neighbor)) === state ? state : null), {
     timeoutMs,
+    intervalMs: PEER_POLL_MS,
     what: `${peer.kind} session to ${neighbor} ${state}`,
   });
 }
@@ -32,7 +37,7 @@ export function waitForNotEstablished(peer: BgpPeer, neighbor: string, timeoutMs
       const s = await peer.sessionState(neighbor);
       return s === 'Established' ? null : s;
     },
-    { timeoutMs, what: `${peer.kind} session to ${neighbor} leaving Established` },
+    { timeoutMs, intervalMs: PEER_POLL_MS, what: `${peer.kind} session to ${neighbor} leaving Established` },
   );
 }
 
@@ -46,6 +51,7 @@ export function waitForRoute(
 ): Promise<Route> {
   return waitFor(async () => (await peer.routes(family)).find((r) => r.prefix === prefix && match(r)) ?? null, {
     timeoutMs,
+    intervalMs: PEER_POLL_MS,
     what: `${peer.kind} route ${prefix}`,
   });
 }
@@ -54,6 +60,6 @@ export function waitForRoute(
 export function waitForNoRoute(peer: BgpPeer, family: Family, prefix: string, timeoutMs = 15_000): Promise<true> {
   return waitFor(
     async () => !(await peer.routes(family)).some((r) => r.prefix === prefix && r.peer !== null),
-    { timeoutMs, what: `${peer.kind} route ${prefix} withdrawn` },
+    { timeoutMs, intervalMs: PEER_POLL_MS, what: `${peer.kind} route ${prefix} withdrawn` },
   );
 }

@@ -1,8 +1,8 @@
 // The kernel routing table of a namespace, read back with `ip -json`, in one shape whether a
 // route carries its next hops inline or points at a nexthop object (`nhid`).
-import { run } from './exec.js';
+import { run } from '../../support/lab/exec.js';
 import { isObject, parseJson, type Family } from './types.js';
-import { sleep } from './wait.js';
+import { sleep } from '../../support/wait.js';
 
 export interface KernelNextHop {
   via: string;

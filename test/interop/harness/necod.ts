@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { NeighborError, NeighborView } from '../../../src/api/types.js';
 import type { PathView, RouteList, RouteView } from '../../../src/api/route-types.js';
 import type { BfdSessionView } from '../../../src/bfd/messages.js';
-import { run } from './exec.js';
-import type { Lab } from './netns.js';
-import type { ExitInfo, LabProcess } from './process.js';
+import { run } from '../../support/lab/exec.js';
+import type { Lab } from '../../support/lab/lab.js';
+import { PeerRunner } from './runner.js';
+import type { ExitInfo } from '../../support/lab/process.js';
 import {
   isObject,
   neighborFamilies,
@@ -22,7 +23,6 @@ import {
   type SessionState,
   type SpeakerSpec,
 } from './types.js';
-import { waitFor, withTimeout } from './wait.js';
 
 export type { BfdSessionView, NeighborError, NeighborView, PathView, RouteList, RouteView };
 
@@ -182,35 +182,29 @@ export function apiRequest(socketPath: string, method: string, path: string, bod
   });
 }
 
-export class NecodPeer implements BgpPeer {
+export class NecodPeer extends PeerRunner implements BgpPeer {
   readonly kind = 'necod';
-  readonly name: string;
-  private proc: LabProcess | null = null;
   private lastExit: ExitInfo | null = null;
 
   constructor(
-    private readonly lab: Lab,
-    readonly ns: string,
+    lab: Lab,
+    ns: string,
     public spec: NecodSpec,
     opts: NecodOptions = {},
   ) {
-    this.name = opts.name ?? 'necod';
-  }
-
-  get pid(): number {
-    return this.proc?.pid ?? -1;
+    super(lab, ns, opts.name ?? 'necod');
   }
 
   get configPath(): string {
-    return this.lab.path(`${this.name}.yaml`);
+    return this.file('.yaml');
   }
 
   get socketPath(): string {
-    return this.lab.path(`${this.name}.sock`);
+    return this.file('.sock');
   }
 
   get logPath(): string {
-    return this.lab.path(`${this.name}.log`);
+    return this.file('.log');
   }
 
   get running(): boolean {
@@ -235,13 +229,7 @@ export class NecodPeer implements BgpPeer {
     });
     this.proc = proc;
     this.lastExit = null;
-    await waitFor(
-      async () => {
-        if (!proc.running) throw new Error(`${this.name} exited ${JSON.stringify(proc.exit)}:\n${this.logTail(20)}`);
-        return (await this.api('GET', '/v1/neighbors')).status === 200;
-      },
-      { timeoutMs: 15_000, what: `${this.name} API on ${this.socketPath}` },
-    );
+    await proc.untilReady(async () => (await this.api('GET', '/v1/neighbors')).status === 200, `${this.name} API on ${this.socketPath}`, 15_000, () => this.logTail(20));
     for (const r of this.spec.routes ?? []) {
       const { prefix, ...attrs } = r;
       await this.announce(prefix, attrs);
@@ -252,7 +240,7 @@ export class NecodPeer implements BgpPeer {
    * SIGTERM (necod sends Cease/Administrative Shutdown "necod stopping" to every neighbor) and
    * waits for the exit, SIGKILL after `graceMs`. How it ended is in `exit` afterwards.
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  override async stop(graceMs = 10_000): Promise<void> {
     const proc = this.proc;
     if (proc === null) return;
     this.lastExit = await proc.stop(graceMs);
@@ -260,12 +248,7 @@ export class NecodPeer implements BgpPeer {
 
   /** SIGKILL: necod ends without a word to its neighbors. */
   async kill(): Promise<void> {
-    const proc = this.proc;
-    if (proc === null) return;
-    if (proc.running) proc.signal('SIGKILL');
-    const info = await withTimeout(proc.exited, 5_000);
-    if (info === undefined) throw new Error(`${this.name} (pid ${proc.pid}) survived SIGKILL`);
-    this.lastExit = info;
+    if (this.proc !== null) this.lastExit = await this.proc.kill();
   }
 
   /** Sends `sig` to necod without waiting. */

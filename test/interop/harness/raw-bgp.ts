@@ -1,7 +1,7 @@
 // A raw TCP client inside a namespace: connects (from a chosen source address), writes the given
 // bytes, and reports everything it received until the other side closed the connection. For
 // feeding a BGP speaker malformed input and reading its NOTIFICATION.
-import type { Lab } from './netns.js';
+import type { Lab } from '../../support/lab/lab.js';
 import { isObject, parseJson, str } from './types.js';
 
 const SCRIPT = `import { createConnection } from 'node:net';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, sleep } from '../../support/wait.js';
 import { createApiClient, type ApiClient } from '../../../src/cli/api-client.js';
 import { parseConfig, type NecodConfig } from '../../../src/config/index.js';
 import { startDaemon, type Daemon } from '../../../src/daemon.js';
@@ -23,16 +24,6 @@ function parsed(text: string): NecodConfig {
   const r = parseConfig(text, 'necod.yaml');
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.config;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | false>, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 let dir: string;
@@ -66,7 +57,7 @@ beforeAll(async () => {
   a = await startDaemon(parsed(textA('')), { logDestination: quiet(), handleSignals: false, configFile: fileA });
   apiA = createApiClient(socketA);
   apiB = createApiClient(socketB);
-  await until('the session', async () => (await neighborOf(apiA, 'b')).state === 'Established');
+  await waitFor(async () => (await neighborOf(apiA, 'b')).state === 'Established', { what: 'the session' });
 }, 30_000);
 
 afterAll(async () => {
@@ -79,15 +70,15 @@ describe('read', () => {
   it('GET /v1/status names the version, identity and counts', async () => {
     const s = (await apiA.get('/v1/status')).body as StatusView;
     expect(s).toMatchObject({ version: NECOD_VERSION, routerId: '127.0.0.1', asn: 64600, neighbors: { total: 1, byState: { Established: 1 } }, kernel: { enabled: false } });
-    await until('the static route at a', async () => ((await apiA.get('/v1/status')).body as StatusView).routes.ipv4 === 1);
+    await waitFor(async () => ((await apiA.get('/v1/status')).body as StatusView).routes.ipv4 === 1, { what: 'the static route at a' });
   });
 
   it('GET /healthz answers, /readyz turns 200 once the initial table is in', async () => {
     expect((await apiA.get('/healthz')).body).toEqual({ ok: true });
-    const ready = await until('ready', async () => {
+    const ready = await waitFor(async () => {
       const r = await apiA.get('/readyz');
       return r.status === 200 ? (r.body as Readiness) : null;
-    });
+    }, { what: 'ready' });
     expect(ready).toEqual({ ready: true, waitingFor: [] });
   });
 
@@ -124,22 +115,22 @@ describe('write', () => {
   it('disable sends the shutdown text (RFC 8203) and keeps the session down; enable brings it back', async () => {
     const r = await apiA.send('POST', '/v1/neighbors/b/disable', { message: 'maintenance until 14:00' });
     expect(r).toMatchObject({ status: 200, body: { ok: true } });
-    const seen = await until('the NOTIFICATION at b', async () => {
+    const seen = await waitFor(async () => {
       const n = await neighborOf(apiB, 'a');
       return n.lastError?.direction === 'received' ? n.lastError : null;
-    });
+    }, { what: 'the NOTIFICATION at b' });
     expect(seen).toMatchObject({ code: 6, subcode: 2, text: 'maintenance until 14:00' });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     expect((await neighborOf(apiA, 'b')).state).toBe('Idle');
     expect((await apiA.send('POST', '/v1/neighbors/b/enable')).status).toBe(200);
-    await until('Established again', async () => (await neighborOf(apiA, 'b')).state === 'Established');
+    await waitFor(async () => (await neighborOf(apiA, 'b')).state === 'Established', { what: 'Established again' });
   });
 
   it('refresh asks for the routes again without touching the session', async () => {
     const before = await neighborOf(apiA, 'b');
     const r = await apiA.send('POST', '/v1/neighbors/b/refresh', { direction: 'in' });
     expect(r.body).toMatchObject({ ok: true, details: { in: true, out: false } });
-    await until('the ROUTE-REFRESH at b', async () => (await neighborOf(apiB, 'a')).counters.messagesIn.routeRefresh > 0);
+    await waitFor(async () => (await neighborOf(apiB, 'a')).counters.messagesIn.routeRefresh > 0, { what: 'the ROUTE-REFRESH at b' });
     const after = await neighborOf(apiA, 'b');
     expect(after.counters.flaps).toBe(before.counters.flaps);
     expect(after.counters.messagesOut.routeRefresh).toBe(before.counters.messagesOut.routeRefresh + 1);
@@ -215,11 +206,11 @@ describe('events', () => {
     req.end();
     await opened;
     await apiA.send('POST', '/v1/neighbors/b/restart', { message: 'event test' });
-    await until('a neighbor event', async () => lines.some((l) => l.startsWith('data: ') && l.includes('"to":"Idle"')));
+    await waitFor(async () => lines.some((l) => l.startsWith('data: ') && l.includes('"to":"Idle"')), { what: 'a neighbor event' });
     expect(lines.filter((l) => l.startsWith('event: ')).every((l) => l === 'event: neighbor')).toBe(true);
     req.destroy();
     expect((await apiA.get('/v1/events?kind=weather')).status).toBe(400);
-    await until('Established again', async () => (await neighborOf(apiA, 'b')).state === 'Established');
+    await waitFor(async () => (await neighborOf(apiA, 'b')).state === 'Established', { what: 'Established again' });
   });
 });
 

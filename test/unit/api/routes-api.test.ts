@@ -45,11 +45,11 @@ describe('GET /v1/routes', () => {
     const { server } = setup();
     const r = await server.inject({ method: 'GET', url: '/v1/routes?prefix=10.1.0.0/24' });
     const body = r.json() as RouteList;
-    expect(body.routes[0].paths.map((p) => [p.source, p.status])).toEqual([['tor1', 'best'], ['tor2', 'multipath']]);
-    expect(body.routes[0].paths[0]).toMatchObject({ nextHop: '10.69.0.1', receivedNextHop: '10.70.0.9' });
+    expect(body.routes[0]?.paths.map((p) => [p.source, p.status])).toEqual([['tor1', 'best'], ['tor2', 'multipath']]);
+    expect(body.routes[0]?.paths[0]).toMatchObject({ nextHop: '10.69.0.1', receivedNextHop: '10.70.0.9' });
     const all = (await server.inject({ method: 'GET', url: '/v1/routes?prefix=10.1.0.0/24&all=true' })).json() as RouteList;
-    expect(all.routes[0].paths.find((p) => p.source === 'tor3')?.status).toBe('local-pref');
-    expect(all.routes[0].paths[0].attributes).toHaveProperty('AS_PATH');
+    expect(all.routes[0]?.paths.find((p) => p.source === 'tor3')?.status).toBe('local-pref');
+    expect(all.routes[0]?.paths[0]?.attributes).toHaveProperty('AS_PATH');
     const text = formatRoutes(all, true);
     expect(text).toContain('lost: local-pref');
     expect(text).toContain('next hop 10.70.0.9 rewritten');
@@ -57,8 +57,8 @@ describe('GET /v1/routes', () => {
 
   it('finds the longest match for an address, lists by family, limits', async () => {
     const { server } = setup();
-    expect(((await server.inject({ url: '/v1/routes?prefix=10.1.0.77' })).json() as RouteList).routes[0].prefix).toBe('10.1.0.0/24');
-    expect(((await server.inject({ url: '/v1/routes?prefix=2001:db8:1::1' })).json() as RouteList).routes[0].prefix).toBe('2001:db8::/32');
+    expect(((await server.inject({ url: '/v1/routes?prefix=10.1.0.77' })).json() as RouteList).routes[0]?.prefix).toBe('10.1.0.0/24');
+    expect(((await server.inject({ url: '/v1/routes?prefix=2001:db8:1::1' })).json() as RouteList).routes[0]?.prefix).toBe('2001:db8::/32');
     expect(((await server.inject({ url: '/v1/routes?family=ipv6' })).json() as RouteList).routes.map((r) => r.prefix)).toEqual(['2001:db8::/32']);
     const limited = (await server.inject({ url: '/v1/routes?limit=1' })).json() as RouteList;
     expect(limited).toMatchObject({ total: 2, truncated: true });

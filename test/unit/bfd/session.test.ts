@@ -63,7 +63,7 @@ describe('BFD session reception (RFC 5880 §6.8.6)', () => {
       expect(changes(r.actions)).toEqual([[from, to, expect.any(Number)]]);
       if (to === 'Down') expect(r.state.localDiag).toBe(diag);
       // A state change goes out at once.
-      expect(sent(r.actions)[0].state).toBe(to);
+      expect(sent(r.actions)[0]?.state).toBe(to);
     } else {
       expect(changes(r.actions)).toEqual([]);
     }
@@ -72,14 +72,14 @@ describe('BFD session reception (RFC 5880 §6.8.6)', () => {
   it('learns the remote discriminator and addresses it', () => {
     const r = run(inState('Down'), [remote('Down', { myDiscriminator: 1234 })]);
     expect(r.state.remoteDiscr).toBe(1234);
-    expect(sent(r.actions)[0].yourDiscriminator).toBe(1234);
+    expect(sent(r.actions)[0]?.yourDiscriminator).toBe(1234);
   });
 
   it('answers a Poll with a Final at once and never sets both', () => {
     const r = run(inState('Up'), [remote('Up', { poll: true })]);
     const finals = sent(r.actions).filter((p) => p.final);
     expect(finals).toHaveLength(1);
-    expect(finals[0].poll).toBe(false);
+    expect(finals[0]?.poll).toBe(false);
   });
 });
 
@@ -158,11 +158,11 @@ describe('BFD timers', () => {
     // A slower TX is not used before the Final (§6.8.3).
     expect(transmitIntervalUs(r.state)).toBe(20_000);
     r = run(r.state, [{ type: 'TxTimer' }], r.state.timers.tx!);
-    expect(sent(r.actions)[0].poll).toBe(true);
+    expect(sent(r.actions)[0]?.poll).toBe(true);
     r = run(r.state, [remote('Up', { final: true })], 40);
     expect(transmitIntervalUs(r.state)).toBe(100_000);
     r = run(r.state, [{ type: 'TxTimer' }], r.state.timers.tx!);
-    expect(sent(r.actions)[0].poll).toBe(false);
+    expect(sent(r.actions)[0]?.poll).toBe(false);
   });
 
   it('changes outside Up apply at once without a poll', () => {
@@ -190,7 +190,7 @@ describe('discriminators', () => {
   it('are nonzero, unique, and not reused within the quarantine', () => {
     const values = [5 / 0xffffffff, 5 / 0xffffffff, 0, 5 / 0xffffffff, 9 / 0xffffffff];
     let i = 0;
-    const pool = new DiscriminatorPool(() => values[i++ % values.length]);
+    const pool = new DiscriminatorPool(() => values[i++ % values.length]!);
     expect(pool.allocate(0)).toBe(6);
     expect(pool.allocate(0)).toBe(1);
     pool.release(6, 10);

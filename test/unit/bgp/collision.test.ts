@@ -45,7 +45,7 @@ describe('connection collision (RFC 4271 §6.8)', () => {
   });
 
   it('decides the same surviving connection on both sides', () => {
-    for (const [a, b] of [[HIGH, LOW], [LOW, HIGH]]) {
+    for (const [a, b] of [[HIGH, LOW], [LOW, HIGH]] as const) {
       // Connection X is A's outgoing = B's incoming; Y the other way round. Both X and Y are in
       // OpenConfirm on each side when the OPEN on the other connection arrives.
       const aOnY = resolveCollision(input(a, b, 'incoming', 'OpenConfirm')); // A gets OPEN on Y, X waits

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, packWithdrawals, parseIpv4, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, packWithdrawals, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { messageTypeOf, tallyUpdate } from '../../../src/bgp/counters.js';
 import { normalizeAddress } from '../../../src/bgp/speaker.js';
 
-function decoded(bytes: Uint8Array): UpdateMessage {
+function decoded(bytes: Uint8Array | undefined): UpdateMessage {
+  if (bytes === undefined) throw new Error('no message');
   const r = decodeMessage(bytes, AS4_CONTEXT);
   if (r.outcome === 'incomplete' || r.outcome === 'notification' || r.message.type !== 'UPDATE') throw new Error('not an UPDATE');
   return r.message;

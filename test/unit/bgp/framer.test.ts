@@ -59,7 +59,7 @@ describe('MessageFramer', () => {
       f.push(m.subarray(cut));
       const frames = drain(f);
       expect(frames).toHaveLength(1);
-      expect(frames[0].ok && [...frames[0].bytes]).toEqual([...m]);
+      expect(frames[0]?.ok && [...frames[0]?.bytes]).toEqual([...m]);
     }
   });
 
@@ -81,7 +81,7 @@ describe('MessageFramer', () => {
     f.push(bad.subarray(0, 18));
     expect(drain(f)).toEqual([]);
     f.push(bad.subarray(18));
-    const [fr] = drain(f);
+    const fr = drain(f)[0]!;
     expect(fr.ok).toBe(false);
     if (!fr.ok) {
       expect(fr.notification).toMatchObject({ code: 1, subcode: 1 });
@@ -95,7 +95,7 @@ describe('MessageFramer', () => {
     const head = update(5000).subarray(0, 19);
     const f = new MessageFramer();
     f.push(head);
-    const [fr] = drain(f);
+    const fr = drain(f)[0]!;
     expect(fr.ok === false && fr.notification).toMatchObject({ code: 1, subcode: 2, data: Uint8Array.of(0x13, 0x9b) });
   });
 
@@ -106,7 +106,7 @@ describe('MessageFramer', () => {
     const ext = makeContext({ extendedMessage: true });
     expect(drain(f, ext)).toEqual([]);
     f.push(big.subarray(30_000));
-    const [fr] = drain(f, ext);
+    const fr = drain(f, ext)[0]!;
     expect(fr.ok && fr.bytes.length).toBe(big.length);
   });
 
@@ -140,7 +140,7 @@ describe('MessageFramer', () => {
     const f = new MessageFramer();
     f.push(concat([encodeKeepalive(), encodeKeepalive()]));
     expect(f.next(DEFAULT_CONTEXT)).not.toBeNull();
-    f.push(MESSAGES[0]);
+    f.push(MESSAGES[0]!);
     expect(drain(f).map((x) => (x.ok ? x.bytes[18] : 0))).toEqual([4, 1]);
   });
 
@@ -157,7 +157,7 @@ describe('MessageFramer', () => {
         let at = 0;
         let i = 0;
         while (at < stream.length) {
-          const n = cuts[i++ % cuts.length];
+          const n = cuts[i++ % cuts.length]!;
           f.push(stream.subarray(at, at + n));
           at += n;
           for (const fr of drain(f)) {

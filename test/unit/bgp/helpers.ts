@@ -1,5 +1,6 @@
 // Shared fixtures for the BGP session tests.
-import { parseIpv4, type Capability, type OpenMessage } from '../../../src/bgp/wire/index.js';
+import { type Capability, type OpenMessage } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { DEFAULT_CAPABILITIES, type SessionSettings } from '../../../src/bgp/negotiate.js';
 import { DEFAULT_FSM_TIMING, type FsmConfig } from '../../../src/bgp/fsm-types.js';
 

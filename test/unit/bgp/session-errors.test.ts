@@ -57,7 +57,7 @@ describe('misbehaving peers', () => {
     const raw = await RawPeer.connect(cleanup, port);
     await raw.handshake({ holdTime: 3 });
     await established(peer);
-    const [update] = v4Update(['10.1.0.0/16']);
+    const update = v4Update(['10.1.0.0/16'])[0]!;
     raw.write(update.subarray(0, update.length - 3));
     const n = await raw.receiveNonKeepalive(6000);
     expect(n).toMatchObject({ type: 'NOTIFICATION', code: 4, subcode: 0 });

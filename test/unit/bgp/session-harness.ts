@@ -7,17 +7,18 @@ import {
   decodeMessage,
   encodeKeepalive,
   encodeOpen,
-  parseIpv4,
   type BgpMessage,
   type Capability,
   type CodecContext,
 } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { MessageFramer } from '../../../src/bgp/framer.js';
 import { Peer, type PeerOptions } from '../../../src/bgp/peer.js';
 import { Speaker } from '../../../src/bgp/speaker.js';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, prefixListFrom } from '../../../src/bgp/wire/index.js';
 import type { PeerDown } from '../../../src/bgp/peer.js';
 import { settings } from './helpers.js';
+import { waitForEvent } from '../../support/wait.js';
 
 export const ID_A = parseIpv4('10.0.0.1')!;
 export const ID_B = parseIpv4('10.0.0.2')!;
@@ -64,31 +65,6 @@ export async function listen(cleanup: Cleanup, address: string, peers: Peer[]): 
   cleanup.add(() => speaker.close());
   return { speaker, port: info.port };
 }
-
-/** Resolves with the event's arguments, or rejects after `ms`. */
-export function next<T extends unknown[]>(emitter: { once(event: string, fn: (...args: T) => void): unknown; off(event: string, fn: (...args: T) => void): unknown }, event: string, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const fn = (...args: T) => {
-      clearTimeout(timer);
-      resolve(args);
-    };
-    const timer = setTimeout(() => {
-      emitter.off(event, fn);
-      reject(new Error(`no '${event}' within ${ms} ms`));
-    }, ms);
-    emitter.once(event, fn);
-  });
-}
-
-export async function waitFor(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A hand-driven BGP speaker on a plain socket. */
 export class RawPeer {
@@ -199,25 +175,15 @@ export class RawPeer {
   }
 }
 
-export function established(peer: Peer, ms = 5000): Promise<void> {
-  if (peer.established) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${peer.name} not Established within ${ms} ms (${peer.state})`)), ms);
-    peer.once('established', () => {
-      clearTimeout(t);
-      resolve();
-    });
+export async function established(peer: Peer, ms = 5000): Promise<void> {
+  if (peer.established) return;
+  await waitForEvent(peer, 'established', () => true, ms).catch((err: unknown) => {
+    throw new Error(`${peer.name} not Established (${peer.state}): ${err instanceof Error ? err.message : String(err)}`);
   });
 }
 
 export function down(peer: Peer, ms = 6000): Promise<PeerDown> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${peer.name} did not go down within ${ms} ms`)), ms);
-    peer.once('down', (d) => {
-      clearTimeout(t);
-      resolve(d);
-    });
-  });
+  return waitForEvent<PeerDown>(peer, 'down', () => true, ms);
 }
 
 /** A started passive necod neighbor for 127.0.0.1, and the port of its listener. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeKeepalive } from '../../../src/bgp/wire/index.js';
-import { Cleanup, RawPeer, listen, makePeer, sleep, established, passiveNecod } from './session-harness.js';
+import { Cleanup, RawPeer, listen, makePeer, established, passiveNecod } from './session-harness.js';
+import { sleep } from '../../support/wait.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeKeepalive, packWithdrawals, prefixListFrom, AS4_CONTEXT, type NotificationMessage, type UpdateMessage } from '../../../src/bgp/wire/index.js';
 import { settings } from './helpers.js';
-import { Cleanup, RawPeer, sleep, waitFor, established, down, passiveNecod, necodPair, v4Update, ID_A } from './session-harness.js';
+import { Cleanup, RawPeer, established, down, passiveNecod, necodPair, v4Update, ID_A } from './session-harness.js';
+import { sleep, waitFor } from '../../support/wait.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -18,7 +19,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     const got: UpdateMessage[] = [];
     peer.on('update', (m) => got.push(m));
     for (const m of msgs) await raw.trickle(m);
-    await waitFor(() => got.length === msgs.length, 5000, 'all UPDATEs');
+    await waitFor(() => got.length === msgs.length, { what: 'all UPDATEs', timeoutMs: 5000 });
     expect(got.reduce((n, m) => n + m.nlri.count, 0)).toBe(600);
     expect(got.reduce((n, m) => n + m.withdrawn.count, 0)).toBe(50);
     const c = peer.status().counters;
@@ -40,7 +41,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     a.on('routeRefresh', (_afi, _safi, subtype) => seen.push(subtype === 1 ? 'BoRR' : subtype === 2 ? 'EoRR' : `refresh ${subtype}`));
     a.on('update', (m) => seen.push(`UPDATE ${m.nlri.count}`));
     expect(a.requestRefresh('ipv4')).toBe(true);
-    await waitFor(() => seen.includes('EoRR'), 3000, 'EoRR');
+    await waitFor(() => seen.includes('EoRR'), { what: 'EoRR', timeoutMs: 3000 });
     expect(seen).toEqual(['BoRR', 'UPDATE 2', 'EoRR']);
     expect(b.status().counters.messagesIn['ROUTE-REFRESH']).toBe(1);
     expect(b.status().counters.messagesOut['ROUTE-REFRESH']).toBe(2);
@@ -61,7 +62,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     a.on('routeRefresh', (_afi, _safi, subtype) => seen.push(`RR ${subtype}`));
     a.on('update', (m) => seen.push(`UPDATE ${m.nlri.count}`));
     a.requestRefresh('ipv4');
-    await waitFor(() => seen.length > 0, 3000, 'the answer');
+    await waitFor(() => seen.length > 0, { what: 'the answer', timeoutMs: 3000 });
     await sleep(100);
     expect(seen).toEqual(['UPDATE 1']);
   });
@@ -85,7 +86,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     await established(peer);
     for (const m of v4Update(Array.from({ length: 11 }, (_, i) => `10.0.${i}.0/24`))) raw.write(m);
     expect(await raw.receiveNonKeepalive()).toMatchObject({ code: 6, subcode: 1 });
-    await waitFor(() => peer.state === 'Active', 2000, 'the restart');
+    await waitFor(() => peer.state === 'Active', { what: 'the restart', timeoutMs: 2000 });
     const again = await RawPeer.connect(cleanup, port);
     await again.handshake();
     await established(peer);
@@ -98,7 +99,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     await raw.handshake();
     await established(peer);
     raw.socket.pause();
-    const [update] = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`));
+    const update = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`))[0]!;
     let waited = 0;
     const total = 3000;
     const producer = (async () => {
@@ -133,7 +134,7 @@ describe('UPDATEs, route refresh and flow control', () => {
     await raw.handshake();
     await established(peer);
     raw.socket.pause();
-    const [update] = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`));
+    const update = v4Update(Array.from({ length: 900 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`))[0]!;
     const wentDown = down(peer);
     // A producer that ignores backpressure; the kernel buffers fill first, then necod's queue.
     for (let i = 0; i < 20_000 && peer.established; i++) peer.send(update);

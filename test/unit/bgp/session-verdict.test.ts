@@ -9,7 +9,8 @@ import type { PeerDown } from '../../../src/bgp/peer-types.js';
 import type { UpdateOutcome } from '../../../src/bgp/fsm-types.js';
 import { mutationAt } from '../../../bench/fuzz/campaign.js';
 import { fixtureSeeds, type FuzzSeed } from '../../../bench/fuzz/seeds.js';
-import { Cleanup, RawPeer, established, passiveNecod, waitFor } from './session-harness.js';
+import { Cleanup, RawPeer, established, passiveNecod } from './session-harness.js';
+import { waitFor } from '../../support/wait.js';
 import { settings } from './helpers.js';
 
 type Verdict = { kind: 'deliver'; outcome: UpdateOutcome } | { kind: 'notification'; code: number | null; subcode: number | null };
@@ -69,7 +70,7 @@ class VerdictSession {
   private async connected(): Promise<RawPeer> {
     if (this.raw && !this.raw.closed && this.peer.established) return this.raw;
     // After a NOTIFICATION the passive Peer idles briefly, then listens again.
-    await waitFor(() => this.peer.state === 'Active', 5000, 'necod back in Active');
+    await waitFor(() => this.peer.state === 'Active', { what: 'necod back in Active', timeoutMs: 5000 });
     const raw = await RawPeer.connect(this.cleanup, this.port);
     // Hold time 0: no keepalives to interleave with the messages under test.
     await raw.handshake({ holdTime: 0, capabilities: this.capabilities() });
@@ -111,7 +112,7 @@ describe('decode and a live session give the same verdict', () => {
   const fuzzed: FuzzSeed[] = [];
   for (let i = 0; fuzzed.length < FUZZ_CASES && i < FUZZ_CASES * 20; i++) {
     const m = mutationAt(seeds, FUZZ_SEED, i);
-    if (m.bytes.length < 19 || m.bytes[18] !== 2 || ((m.bytes[16] << 8) | m.bytes[17]) !== m.bytes.length) continue;
+    if (m.bytes.length < 19 || m.bytes[18] !== 2 || ((m.bytes[16]! << 8) | m.bytes[17]!) !== m.bytes.length) continue;
     if (decodeVerdict(m.bytes, m.ctx) === null) continue;
     fuzzed.push({ bytes: m.bytes, ctx: m.ctx, source: `fuzz#${m.index} of ${m.source}` });
   }

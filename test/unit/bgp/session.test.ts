@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { settings } from './helpers.js';
-import { Cleanup, captureLogs, sleep, established, down, necodPair, ID_A, ID_B } from './session-harness.js';
+import { Cleanup, captureLogs, established, down, necodPair, ID_A, ID_B } from './session-harness.js';
+import { sleep } from '../../support/wait.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());

@@ -8,7 +8,7 @@ class FakeSocket extends EventEmitter {
   written: number[] = [];
   full = false;
   write(b: Uint8Array): boolean {
-    this.written.push(b[0]);
+    this.written.push(b[0]!);
     return !this.full;
   }
   drain(): void {
@@ -65,7 +65,7 @@ describe('SocketWriter', () => {
     w.write(msg(3));
     socket.full = false;
     socket.write = function (b: Uint8Array) {
-      this.written.push(b[0]);
+      this.written.push(b[0]!);
       return b[0] !== 2;
     };
     socket.emit('drain');

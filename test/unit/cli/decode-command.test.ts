@@ -34,7 +34,7 @@ describe('necod-cli decode', () => {
     const hex = 'ffffffffffffffffffffffffffffffff' + '0032' + '02' + '0000' + '0014' + '40010100' + '4002060201' + 'fa56ea01' + '400304' + '0a000001' + '00000007' + '100a01';
     const j = decodeHexLine(hex, makeContext({ as4: true, addPath: { ipv4: true, ipv6: false } }));
     expect(j).toMatchObject({ outcome: 'ok', nlri: [{ prefix: '10.1.0.0/16', path_id: 7 }] });
-    expect((j.attributes as Record<string, { value: unknown }>).AS_PATH.value).toEqual([{ type: 'AS_SEQUENCE', asns: [4200000001] }]);
+    expect((j.attributes as Record<string, { value: unknown }>).AS_PATH?.value).toEqual([{ type: 'AS_SEQUENCE', asns: [4200000001] }]);
     const wrong = decodeHexLine(hex, makeContext({ as4: true }));
     expect(wrong.outcome).not.toBe('ok');
   });

@@ -1,6 +1,6 @@
 /** Builders for configuration texts whose line numbers the tests can count on. */
-import { expect } from 'vitest';
-import { parseConfig, type ConfigError, type NecodConfig, type NeighborConfig } from '../../../src/config/index.js';
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type ConfigError, type KernelConfig, type NecodConfig, type NeighborConfig } from '../../../src/config/index.js';
 
 export const FILE = 'necod.yaml';
 
@@ -8,6 +8,20 @@ export const FILE = 'necod.yaml';
 export function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
+
+/** The kernel section when the file says nothing about it (docs/config-reference.md). */
+export const KERNEL_DEFAULTS: KernelConfig = {
+  table: 254,
+  metric: 32,
+  protocol: 'necod',
+  nexthopGroups: 'auto',
+  ecmpMax: 8,
+  keepOnStop: false,
+  coalesceMs: 5,
+  writers: 2,
+  writer: 'auto',
+  export: true,
+};
 
 /** Lines 1-2: router-id and asn 64600. */
 export const GLOBAL = ['router-id: 10.0.0.1', 'asn: 64600'];
@@ -29,7 +43,7 @@ export function parsedConfig(text: string): NecodConfig {
 export function parsedNeighbor(text: string): NeighborConfig {
   const config = parsedConfig(text);
   expect(config.neighbors).toHaveLength(1);
-  return config.neighbors[0];
+  return config.neighbors[0]!;
 }
 
 export function configErrors(text: string): ConfigError[] {
@@ -42,7 +56,7 @@ export function configErrors(text: string): ConfigError[] {
 export function onlyError(text: string): ConfigError {
   const errors = configErrors(text);
   expect(errors, JSON.stringify(errors, null, 2)).toHaveLength(1);
-  return errors[0];
+  return errors[0]!;
 }
 
 /**
@@ -56,6 +70,44 @@ export function withKey(key: string, written: string, ...after: string[]): { tex
     lines.push(`    ${key}:`);
     index = lines.length - 1;
   }
-  lines[index] = lines[index].replace(/:.*/, `: ${written}`.trimEnd());
+  lines[index] = lines[index]!.replace(/:.*/, `: ${written}`.trimEnd());
   return { text: yaml(...lines, 'listen: {}', ...after), line: index + 1 };
+}
+
+/** A written value and the field it gives. */
+export type Good = [string, unknown];
+/** A written value and the message of the one error it gives. */
+export type Bad = [string, string];
+
+/** One neighbor key: values it accepts, values it refuses. */
+export interface NeighborKeyCase {
+  key: string;
+  field: keyof NeighborConfig;
+  good: Good[];
+  bad: Bad[];
+}
+
+/**
+ * For each key: every good value gives its field; every bad one gives exactly one error, at the
+ * key's path and line; no value at all is refused. `after` lines end each file (policies the
+ * keys may name), so the neighbor's lines stay put.
+ */
+export function describeNeighborKeys(cases: readonly NeighborKeyCase[], ...after: string[]): void {
+  describe.each(cases)('parseConfig: neighbor key $key', ({ key, field, good, bad }) => {
+    it.each(good)(`accepts ${key}: %s`, (written, expected) => {
+      expect(parsedNeighbor(withKey(key, written, ...after).text)[field]).toEqual(expected);
+    });
+
+    it.each(bad)(`rejects ${key}: %s`, (written, message) => {
+      const { text, line } = withKey(key, written, ...after);
+      expect(onlyError(text)).toEqual({ path: `neighbors[0].${key}`, line, message });
+    });
+
+    it(`rejects ${key} without a value`, () => {
+      const { text, line } = withKey(key, '', ...after);
+      const error = onlyError(text);
+      expect(error).toMatchObject({ path: `neighbors[0].${key}`, line });
+      expect(error.message).toMatch(/got nothing$/);
+    });
+  });
 }

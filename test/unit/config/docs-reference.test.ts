@@ -13,10 +13,10 @@ import { STATIC_ROUTE_KEYS } from '../../../src/config/parse-static-routes.js';
 import { BFD_AUTH_KEYS, NEIGHBOR_BFD_KEYS } from '../../../src/config/parse-bfd.js';
 
 const reference = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
-const examples = [...reference.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]);
+const examples = [...reference.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 
 function parsedExample(index: number): NecodConfig {
-  const result = parseConfig(examples[index], 'example.yaml');
+  const result = parseConfig(examples[index] ?? '', 'example.yaml');
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.config;
 }
@@ -26,7 +26,7 @@ describe('docs/configuration.md', () => {
     expect(examples.length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(examples.map((text, index) => [index, text]))('example %i is a valid configuration', (_index, text) => {
+  it.each(examples.map((text, index) => [index, text] as const))('example %i is a valid configuration', (_index, text) => {
     const result = parseConfig(text, 'example.yaml');
     expect(result.ok ? [] : result.errors).toEqual([]);
   });

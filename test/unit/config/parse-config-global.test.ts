@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type NecodConfig } from '../../../src/config/index.js';
-import { configErrors, GLOBAL, onlyError, parsedConfig, yaml } from './config-text.js';
+import { configErrors, GLOBAL, KERNEL_DEFAULTS, onlyError, parsedConfig, yaml } from './config-text.js';
 
 describe('parseConfig: the smallest file', () => {
   it('fills in every global default', () => {
@@ -16,18 +16,7 @@ describe('parseConfig: the smallest file', () => {
       neighbors: [],
       policies: [],
       originate: { interfaces: [], static: [], kernelTables: [] },
-      kernel: {
-        table: 254,
-        metric: 32,
-        protocol: 'necod',
-        nexthopGroups: 'auto',
-        ecmpMax: 8,
-        keepOnStop: false,
-        coalesceMs: 5,
-        writers: 2,
-        writer: 'auto',
-        export: true,
-      },
+      kernel: KERNEL_DEFAULTS,
       bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },
     } satisfies NecodConfig);
   });
@@ -211,7 +200,7 @@ describe('parseConfig: YAML syntax', () => {
     const errors = configErrors(yaml(...GLOBAL, 'neighbors: [', '  {name: a'));
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatchObject({ path: '', message: expect.stringMatching(/^YAML: /) });
-    expect(errors[0].line).toBeGreaterThanOrEqual(3);
+    expect(errors[0]?.line).toBeGreaterThanOrEqual(3);
   });
 
   it('names the line of a bad indentation', () => {
@@ -238,7 +227,7 @@ describe('parseConfig: YAML syntax', () => {
     ['listen: {address: ::}', '::'],
     ['listen:\n  address: 2001:db8::', '2001:db8::'],
   ])('explains that an IPv6 address ending in ":" needs quotes: %j', (written, address) => {
-    const error = configErrors(yaml(...GLOBAL, written))[0];
+    const error = configErrors(yaml(...GLOBAL, written))[0]!;
     expect(error.message).toMatch(new RegExp(`^YAML: .*\\(an IPv6 address ending in ":" must be quoted: "${address}"\\)$`));
   });
 

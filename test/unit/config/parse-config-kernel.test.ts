@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KernelConfig } from '../../../src/config/index.js';
-import { configErrors, GLOBAL, onlyError, parsedConfig, yaml } from './config-text.js';
-
-const DEFAULTS: KernelConfig = {
-  table: 254,
-  metric: 32,
-  protocol: 'necod',
-  nexthopGroups: 'auto',
-  ecmpMax: 8,
-  keepOnStop: false,
-  coalesceMs: 5,
-  writers: 2,
-  writer: 'auto',
-  export: true,
-};
+import { configErrors, GLOBAL, KERNEL_DEFAULTS, onlyError, parsedConfig, yaml } from './config-text.js';
 
 /** Lines 1-2 global, 3 `kernel:`, 4 `  KEY: VALUE`. */
 function kernelText(key: string, value: string): string {
@@ -22,8 +8,8 @@ function kernelText(key: string, value: string): string {
 
 describe('parseConfig: kernel', () => {
   it('fills in every default, with or without the block', () => {
-    expect(parsedConfig(yaml(...GLOBAL)).kernel).toEqual(DEFAULTS);
-    expect(parsedConfig(yaml(...GLOBAL, 'kernel: {}')).kernel).toEqual(DEFAULTS);
+    expect(parsedConfig(yaml(...GLOBAL)).kernel).toEqual(KERNEL_DEFAULTS);
+    expect(parsedConfig(yaml(...GLOBAL, 'kernel: {}')).kernel).toEqual(KERNEL_DEFAULTS);
   });
 
   it('takes ecmp-max from decision.max-paths unless it is set', () => {
@@ -50,7 +36,7 @@ describe('parseConfig: kernel', () => {
       '  coalesce-ms: 5',
       '  export: true',
     );
-    expect(parsedConfig(text).kernel).toEqual(DEFAULTS);
+    expect(parsedConfig(text).kernel).toEqual(KERNEL_DEFAULTS);
   });
 
   it.each([
@@ -82,7 +68,7 @@ describe('parseConfig: kernel', () => {
     ['writer', 'auto', { writer: 'auto' }],
     ['export', 'false', { export: false }],
   ])('accepts %s: %s', (key, value, expected) => {
-    expect(parsedConfig(kernelText(key, value)).kernel).toEqual({ ...DEFAULTS, ...expected });
+    expect(parsedConfig(kernelText(key, value)).kernel).toEqual({ ...KERNEL_DEFAULTS, ...expected });
   });
 
   const tableExpected = 'a table number 1..4294967295 or a name from /etc/iproute2/rt_tables such as main';

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NeighborConfig } from '../../../src/config/index.js';
-import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedNeighbor, withKey, yaml } from './config-text.js';
+import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedNeighbor, yaml, describeNeighborKeys, type NeighborKeyCase } from './config-text.js';
 
 /** Policies the neighbor keys may name; they follow the neighbor, so its lines stay put. */
 const POLICIES = ['policies:', '  from-metallb: {}', '  to-tors: {default: reject}'];
 
-type Good = [string, unknown];
-type Bad = [string, string];
-
-const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[] }[] = [
+const cases: NeighborKeyCase[] = [
   {
     key: 'route-reflector-client',
     field: 'routeReflectorClient',
@@ -84,23 +80,7 @@ const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[
   },
 ];
 
-describe.each(cases)('parseConfig: neighbor key $key', ({ key, field, good, bad }) => {
-  it.each(good)(`accepts ${key}: %s`, (written, expected) => {
-    expect(parsedNeighbor(withKey(key, written, ...POLICIES).text)[field]).toEqual(expected);
-  });
-
-  it.each(bad)(`rejects ${key}: %s`, (written, message) => {
-    const { text, line } = withKey(key, written, ...POLICIES);
-    expect(onlyError(text)).toEqual({ path: `neighbors[0].${key}`, line, message });
-  });
-
-  it(`rejects ${key} without a value`, () => {
-    const { text, line } = withKey(key, '', ...POLICIES);
-    const error = onlyError(text);
-    expect(error).toMatchObject({ path: `neighbors[0].${key}`, line });
-    expect(error.message).toMatch(/got nothing$/);
-  });
-});
+describeNeighborKeys(cases, ...POLICIES);
 
 describe('parseConfig: neighbor routing defaults', () => {
   it('imports all, exports local routes only, and rewrites next hops', () => {

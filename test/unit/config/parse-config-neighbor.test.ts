@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NeighborConfig } from '../../../src/config/index.js';
-import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedConfig, parsedNeighbor, withKey, yaml } from './config-text.js';
+import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedConfig, parsedNeighbor, yaml, describeNeighborKeys, type NeighborKeyCase } from './config-text.js';
 
 describe('parseConfig: a neighbor with only the required keys', () => {
   it('gets every default', () => {
@@ -92,11 +92,8 @@ describe('parseConfig: a neighbor with only the required keys', () => {
   });
 });
 
-type Good = [string, unknown];
-type Bad = [string, string];
-
 /** For each key: written values with the field they give, and wrong values with their message. */
-const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[] }[] = [
+const cases: NeighborKeyCase[] = [
   {
     key: 'name',
     field: 'name',
@@ -124,7 +121,7 @@ const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[
       ['"::"', ':: is the unspecified address, not a host'],
       ['224.0.0.5', '224.0.0.5 is a multicast address, not a host'],
       ['"ff02::5"', 'ff02::5 is a multicast address, not a host'],
-      ['"::ffff:10.69.0.1"', '::ffff:a45:1 is an IPv4-mapped IPv6 address; write the IPv4 address instead'],
+      ['"::ffff:10.69.0.1"', '::ffff:10.69.0.1 is an IPv4-mapped IPv6 address; write the IPv4 address instead'],
       ['fe80::1', 'fe80::1 is link-local and needs an interface: write it as fe80::1%eth0'],
       ['2001:db8::1%eth0', 'a %zone is only meaningful on a link-local (fe80::/10) address, not on 2001:db8::1%eth0'],
     ],
@@ -279,23 +276,7 @@ const cases: { key: string; field: keyof NeighborConfig; good: Good[]; bad: Bad[
   },
 ];
 
-describe.each(cases)('parseConfig: neighbor key $key', ({ key, field, good, bad }) => {
-  it.each(good)(`accepts ${key}: %s`, (written, expected) => {
-    expect(parsedNeighbor(withKey(key, written).text)[field]).toEqual(expected);
-  });
-
-  it.each(bad)(`rejects ${key}: %s`, (written, message) => {
-    const { text, line } = withKey(key, written);
-    expect(onlyError(text)).toEqual({ path: `neighbors[0].${key}`, line, message });
-  });
-
-  it(`rejects ${key} without a value`, () => {
-    const { text, line } = withKey(key, '');
-    const error = onlyError(text);
-    expect(error).toMatchObject({ path: `neighbors[0].${key}`, line });
-    expect(error.message).toMatch(/got nothing$/);
-  });
-});
+describeNeighborKeys(cases);
 
 describe('parseConfig: neighbor max-prefixes', () => {
   it('requires a limit and checks restart-time, each on its own line', () => {

@@ -15,7 +15,7 @@ function originateText(...lines: string[]): string {
 function staticRoute(route: string): StaticRouteConfig {
   const routes = originate(`  static: [${route}]`).static;
   expect(routes).toHaveLength(1);
-  return routes[0];
+  return routes[0]!;
 }
 
 describe('parseConfig: originate', () => {

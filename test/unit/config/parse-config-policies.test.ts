@@ -16,7 +16,7 @@ function oneRule(match: string, then = '{action: accept}'): string {
 function policy(text: string): PolicyConfig {
   const config = parsedConfig(text);
   expect(config.policies).toHaveLength(1);
-  return config.policies[0];
+  return config.policies[0]!;
 }
 
 describe('parseConfig: policies', () => {
@@ -127,7 +127,7 @@ describe('parseConfig: policy rules', () => {
     expect(policy(policyFile('    rules:', '      - then: {action: reject}')).rules).toEqual([
       { match: {}, then: { action: 'reject' } },
     ]);
-    expect(policy(oneRule('{}')).rules[0].match).toEqual({});
+    expect(policy(oneRule('{}')).rules[0]?.match).toEqual({});
   });
 
   it('needs a then with an action', () => {
@@ -182,7 +182,7 @@ describe('parseConfig: policy match conditions', () => {
     ['{prefixes: [{prefix: "2001:DB8::/32", ge: 48}]}', 'prefixes', [{ prefix: '2001:db8::/32', ge: 48, le: 128 }]],
     ['{prefixes: ["::/0", {prefix: "2001:db8::/32", ge: 128, le: 128}]}', 'prefixes', [{ prefix: '::/0', ge: 0, le: 0 }, { prefix: '2001:db8::/32', ge: 128, le: 128 }]],
   ])('reads %s', (written, field, expected) => {
-    expect(policy(oneRule(written)).rules[0].match).toEqual({ [field]: expected });
+    expect(policy(oneRule(written)).rules[0]?.match).toEqual({ [field]: expected });
   });
 
   it.each([
@@ -264,7 +264,7 @@ describe('parseConfig: policy actions', () => {
     ['{no-install: true}', { noInstall: true }],
     ['{no-install: false}', { noInstall: false }],
   ])('reads %s', (written, expected) => {
-    expect(policy(oneRule('{}', written)).rules[0].then).toEqual(expected);
+    expect(policy(oneRule('{}', written)).rules[0]?.then).toEqual(expected);
   });
 
   it.each([

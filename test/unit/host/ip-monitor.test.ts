@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor, sleep } from '../../support/wait.js';
 import { IpMonitor, hasRouteSubscription } from '../../../src/host/ip-monitor.js';
 import { fakeIp, type FakeIp } from '../origin/fake-ip.js';
 import { sampleText } from '../origin/samples.js';
@@ -15,14 +16,6 @@ afterEach(async () => {
 function track(m: IpMonitor): IpMonitor {
   monitors.push(m);
   return m;
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function isAlive(pid: number): boolean {
@@ -68,7 +61,7 @@ exec sleep 60`,
     m.on('line', (l) => lines.push(l));
     m.on('resync', (why) => resyncs.push(why));
     await m.start();
-    await until('third run', () => lines.includes('run 3') && resyncs.length === 3);
+    await waitFor(() => lines.includes('run 3') && resyncs.length === 3, { what: 'third run' });
     expect(lines.filter((l) => l === 'partial')).toHaveLength(3);
     expect(lines).toContain('args -n ns1 -o monitor route');
     expect(lines).not.toContain('');
@@ -90,7 +83,7 @@ exec sleep 60`,
     const lines: string[] = [];
     m.on('line', (l) => lines.push(l));
     await m.start();
-    await until('ready', () => lines.includes('ready'));
+    await waitFor(() => lines.includes('ready'), { what: 'ready' });
     const pid = m.pid ?? 0;
     await m.stop();
     expect(m.running).toBe(false);
@@ -100,7 +93,7 @@ exec sleep 60`,
   it('start rejects when there is no ip binary; nothing is retried', async () => {
     const m = track(new IpMonitor({ args: ['monitor'], ipPath: '/nonexistent/ip', minBackoffMs: 10, readyTimeoutMs: 10 }));
     await expect(m.start()).rejects.toThrow(/ENOENT/);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     expect(m.restarts).toBe(0);
     expect(m.running).toBe(false);
   });
@@ -115,7 +108,7 @@ exec sleep 60`,
       if (l === 'one') throw new Error('listener bug');
     });
     await m.start();
-    await until('two', () => lines.includes('two'));
+    await waitFor(() => lines.includes('two'), { what: 'two' });
   });
 
   it('stop during the backoff pause cancels the restart', async () => {
@@ -123,9 +116,9 @@ exec sleep 60`,
     fakes.push(fake);
     const m = track(new IpMonitor({ args: ['monitor'], ipPath: fake.path, minBackoffMs: 200, readyTimeoutMs: 10 }));
     await m.start();
-    await until('exit', () => !m.running);
+    await waitFor(() => !m.running, { what: 'exit' });
     await m.stop();
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(m.restarts).toBe(0);
     expect(m.running).toBe(false);
   });

@@ -46,7 +46,7 @@ describe('parseAddrShow', () => {
 
   it('skips families with nothing to advertise', () => {
     const [iface] = parseAddrShow([{ ifindex: 3, ifname: 'x', addr_info: [{ family: 'mpls' }] }]);
-    expect(iface.addresses).toEqual([]);
+    expect(iface?.addresses).toEqual([]);
   });
 });
 

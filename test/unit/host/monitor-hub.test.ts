@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor, sleep } from '../../support/wait.js';
 import { ipContext } from '../../../src/host/ip-runner.js';
 import { MONITOR_ARGS, QUIET_ARGS, subscribeMonitor, type MonitorSubscription } from '../../../src/host/monitor-hub.js';
 import { fakeIp, type FakeIp } from '../origin/fake-ip.js';
@@ -9,14 +10,6 @@ afterEach(async () => {
   await Promise.all(subs.splice(0).map((s) => s.stop()));
   for (const f of fakes.splice(0)) f.remove();
 });
-
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 // Prints its arguments, then what a full-table install looks like to `ip -N -o monitor`:
 // necod's own additions (proto 200) among a deletion of its own and other kinds of lines.
@@ -48,7 +41,7 @@ describe('the shared monitor', () => {
     await Promise.all([a.start(), b.start()]);
     expect(a.pid).not.toBeNull();
     expect(a.pid).toBe(b.pid);
-    await until('the last line', () => fib.lines.some((l) => l.startsWith('id 7')));
+    await waitFor(() => fib.lines.some((l) => l.startsWith('id 7')), { what: 'the last line' });
     expect(fib.lines[0]).toBe(`args -n ns1 ${MONITOR_ARGS.join(' ')}`);
     // 500 + 1 additions of protocol 200 never became lines; everything else did, for both.
     expect(fib.lines.filter((l) => l.includes(' proto 200 ') && !l.startsWith('Deleted') && !l.startsWith('id '))).toEqual([]);
@@ -72,7 +65,7 @@ describe('the shared monitor', () => {
     const b = subscribeMonitor(ctx, table.listener, { routes: true, ignoresAdded: [2] }, { tuning });
     subs.push(a, b);
     await Promise.all([a.start(), b.start()]);
-    await until('the last line', () => table.lines.some((l) => l.startsWith('10.8.0.0/24')));
+    await waitFor(() => table.lines.some((l) => l.startsWith('10.8.0.0/24')), { what: 'the last line' });
     expect(table.lines.filter((l) => l.includes(' proto 200 ') && !l.startsWith('Deleted') && !l.startsWith('id ')).length).toBe(501);
     const pid = a.pid;
     await a.stop();
@@ -92,20 +85,20 @@ describe('the shared monitor', () => {
     const b = subscribeMonitor(ctx, { line: () => {}, resync: () => {} }, { routes: true }, { tuning });
     subs.push(a, b);
     await Promise.all([a.start(), b.start()]);
-    await until('the first child', () => lines.length === 1);
+    await waitFor(() => lines.length === 1, { what: 'the first child' });
     a.quiet(true);
     // b still wants routes: nothing changes.
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     expect(a.routesOff).toBe(false);
     expect(lines).toEqual([`args ${MONITOR_ARGS.join(' ')}`]);
     b.quiet(true);
     expect(a.routesOff).toBe(true);
-    await until('the quiet child', () => lines.length === 2);
+    await waitFor(() => lines.length === 2, { what: 'the quiet child' });
     expect(lines[1]).toBe(`args ${QUIET_ARGS.join(' ')}`);
     a.quiet(false);
-    await until('routes followed again', () => lines.length === 3);
+    await waitFor(() => lines.length === 3, { what: 'routes followed again' });
     expect(lines[2]).toBe(`args ${MONITOR_ARGS.join(' ')}`);
-    await until('the resync', () => resyncs.length === 1);
+    await waitFor(() => resyncs.length === 1, { what: 'the resync' });
     expect(resyncs[0]).toMatch(/not followed/);
     expect(a.restarts).toBe(0);
   });

@@ -10,7 +10,7 @@ describe('parseLinkAddrLine', () => {
   });
 
   it('link lines: index, name without @peer, deletion', () => {
-    expect(parseLinkAddrLine(lines[0])).toEqual({ object: 'link', deleted: false, index: 2, name: 'node0' });
+    expect(parseLinkAddrLine(lines[0]!)).toEqual({ object: 'link', deleted: false, index: 2, name: 'node0' });
     const veth = lines.find((l) => l.startsWith('4: veth7@veth7p:'));
     expect(parseLinkAddrLine(veth ?? '')).toEqual({ object: 'link', deleted: false, index: 4, name: 'veth7' });
     const gone = lines.find((l) => l.startsWith('Deleted 3: veth7p@NONE:'));
@@ -20,7 +20,7 @@ describe('parseLinkAddrLine', () => {
   });
 
   it('address lines, both families', () => {
-    expect(parseLinkAddrLine(lines[1])).toEqual({ object: 'address', deleted: false, index: 2, name: 'node0' });
+    expect(parseLinkAddrLine(lines[1]!)).toEqual({ object: 'address', deleted: false, index: 2, name: 'node0' });
     const v6 = lines.find((l) => l.includes('inet6 2001:db8::5/64') && l.startsWith('Deleted'));
     expect(parseLinkAddrLine(v6 ?? '')).toEqual({ object: 'address', deleted: true, index: 2, name: 'node0' });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MonitorClassifier, type Interest } from '../../../src/kernel/monitor-events.js';
-import { parseAddress, prefixContains } from '../../../src/host/prefix-text.js';
+import { parseAddress, prefixContains } from '../../../src/net/index.js';
 
 const vias = [parseAddress('10.1.0.1')!, parseAddress('2001:db8:1::1')!];
 const interest: Interest = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalAddress, canonicalPrefix, parsePrefix, prefixContains, parseAddress, prefixFromIp } from '../../../src/host/prefix-text.js';
+import { canonicalPrefix, prefixFromIp } from '../../../src/host/prefix-text.js';
+import { canonicalAddress, parseAddress, parsePrefix, prefixContains } from '../../../src/net/index.js';
 import { parseNexthopJson, parseRouteLine } from '../../../src/host/route-records.js';
 import { interpretRouteGet } from '../../../src/kernel/resolver.js';
 import { NameError, parseRtNames, protocolToWrite, tableToWrite } from '../../../src/host/rt-names.js';
@@ -17,7 +18,7 @@ describe('prefixes', () => {
     expect(canonicalPrefix('10.0.0.0/33')).toBeNull();
     expect(canonicalPrefix('010.0.0.0/8')).toBeNull();
     expect(canonicalAddress('2001:0db8::0001')).toBe('2001:db8::1');
-    expect(canonicalAddress('::ffff:192.0.2.1')).toBe('::ffff:c000:201');
+    expect(canonicalAddress('::ffff:c000:201')).toBe('::ffff:192.0.2.1'); // RFC 5952 §5, as iproute2 prints it
     expect(canonicalAddress('1:0:0:2:0:0:0:3')).toBe('1:0:0:2::3');
   });
 

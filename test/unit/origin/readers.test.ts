@@ -3,6 +3,7 @@
 import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor, sleep } from '../../support/wait.js';
 import { InterfaceAddressOrigin, KernelTableOrigin, type OriginChange } from '../../../src/origin/index.js';
 import { fakeIp, type FakeIp } from './fake-ip.js';
 import { sampleLines } from './samples.js';
@@ -34,14 +35,6 @@ afterEach(async () => {
   for (const f of fakes.splice(0)) f.remove();
 });
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 function calls(fake: FakeIp): string[] {
   try {
     return readFileSync(join(fake.dir, 'calls'), 'utf8').trim().split('\n');
@@ -67,22 +60,22 @@ describe('InterfaceAddressOrigin (scripted ip)', () => {
     await origin.start();
     expect(calls(ip)).toEqual(['-n ns1 -json addr show']);
     expect(changes).toHaveLength(1);
-    expect(changes[0].added.map((r) => r.prefix)).toContain('10.0.0.5/32');
+    expect(changes[0]?.added.map((r) => r.prefix)).toContain('10.0.0.5/32');
 
     // Another interface's life: filtered out by the line filter alone.
     const veth = monitorLines.filter((l) => /^(Deleted )?[34]: veth7/.test(l));
     appendFileSync(join(ip.dir, 'events'), `${veth.join('\n')}\n`);
-    await until('the veth lines', () => origin.stats().lines >= veth.length);
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor(() => origin.stats().lines >= veth.length, { what: 'the veth lines' });
+    await sleep(30);
     expect(calls(ip)).toHaveLength(1);
 
     // node0 (index 5 in the sample) goes away: one read of node0 only, and a withdrawal.
     rmSync(join(ip.dir, 'dev-node0.json'));
     appendFileSync(join(ip.dir, 'events'), 'Deleted 5: node0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default \\    link/ether 9e:9b:8b:4e:50:e5 brd ff:ff:ff:ff:ff:ff\n');
-    await until('the withdrawal', () => changes.length === 2);
+    await waitFor(() => changes.length === 2, { what: 'the withdrawal' });
     expect(calls(ip)).toEqual(['-n ns1 -json addr show', '-n ns1 -json addr show dev node0']);
-    expect(changes[1].added).toEqual([]);
-    expect(changes[1].removed.sort()).toEqual(changes[0].added.map((r) => r.prefix).sort());
+    expect(changes[1]?.added).toEqual([]);
+    expect(changes[1]?.removed.sort()).toEqual(changes[0]?.added.map((r) => r.prefix).sort());
     expect(origin.routes()).toEqual([]);
     expect(origin.stats()).toMatchObject({ fullReads: 1, deviceReads: { node0: 1 }, relevantLines: 1 });
   });
@@ -107,18 +100,18 @@ describe('KernelTableOrigin (scripted ip)', () => {
     await origin.start();
     expect(calls(ip)).toEqual(['-json -N -d -4 route show table 119', '-json -N -d -6 route show table 119']);
     expect(changes).toHaveLength(1);
-    expect(changes[0].added).toHaveLength(18);
+    expect(changes[0]?.added).toHaveLength(18);
 
     appendFileSync(join(ip.dir, 'events'), '10.244.11.0/24 via 10.70.0.2 dev eth1 table 120 \n10.244.12.0/24 via 10.70.0.2 dev eth1 \n');
-    await until('two lines', () => origin.stats().lines === 2);
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor(() => origin.stats().lines === 2, { what: 'two lines' });
+    await sleep(30);
     expect(calls(ip)).toHaveLength(2);
 
     writeFileSync(join(ip.dir, 'route-6.json'), '[]');
     appendFileSync(join(ip.dir, 'events'), 'Deleted 2001:db8:244::/64 via 2001:db8:70::2 dev eth1 table 119 metric 1024 pref medium\n');
-    await until('the withdrawal', () => changes.length === 2);
-    expect(changes[1].added).toEqual([]);
-    expect(changes[1].removed).toHaveLength(7);
+    await waitFor(() => changes.length === 2, { what: 'the withdrawal' });
+    expect(changes[1]?.added).toEqual([]);
+    expect(changes[1]?.removed).toHaveLength(7);
     expect(calls(ip)).toHaveLength(4);
   });
 });

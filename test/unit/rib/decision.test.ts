@@ -35,7 +35,7 @@ describe('decision process', () => {
       expect(sel.chosen).toEqual(c.chosen);
       if (c.loser !== undefined) expect(sel.lost.get(c.loser)).toBe(c.reason);
       if (c.cands.length === 2) {
-        const pair = selectPair(c.cands[0], c.cands[1]);
+        const pair = selectPair(c.cands[0]!, c.cands[1]!);
         const expected = c.chosen.length === 2 ? (c.chosen[0] === 0 ? 2 : 3) : c.chosen[0];
         expect(pair).toBe(expected);
       }
@@ -71,7 +71,7 @@ describe('decision process', () => {
     const orders = [[a, b, c], [a, c, b], [b, a, c], [b, c, a], [c, a, b], [c, b, a]];
     const results = orders.map((o) => {
       const sel = selectPaths(o);
-      return sel.chosen.map((i) => o[i].source.index);
+      return sel.chosen.map((i) => o[i]!.source.index);
     });
     for (const r of results) expect(r).toEqual(results[0]);
     expect(results[0]).not.toContain(0);

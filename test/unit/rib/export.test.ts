@@ -1,6 +1,7 @@
 // The export rules toward an eBGP neighbor (RFC 4271 §5.1.2–§5.1.5) and a 2-octet one (RFC 6793 §4.2.2).
 import { describe, expect, it } from 'vitest';
-import { findAttribute, parseIpv4 } from '../../../src/bgp/wire/index.js';
+import { findAttribute } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { exportAttributes, type ExportTarget } from '../../../src/rib/export.js';
 import { Rib } from '../../../src/rib/rib.js';
 import { attrsInput, bgpSource } from './fixtures.js';

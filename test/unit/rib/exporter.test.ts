@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../../support/wait.js';
 import {
   AS4_CONTEXT,
   decodeMessage,
   decodeResultToJSON,
-  parseIpv4,
   prefixListFrom,
-  type Family,
 } from '../../../src/bgp/wire/index.js';
+import { parseIpv4, type Family } from '../../../src/net/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
 import { applyOrfEntries } from '../../../src/rib/orf-filter.js';
 import type { ExportTarget } from '../../../src/rib/export.js';
@@ -48,7 +48,7 @@ function session(t: ExportTarget, families: Family[] = ['ipv4']) {
   };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+const settle = () => sleep(20);
 
 function setup() {
   const rib = new Rib();
@@ -68,9 +68,9 @@ describe('Exporter', () => {
     const { got, s } = session(target({ name: 'tor2', sourceIndex: 1 }));
     await ex.attach(s);
     expect(got.map((g) => g.nlri ?? [])).toEqual([['10.69.100.5/32'], []]);
-    expect(got[0].attributes?.NEXT_HOP.value).toBe('10.69.0.5');
-    expect(got[0].attributes?.LOCAL_PREF.value).toBe(100);
-    expect(got[1].end_of_rib).toBe('ipv4');
+    expect(got[0]?.attributes?.NEXT_HOP?.value).toBe('10.69.0.5');
+    expect(got[0]?.attributes?.LOCAL_PREF?.value).toBe(100);
+    expect(got[1]?.end_of_rib).toBe('ipv4');
     ex.close();
   });
 
@@ -82,9 +82,9 @@ describe('Exporter', () => {
     const reflected = got.find((g) => g.nlri?.includes('10.1.0.0/24'));
     expect(reflected?.nlri).toEqual(['10.1.0.0/24', '10.1.1.0/24']);
     // Reflection passes on the next hop as received, not the one rewritten for our own forwarding.
-    expect(reflected?.attributes?.NEXT_HOP.value).toBe('10.70.0.9');
-    expect(reflected?.attributes?.ORIGINATOR_ID.value).toBe('10.69.0.1');
-    expect(reflected?.attributes?.CLUSTER_LIST.value).toEqual(['10.69.0.5']);
+    expect(reflected?.attributes?.NEXT_HOP?.value).toBe('10.70.0.9');
+    expect(reflected?.attributes?.ORIGINATOR_ID?.value).toBe('10.69.0.1');
+    expect(reflected?.attributes?.CLUSTER_LIST?.value).toEqual(['10.69.0.5']);
     ex.close();
   });
 
@@ -114,7 +114,7 @@ describe('Exporter', () => {
     expect(got.flatMap((g) => g.withdrawn ?? [])).toEqual(['10.69.100.5/32']);
     const ann = got.filter((g) => (g.nlri ?? []).length);
     expect(ann).toHaveLength(1);
-    expect(ann[0].nlri).toEqual(['10.69.100.6/32', '10.69.100.7/32']);
+    expect(ann[0]?.nlri).toEqual(['10.69.100.6/32', '10.69.100.7/32']);
     // A change and its reversal inside one window send nothing.
     got.length = 0;
     rib.withdraw(2, prefixListFrom(1, ['10.69.100.6/32']));
@@ -134,7 +134,7 @@ describe('Exporter', () => {
     const { got, s } = session(target({ sourceIndex: 5 }), ['ipv4', 'ipv6']);
     await ex.attach(s);
     const mp = got.find((g) => g.attributes?.MP_REACH_NLRI);
-    expect(mp?.attributes?.MP_REACH_NLRI.value).toMatchObject({ afi: 2, next_hops: ['fd00:69::5'], nlri: ['2001:db8:1::/48'] });
+    expect(mp?.attributes?.MP_REACH_NLRI?.value).toMatchObject({ afi: 2, next_hops: ['fd00:69::5'], nlri: ['2001:db8:1::/48'] });
     expect(got.filter((g) => g.end_of_rib).map((g) => g.end_of_rib)).toEqual(['ipv4', 'ipv6']);
     ex.close();
   });

@@ -1,5 +1,6 @@
 // Builders for RIB tests: sources and attribute sets with only what a case needs.
-import { makeAttribute, parseIpv4, type AsPathSegment, type PathAttribute } from '../../../src/bgp/wire/index.js';
+import { makeAttribute, type AsPathSegment, type PathAttribute } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import type { RouteAttrsInput } from '../../../src/rib/route-attrs.js';
 import { addressOrder, BGP_PREFERENCE, type RouteSource } from '../../../src/rib/route-source.js';
 

@@ -4,14 +4,14 @@ import {
   formatPrefixes,
   makeAttribute,
   parseCommunity,
-  parseIpv4,
   prefixListFrom,
   type PathAttribute,
   type UpdateMessage,
 } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { importUpdate, type ImportContext } from '../../../src/rib/import.js';
 import { compilePolicy } from '../../../src/rib/policy.js';
-import { subnetOf } from '../../../src/rib/subnet.js';
+import { subnetOf } from '../../../src/net/index.js';
 
 const EMPTY = prefixListFrom(1, []) as UpdateMessage['nlri'];
 
@@ -43,21 +43,21 @@ function update(nextHop: string, prefixes: string[], extra: PathAttribute[] = []
 describe('receive-side NEXT_HOP rewrite', () => {
   it('keeps a next hop inside the neighbor subnet (a server in the same rack)', () => {
     const r = importUpdate(update('10.69.0.30', ['10.1.0.0/24']), 'ok', ctx());
-    expect(r.announcements[0].attrs.nextHop).toBe('10.69.0.30');
-    expect(r.announcements[0].attrs.receivedNextHop).toBe('10.69.0.30');
+    expect(r.announcements[0]?.attrs.nextHop).toBe('10.69.0.30');
+    expect(r.announcements[0]?.attrs.receivedNextHop).toBe('10.69.0.30');
   });
 
   it('rewrites a next hop outside the subnet to the neighbor address', () => {
     const r = importUpdate(update('10.70.3.9', ['10.2.0.0/24']), 'ok', ctx());
-    expect(r.announcements[0].attrs.nextHop).toBe('10.69.0.1');
-    expect(r.announcements[0].attrs.receivedNextHop).toBe('10.70.3.9');
+    expect(r.announcements[0]?.attrs.nextHop).toBe('10.69.0.1');
+    expect(r.announcements[0]?.attrs.receivedNextHop).toBe('10.70.3.9');
   });
 
   it('honours a configured prefix length (the /26 of the BIRD filter)', () => {
     // 10.69.0.70 is in the /24 but not in the /26 of 10.69.0.5.
-    expect(importUpdate(update('10.69.0.70', ['10.3.0.0/24']), 'ok', ctx()).announcements[0].attrs.nextHop).toBe('10.69.0.1');
+    expect(importUpdate(update('10.69.0.70', ['10.3.0.0/24']), 'ok', ctx()).announcements[0]?.attrs.nextHop).toBe('10.69.0.1');
     const wide = ctx({ rewriteSubnet: { ipv4: subnetOf('10.69.0.5', 24), ipv6: null } });
-    expect(importUpdate(update('10.69.0.70', ['10.3.0.0/24']), 'ok', wide).announcements[0].attrs.nextHop).toBe('10.69.0.70');
+    expect(importUpdate(update('10.69.0.70', ['10.3.0.0/24']), 'ok', wide).announcements[0]?.attrs.nextHop).toBe('10.69.0.70');
   });
 
   it('IPv6: global next hop outside the subnet becomes the neighbor, link-local only resolves to the interface', () => {
@@ -72,9 +72,9 @@ describe('receive-side NEXT_HOP rewrite', () => {
       nlri: EMPTY,
     });
     const c = ctx({ peerAddress: 'fd00:69::1' });
-    expect(importUpdate(v6(['fd00:69::30', 'fe80::30']), 'ok', c).announcements[0].attrs.nextHop).toBe('fd00:69::30');
-    expect(importUpdate(v6(['2001:db8:ff::1', 'fe80::1']), 'ok', c).announcements[0].attrs.nextHop).toBe('fd00:69::1');
-    const ll = importUpdate(v6(['fe80::1']), 'ok', c).announcements[0].attrs;
+    expect(importUpdate(v6(['fd00:69::30', 'fe80::30']), 'ok', c).announcements[0]?.attrs.nextHop).toBe('fd00:69::30');
+    expect(importUpdate(v6(['2001:db8:ff::1', 'fe80::1']), 'ok', c).announcements[0]?.attrs.nextHop).toBe('fd00:69::1');
+    const ll = importUpdate(v6(['fe80::1']), 'ok', c).announcements[0]!.attrs;
     expect(ll.nextHop).toBe('fe80::1');
     expect(ll.device).toBe('eth0');
   });
@@ -84,7 +84,7 @@ describe('import rules', () => {
   it('treat-as-withdraw turns announcements into withdrawals', () => {
     const r = importUpdate(update('10.69.0.30', ['10.1.0.0/24', '10.1.1.0/24']), 'treat-as-withdraw', ctx());
     expect(r.announcements).toHaveLength(0);
-    expect(formatPrefixes(r.withdrawals[0])).toEqual(['10.1.0.0/24', '10.1.1.0/24']);
+    expect(formatPrefixes(r.withdrawals[0]!)).toEqual(['10.1.0.0/24', '10.1.1.0/24']);
     expect(r.rejected).toBe('treat-as-withdraw');
   });
 
@@ -99,7 +99,7 @@ describe('import rules', () => {
 
   it('drops LOCAL_PREF from an eBGP neighbor (RFC 4271 §5.1.5)', () => {
     const r = importUpdate(update('10.69.0.30', ['10.1.0.0/24'], [makeAttribute('LOCAL_PREF', 500)]), 'ok', ctx({ ibgp: false }));
-    expect(r.announcements[0].attrs.attributes.some((a) => a.name === 'LOCAL_PREF')).toBe(false);
+    expect(r.announcements[0]?.attrs.attributes.some((a) => a.name === 'LOCAL_PREF')).toBe(false);
   });
 
   it('merges AS4_PATH from a 2-octet speaker (RFC 6793 §4.2.3)', () => {
@@ -110,7 +110,7 @@ describe('import rules', () => {
       makeAttribute('NEXT_HOP', parseIpv4('10.69.0.30')!),
       makeAttribute('AS4_PATH', [{ type: 2, asns: [4200000001, 4200000002] }]),
     ];
-    const attrs = importUpdate(u, 'ok', ctx({ as4: false })).announcements[0].attrs.attributes;
+    const attrs = importUpdate(u, 'ok', ctx({ as4: false })).announcements[0]!.attrs.attributes;
     expect(attrs.find((a) => a.name === 'AS_PATH')?.value).toEqual([{ type: 2, asns: [65001, 4200000001, 4200000002] }]);
     expect(attrs.some((a) => a.name === 'AS4_PATH')).toBe(false);
   });
@@ -127,12 +127,12 @@ describe('import rules', () => {
     });
     const r = importUpdate(update('10.69.0.30', ['10.9.1.0/24', '10.1.2.0/24', '10.5.0.0/24']), 'ok', ctx({ policy }));
     expect(r.policyRejected).toBe(1);
-    expect(formatPrefixes(r.withdrawals[0])).toEqual(['10.9.1.0/24']);
+    expect(formatPrefixes(r.withdrawals[0]!)).toEqual(['10.9.1.0/24']);
     const byPrefix = new Map(r.announcements.flatMap((a) => formatPrefixes(a.list).map((p) => [p, a.attrs] as const)));
     expect(byPrefix.get('10.1.2.0/24')?.attributes.find((a) => a.name === 'LOCAL_PREF')?.value).toBe(300);
     expect(byPrefix.get('10.1.2.0/24')?.attributes.find((a) => a.name === 'COMMUNITIES')?.value).toEqual([parseCommunity('65000:1')]);
     expect(byPrefix.get('10.5.0.0/24')?.attributes.find((a) => a.name === 'LOCAL_PREF')).toBeUndefined();
     const tagged = importUpdate(update('10.69.0.30', ['10.5.0.0/24'], [makeAttribute('COMMUNITIES', [parseCommunity('64698:64699')!])]), 'ok', ctx({ policy }));
-    expect(tagged.announcements[0].attrs.noInstall).toBe(true);
+    expect(tagged.announcements[0]?.attrs.noInstall).toBe(true);
   });
 });

@@ -2,13 +2,15 @@
 // ever new prefixes through the RIB and an export session, the index stays as large as the
 // live table, not as large as every prefix ever seen.
 import { describe, expect, it } from 'vitest';
-import { AS4_CONTEXT, parseIpv4, prefixListFrom } from '../../../src/bgp/wire/index.js';
+import { sleep } from '../../support/wait.js';
+import { AS4_CONTEXT, prefixListFrom } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
 import { Rib } from '../../../src/rib/rib.js';
 import { localSource } from '../../../src/rib/route-source.js';
 import { attrsInput } from './fixtures.js';
 
-const settle = () => new Promise((r) => setTimeout(r, 15));
+const settle = () => sleep(15);
 
 describe('IPv6 prefix index under churn', () => {
   it('keeps its size flat while prefixes come and go, through Adj-RIB-In, Loc-RIB and Adj-RIB-Out', async () => {

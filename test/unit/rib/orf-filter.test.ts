@@ -1,12 +1,13 @@
 // The neighbor's Address Prefix ORF as a filter (RFC 5291 §4 actions, RFC 5292 matching).
 import { describe, expect, it } from 'vitest';
 import type { PrefixOrfEntry } from '../../../src/bgp/wire/index.js';
+import { readIpv4 } from '../../../src/net/index.js';
 import { applyOrfEntries, orfPermits } from '../../../src/rib/orf-filter.js';
 
 function entry(over: Partial<PrefixOrfEntry> & Pick<PrefixOrfEntry, 'prefix' | 'length'>): PrefixOrfEntry {
   return { action: 'add', match: 'permit', sequence: 5, minLength: 0, maxLength: 0, ...over };
 }
-const v4 = (a: number, b: number, c: number, d: number, length: number) => ({ afi: 1 as const, bytes: Uint8Array.of(a, b, c, d), length });
+const v4 = (a: number, b: number, c: number, d: number, length: number) => ({ address: readIpv4(Uint8Array.of(a, b, c, d), 0), length });
 
 describe('ORF filter', () => {
   it('matches exactly when minlen and maxlen are zero, and over the range otherwise', () => {

@@ -86,7 +86,7 @@ describe('BFD coupling', () => {
     h.event('10.1.0.1', 'Up', 'Down');
     expect(fibLog).toEqual(['10.1.0.1 {}']);
     expect(h.log).toEqual(['tor1 bfdDown', 'tor1 stop {"silent":true}']);
-    expect(h.side.stateOf(config.neighbors[0])).toBe('Down');
+    expect(h.side.stateOf(config.neighbors[0]!)).toBe('Down');
     h.event('10.1.0.1', 'Init', 'Up');
     expect(h.log.at(-1)).toBe('tor1 start');
   });
@@ -116,7 +116,7 @@ describe('BFD coupling', () => {
   });
 
   it('reads a key file without its trailing newline and names a bad one', () => {
-    const n = { ...config.neighbors[1], bfd: { ...config.neighbors[1].bfd!, auth: { type: 'keyed-sha1' as const, keyId: 1, secret: null, keyFile: '/k' } } };
+    const n = { ...config.neighbors[1]!, bfd: { ...config.neighbors[1]!.bfd!, auth: { type: 'keyed-sha1' as const, keyId: 1, secret: null, keyFile: '/k' } } };
     expect(bfdSessionSpec(n, () => Buffer.from('abc\n'))?.auth).toEqual({ type: 4, keyId: 1, key: Buffer.from('abc') });
     expect(() => bfdSessionSpec(n, () => Buffer.from('\n'))).toThrow('neighbor tor2: BFD key-file /k holds 0 bytes; keyed SHA1 takes 1..20');
   });

@@ -5,12 +5,14 @@ import type { NegotiatedSession } from '../../../src/bgp/negotiate.js';
 import type { PeerDown, PeerEvents, UpdateSink, UpdateVerdict } from '../../../src/bgp/peer-types.js';
 import type { UpdateOutcome } from '../../../src/bgp/fsm-types.js';
 import type { Peer } from '../../../src/bgp/peer.js';
-import { AS4_CONTEXT, encodeEndOfRib, decodeMessage, makeAttribute, parseIpv4, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { AS4_CONTEXT, encodeEndOfRib, decodeMessage, makeAttribute, prefixListFrom, type UpdateMessage } from '../../../src/bgp/wire/index.js';
+import { parseIpv4 } from '../../../src/net/index.js';
 import { Exporter } from '../../../src/rib/exporter.js';
 import { Rib } from '../../../src/rib/rib.js';
 import { PeerRoutes } from '../../../src/routing/peer-routes.js';
-import { subnetOf } from '../../../src/rib/subnet.js';
+import { subnetOf } from '../../../src/net/index.js';
 import { bgpSource } from '../rib/fixtures.js';
+import { negotiatedSession } from '../../support/fixtures/session.js';
 
 class FakePeer extends EventEmitter<PeerEvents> {
   negotiated: NegotiatedSession | null = null;
@@ -37,28 +39,6 @@ class FakePeer extends EventEmitter<PeerEvents> {
   async sendRefreshAnswer() {
     return true;
   }
-}
-
-function negotiated(gr: boolean, notification = false): NegotiatedSession {
-  return {
-    peerAs: 64600,
-    peerRouterId: parseIpv4('10.69.0.1')!,
-    holdTime: 90,
-    keepaliveTime: 30,
-    families: ['ipv4'],
-    as4: true,
-    routeRefresh: true,
-    enhancedRouteRefresh: true,
-    prefixOrf: [],
-    gracefulRestart: gr ? { restartTime: 120, restarting: false, notification, forwarding: ['ipv4'] } : null,
-    addPath: { receive: { ipv4: false, ipv6: false }, send: { ipv4: false, ipv6: false } },
-    extendedMessage: false,
-    peerHostname: null,
-    peerDomain: null,
-    rx: AS4_CONTEXT,
-    tx: AS4_CONTEXT,
-    peerCapabilities: [],
-  };
 }
 
 function update(prefixes: string[]): UpdateMessage {
@@ -133,7 +113,7 @@ function setup() {
 describe('PeerRoutes', () => {
   it('imports UPDATEs with the next hop rewritten, and counts End-of-RIB', () => {
     const t = setup();
-    t.up(negotiated(false));
+    t.up(negotiatedSession());
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     expect(t.rib.adjRibInEntry(0, t.key('10.1.0.0/24'))?.attrs.nextHop).toBe('10.69.0.1');
     expect(t.routes.converged()).toBe(false);
@@ -143,7 +123,7 @@ describe('PeerRoutes', () => {
 
   it('drops the routes of a neighbor without graceful restart at once', () => {
     const t = setup();
-    t.up(negotiated(false));
+    t.up(negotiatedSession());
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down({ reason: 'hold timer expired', error: null });
     expect(t.rib.size).toBe(0);
@@ -151,13 +131,13 @@ describe('PeerRoutes', () => {
 
   it('keeps a restarting neighbor’s routes stale and sweeps what End-of-RIB did not refresh (RFC 4724 §4.2)', () => {
     const t = setup();
-    t.up(negotiated(true));
+    t.up(negotiatedSession({ gracefulRestart: {} }));
     t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24']), 'ok');
     t.down({ reason: 'connection reset', error: null });
     expect(t.rib.size).toBe(2);
     expect(t.rib.staleCount(0)).toBe(2);
     expect(t.routes.state().staleUntil).not.toBeNull();
-    t.up(negotiated(true));
+    t.up(negotiatedSession({ gracefulRestart: {} }));
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     expect(t.rib.staleCount(0)).toBe(1);
     t.peer.deliver(eor(), 'ok');
@@ -172,18 +152,18 @@ describe('PeerRoutes', () => {
       error: { time: 0, direction: 'received', code: 6, subcode, name: 'Cease', shutdownCommunication: null, data: '', reason: '' },
     });
     let t = setup();
-    t.up(negotiated(true, false));
+    t.up(negotiatedSession({ gracefulRestart: {} }));
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down(cease(2));
     expect(t.rib.size).toBe(0);
     t = setup();
-    t.up(negotiated(true, true));
+    t.up(negotiatedSession({ gracefulRestart: { notification: true } }));
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down(cease(2));
     expect(t.rib.size).toBe(1);
     t.routes.close();
     t = setup();
-    t.up(negotiated(true, true));
+    t.up(negotiatedSession({ gracefulRestart: { notification: true } }));
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down(cease(9));
     expect(t.rib.size).toBe(0);
@@ -191,16 +171,16 @@ describe('PeerRoutes', () => {
 
   it('a neighbor that returns without graceful restart loses its stale routes', () => {
     const t = setup();
-    t.up(negotiated(true));
+    t.up(negotiatedSession({ gracefulRestart: {} }));
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.down({ reason: 'connection reset', error: null });
-    t.up(negotiated(false));
+    t.up(negotiatedSession());
     expect(t.rib.size).toBe(0);
   });
 
   it('BoRR marks the family stale and EoRR sweeps what was not re-sent (RFC 7313 §4)', async () => {
     const t = setup();
-    t.up(negotiated(true));
+    t.up(negotiatedSession({ gracefulRestart: {} }));
     t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24']), 'ok');
     t.peer.emit('routeRefresh', 1, 1, 1, null);
     await new Promise((r) => setImmediate(r));
@@ -213,7 +193,7 @@ describe('PeerRoutes', () => {
 
   it('treat-as-withdraw removes what the UPDATE carried', () => {
     const t = setup();
-    t.up(negotiated(false));
+    t.up(negotiatedSession());
     t.peer.deliver(update(['10.1.0.0/24']), 'ok');
     t.peer.deliver(update(['10.1.0.0/24']), 'treat-as-withdraw');
     expect(t.rib.size).toBe(0);
@@ -221,7 +201,7 @@ describe('PeerRoutes', () => {
   });
   it('judges the prefix limit before changing anything: a refused UPDATE leaves the RIB as it was (RFC 4486)', () => {
     const t = setup();
-    t.up(negotiated(false));
+    t.up(negotiatedSession());
     expect(t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24']), 'ok', 3)).toEqual({ accepted: true });
     // Re-announcing held prefixes does not count twice.
     expect(t.peer.deliver(update(['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24']), 'ok', 3)).toEqual({ accepted: true });

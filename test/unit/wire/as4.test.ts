@@ -63,7 +63,7 @@ describe('AS_PATH by session context', () => {
     const w = encodeAttributes([makeAttribute('AS_PATH', [seg(SEQ, ...asns)])], AS4_CONTEXT);
     // Extended length header, then segments of 255, 255 and 90 ASNs.
     expect(w[0]).toBe(0x50);
-    expect((w[2] << 8) | w[3]).toBe(3 * 2 + 600 * 4);
+    expect((w[2]! << 8) | w[3]!).toBe(3 * 2 + 600 * 4);
     expect([w[4], w[5]]).toEqual([SEQ, 255]);
     expect([w[4 + 2 + 255 * 4], w[5 + 2 + 255 * 4]]).toEqual([SEQ, 255]);
     expect([w[4 + 4 + 510 * 4], w[5 + 4 + 510 * 4]]).toEqual([SEQ, 90]);

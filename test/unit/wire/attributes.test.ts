@@ -125,11 +125,11 @@ describe('malformed attribute values (RFC 7606 §7)', () => {
       const attributes = code <= 3 ? others.join('') + c.attribute : mandatory + c.attribute;
       const r = decodeUpdate(update({ attributes, nlri: NLRI_10_0_0 }), ctx, c.outcome);
       expect(r.issues).toHaveLength(1);
-      expect(r.issues[0].code).toBe(code);
-      expect(r.issues[0].action).toBe(c.outcome);
-      expect(r.issues[0].notification?.code).toBe(3);
-      expect(r.issues[0].notification?.subcode).toBe(c.subcode);
-      expect(toHex(r.issues[0].notification?.data ?? new Uint8Array(0))).toBe(c.attribute.replace(/\s+/g, ''));
+      expect(r.issues[0]?.code).toBe(code);
+      expect(r.issues[0]?.action).toBe(c.outcome);
+      expect(r.issues[0]?.notification?.code).toBe(3);
+      expect(r.issues[0]?.notification?.subcode).toBe(c.subcode);
+      expect(toHex(r.issues[0]?.notification?.data ?? new Uint8Array(0))).toBe(c.attribute.replace(/\s+/g, ''));
       expect(r.discarded).toEqual(c.outcome === 'attribute-discard' ? [code] : []);
       expect(r.update.attributes.some((a) => a.code === code)).toBe(false);
       expect(formatPrefixes(r.update.nlri)).toEqual(['10.0.0.0/24']);

@@ -39,7 +39,7 @@ describe('NOTIFICATION', () => {
   it('cuts data that would make the message longer than 4096 bytes', () => {
     const out = encodeNotification(6, 2, new Uint8Array(5000));
     expect(out.length).toBe(4096);
-    expect((out[16] << 8) | out[17]).toBe(4096);
+    expect((out[16]! << 8) | out[17]!).toBe(4096);
   });
 });
 

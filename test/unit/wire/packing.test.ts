@@ -4,22 +4,20 @@ import { describe, expect, it } from 'vitest';
 import {
   AS4_CONTEXT,
   AttrFlag,
-  decodeMessage,
   findAttribute,
   formatPrefixes,
   makeAttribute,
   makeContext,
   packAnnouncements,
   packWithdrawals,
-  parseIpv4,
   prefixListFrom,
   prefixWireSize,
-  type CodecContext,
   type PathAttribute,
   type PrefixList,
   type UpdateMessage,
 } from '../../../src/bgp/wire/index.js';
-import { expectMessage } from './bytes.js';
+import { parseIpv4 } from '../../../src/net/index.js';
+import { MP_V6, decodeAll } from '../../support/fixtures/wire.js';
 
 const BASE: PathAttribute[] = [
   makeAttribute('ORIGIN', 0),
@@ -27,7 +25,6 @@ const BASE: PathAttribute[] = [
   makeAttribute('NEXT_HOP', parseIpv4('192.0.2.1') ?? 0),
   makeAttribute('COMMUNITIES', [0xffffff01]),
 ];
-const MP_V6 = makeAttribute('MP_REACH_NLRI', { afi: 2, safi: 1, nextHops: ['2001:db8::1', 'fe80::1'], nlri: null, rawNlri: null });
 
 function v4Prefixes(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
@@ -35,15 +32,6 @@ function v4Prefixes(n: number): string[] {
 
 function v6Prefixes(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `2001:db8:${(i + 1).toString(16)}::/48`);
-}
-
-function decodeAll(msgs: Uint8Array[], ctx: CodecContext): UpdateMessage[] {
-  return msgs.map((m) => {
-    const r = expectMessage(decodeMessage(m, ctx));
-    expect(r.length).toBe(m.length);
-    if (r.message.type !== 'UPDATE') throw new Error('not an UPDATE');
-    return r.message;
-  });
 }
 
 /** Prefixes with their path ids, as text, so lists compare in one go. */
@@ -68,10 +56,10 @@ describe('packAnnouncements', () => {
     let at = 0;
     msgs.forEach((m, i) => {
       expect(m.length).toBeLessThanOrEqual(4096);
-      at += decoded[i].nlri.count;
+      at += decoded[i]!.nlri.count;
       // Every message but the last is full: the next prefix would not have fitted.
       if (i < msgs.length - 1) expect(m.length + prefixWireSize(list, at, false)).toBeGreaterThan(4096);
-      expect(decoded[i].attributes.map((a) => a.name)).toEqual(['ORIGIN', 'AS_PATH', 'NEXT_HOP', 'COMMUNITIES']);
+      expect(decoded[i]?.attributes.map((a) => a.name)).toEqual(['ORIGIN', 'AS_PATH', 'NEXT_HOP', 'COMMUNITIES']);
     });
   });
 
@@ -80,7 +68,7 @@ describe('packAnnouncements', () => {
     const prefixes = v4Prefixes(20000);
     const msgs = packAnnouncements(BASE, prefixListFrom(1, prefixes), ctx);
     expect(msgs.length).toBe(2);
-    expect(msgs[0].length).toBeGreaterThan(60000);
+    expect(msgs[0]?.length).toBeGreaterThan(60000);
     for (const m of msgs) expect(m.length).toBeLessThanOrEqual(65535);
     expect(decodeAll(msgs, ctx).flatMap((m) => formatPrefixes(m.nlri))).toEqual(prefixes);
   });
@@ -91,7 +79,7 @@ describe('packAnnouncements', () => {
     expect(msgs.length).toBeGreaterThan(1);
     const decoded = decodeAll(msgs, AS4_CONTEXT);
     for (const [i, m] of decoded.entries()) {
-      expect(msgs[i].length).toBeLessThanOrEqual(4096);
+      expect(msgs[i]?.length).toBeLessThanOrEqual(4096);
       expect(m.nlri.count).toBe(0);
       expect(m.attributes.map((a) => a.name)).toEqual(['MP_REACH_NLRI', 'ORIGIN', 'AS_PATH', 'COMMUNITIES']);
       expect(findAttribute(m.attributes, 'MP_REACH_NLRI')?.nextHops).toEqual(['2001:db8::1', 'fe80::1']);
@@ -111,7 +99,7 @@ describe('packAnnouncements', () => {
 
   it('splits an AS_PATH segment of more than 255 ASNs and repeats it in every message', () => {
     const asns = Array.from({ length: 600 }, (_, i) => 64512 + i);
-    const attrs = [BASE[0], makeAttribute('AS_PATH', [{ type: 2, asns }]), BASE[2]];
+    const attrs = [BASE[0]!, makeAttribute('AS_PATH', [{ type: 2, asns }]), BASE[2]!];
     const msgs = packAnnouncements(attrs, prefixListFrom(1, v4Prefixes(2000)), AS4_CONTEXT);
     for (const m of decodeAll(msgs, AS4_CONTEXT)) {
       const path = findAttribute(m.attributes, 'AS_PATH') ?? [];
@@ -135,7 +123,7 @@ describe('packWithdrawals', () => {
     expect(msgs.length).toBe(Math.ceil((3000 * 4) / (4096 - 23)));
     const decoded = decodeAll(msgs, AS4_CONTEXT);
     for (const [i, m] of decoded.entries()) {
-      expect(msgs[i].length).toBeLessThanOrEqual(4096);
+      expect(msgs[i]?.length).toBeLessThanOrEqual(4096);
       expect(m.attributes).toEqual([]);
     }
     expect(decoded.flatMap((m) => formatPrefixes(m.withdrawn))).toEqual(prefixes);

@@ -48,7 +48,7 @@ describe('attribute framing (RFC 7606 §4)', () => {
   it('treats a truncated attribute header as a framing error', () => {
     // One octet left: no room for flags + type.
     const one = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + '40', nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
-    expect(one.issues[0].notification?.subcode).toBe(1);
+    expect(one.issues[0]?.notification?.subcode).toBe(1);
     // Extended Length set, only three octets left.
     const three = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + '500800', nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
     expect(three.issues[0]).toMatchObject({ code: 8, notification: { code: 3, subcode: 1 } });
@@ -65,18 +65,18 @@ describe('attribute flags (RFC 7606 §3(c))', () => {
     const bad = attr(0xc0, 1, '00');
     const r = expectMessage(decodeMessage(update({ attributes: bad + AS_PATH_2 + NEXT_HOP_192_0_2_1, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
     expect(r.issues).toHaveLength(1);
-    expect(r.issues[0].code).toBe(1);
-    expect(r.issues[0].notification?.code).toBe(3);
-    expect(r.issues[0].notification?.subcode).toBe(4);
-    expect(toHex(r.issues[0].notification?.data ?? new Uint8Array(0))).toBe('c0010100');
+    expect(r.issues[0]?.code).toBe(1);
+    expect(r.issues[0]?.notification?.code).toBe(3);
+    expect(r.issues[0]?.notification?.subcode).toBe(4);
+    expect(toHex(r.issues[0]?.notification?.data ?? new Uint8Array(0))).toBe('c0010100');
   });
 
   it('treats wrong flags as withdraw even where a bad value is only discarded', () => {
     // ATOMIC_AGGREGATE well-known sent as optional; AGGREGATOR optional transitive sent without Transitive.
     for (const bad of [attr(0xc0, 6, ''), attr(0x80, 7, 'fde9 c0000201'), attr(0x80, 17, '02 01 fa56ea01')]) {
       const r = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + bad, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
-      expect(r.issues[0].notification?.subcode).toBe(4);
-      expect(toHex(r.issues[0].notification?.data ?? new Uint8Array(0))).toBe(bad);
+      expect(r.issues[0]?.notification?.subcode).toBe(4);
+      expect(toHex(r.issues[0]?.notification?.data ?? new Uint8Array(0))).toBe(bad);
       expect(r.discarded).toEqual([]);
     }
   });
@@ -108,7 +108,7 @@ describe('repeated attributes (RFC 7606 §3(g))', () => {
   it('drops a repeated ORIGIN without looking at its value', () => {
     const r = expectMessage(decodeMessage(update({ attributes: MANDATORY_2 + attr(0x40, 1, '07'), nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'attribute-discard');
     expect(r.discarded).toEqual([1]);
-    expect(updateOf(r).attributes[0].value).toBe(0);
+    expect(updateOf(r).attributes[0]?.value).toBe(0);
   });
 
   it('resets the session with 3/1 for a repeated MP_REACH_NLRI or MP_UNREACH_NLRI', () => {
@@ -155,9 +155,9 @@ describe('well-known mandatory attributes (RFC 7606 §3(d))', () => {
     it(`treats the NLRI as withdrawn when ${name} is missing, 3/3 with the type code`, () => {
       const r = expectMessage(decodeMessage(update({ attributes, nlri: NLRI_10_0_0 }), DEFAULT_CONTEXT), 'treat-as-withdraw');
       expect(r.issues).toHaveLength(1);
-      expect(r.issues[0].code).toBe(code);
-      expect(r.issues[0].notification?.subcode).toBe(3);
-      expect(Array.from(r.issues[0].notification?.data ?? [])).toEqual([code]);
+      expect(r.issues[0]?.code).toBe(code);
+      expect(r.issues[0]?.notification?.subcode).toBe(3);
+      expect(Array.from(r.issues[0]?.notification?.data ?? [])).toEqual([code]);
     });
   }
 

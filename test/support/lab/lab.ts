@@ -9,13 +9,12 @@ import { exec, run, type RunOptions, type RunResult } from './exec.js';
 import { dropTraffic, undropAll, type Drop, type DropWhat } from './nft.js';
 import { LabProcess, spawnInNamespace } from './process.js';
 import { NS_PREFIX, killAndDeleteNamespaceSync, listNamespaces, removeOwner, writeOwner } from './stale.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../wait.js';
 
 export { cleanupStale, killAndDeleteNamespaceSync, listNamespaces } from './stale.js';
-export { exec, run } from './exec.js';
+export { exec, run, type RunOptions, type RunResult } from './exec.js';
 export type { Drop, DropWhat } from './nft.js';
 export { LabProcess } from './process.js';
-export { sleep, waitFor } from './wait.js';
 
 /** One end of a veth pair. IPv6 addresses are added with `nodad`, so usable at once. */
 export interface LinkEnd {
@@ -106,9 +105,23 @@ export class Lab {
     return ns;
   }
 
+  /**
+   * A namespace of this lab as a handle, for suites that work in one or two: `ip`, `ip -batch`
+   * and commands there, stdout back.
+   */
+  async namespace(label: string): Promise<Netns> {
+    return new Netns(this, await this.addNamespace(label));
+  }
+
   /** Runs `ip -n NS ...`. */
-  async ip(ns: string, args: readonly string[]): Promise<RunResult> {
-    return run(['ip', '-n', ns, ...args]);
+  async ip(ns: string, args: readonly string[], opts?: RunOptions): Promise<RunResult> {
+    return run(['ip', '-n', ns, ...args], opts);
+  }
+
+  /** Many `ip` commands in one process (`ip -n NS -batch -`). */
+  async ipBatch(ns: string, commands: readonly string[]): Promise<RunResult> {
+    this.assertOwn(ns);
+    return run(['ip', '-n', ns, '-batch', '-'], { input: `${commands.join('\n')}\n`, timeoutMs: 30_000 });
   }
 
   /** A veth pair between two namespaces (or two interfaces in one), both ends up. */
@@ -292,5 +305,26 @@ export class Lab {
 
   private assertOwn(ns: string): void {
     if (!this.nsNames.includes(ns)) throw new Error(`namespace ${ns} does not belong to lab ${this.id}`);
+  }
+}
+
+/** One namespace of a Lab; the lab removes it with everything else. */
+export class Netns {
+  constructor(
+    readonly lab: Lab,
+    readonly name: string,
+  ) {}
+
+  /** `ip -n NS ARGS`; rejects with stderr on failure. */
+  async ip(...args: string[]): Promise<string> {
+    return (await this.lab.ip(this.name, args)).stdout;
+  }
+
+  async batch(commands: readonly string[]): Promise<string> {
+    return (await this.lab.ipBatch(this.name, commands)).stdout;
+  }
+
+  async exec(...argv: string[]): Promise<string> {
+    return (await this.lab.exec(this.name, argv)).stdout;
   }
 }

@@ -1,7 +1,7 @@
 // Long-running processes inside a namespace, with output in a log file and a bounded stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { withTimeout } from './wait.js';
+import { waitFor, withTimeout } from '../wait.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -75,6 +75,28 @@ export class LabProcess {
   /** Lets this process exit while the child runs on (a lab kept for exploration). */
   unref(): void {
     this.child.unref();
+  }
+
+  /**
+   * Waits until `ready` holds (a socket answers, a log line is there). A daemon that dies while
+   * starting is named in the timeout error with how it exited and, if given, `detail()` (its log).
+   */
+  async untilReady(ready: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, detail?: () => string): Promise<void> {
+    await waitFor(
+      async () => {
+        if (!this.running) throw new Error(`${this.name} exited ${JSON.stringify(this.exit)}${detail ? `:\n${detail()}` : ''}`);
+        return ready();
+      },
+      { timeoutMs, what },
+    );
+  }
+
+  /** SIGKILL to the group (no goodbye to anyone) and the exit, waited for a bounded time. */
+  async kill(): Promise<ExitInfo> {
+    if (this.running) this.signal('SIGKILL');
+    const info = await withTimeout(this.exited, 5_000);
+    if (info === undefined) throw new Error(`${this.name} (pid ${this.pid}) survived SIGKILL`);
+    return info;
   }
 
   /** SIGTERM, then SIGKILL if the process has not exited after `graceMs`. */
