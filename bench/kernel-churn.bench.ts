@@ -187,8 +187,9 @@ if (ROLE === 'feeder') {
     ip(['-n', fNs, 'addr', 'add', `${F}/24`, 'dev', 'kf0']);
     ip(['-n', rNs, 'link', 'set', 'kr0', 'up']);
     ip(['-n', fNs, 'link', 'set', 'kf0', 'up']);
-    // The feed lies in 11.0.0.0/8: a rule sends lookups there to table 100, so `ip route get` sees it.
-    ip(['-n', rNs, 'rule', 'add', 'to', '11.0.0.0/8', 'lookup', '100', 'pref', '100']);
+    // Lookups try table 100 first (and fall through to main where it has no route), so that
+    // `ip route get` sees the feed.
+    ip(['-n', rNs, 'rule', 'add', 'lookup', '100', 'pref', '100']);
     const r = spawnSync('ip', ['netns', 'exec', rNs, process.execPath, process.argv[1]!], { stdio: 'inherit', env: { ...process.env, NECOD_BENCH_ROLE: 'main', NECOD_BENCH_FEEDER_NS: fNs } });
     process.exitCode = r.status ?? 1;
   } finally {
