@@ -9,7 +9,8 @@
 #
 # Usage: sudo proto-fixtures/capture.sh [scenario...]   (default: all)
 # Scenarios: bird-frr-ipv4v6 exabgp-frr-bird-as2 frr-rr-bird-gobgp
-#            exabgp-gobgp-attrs bird-gobgp-addpath notifications
+#            exabgp-gobgp-attrs bird-gobgp-addpath notifications bfd
+# (bfd also runs necod itself: build it first with `npm run build`)
 #
 # Only addresses inside the namespaces created here (10.x, fd00::/16,
 # link-local) and loopback are used.  All processes and namespaces are removed
@@ -20,7 +21,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT="$HERE/captures"
 ALL_SCENARIOS=(bird-frr-ipv4v6 exabgp-frr-bird-as2 frr-rr-bird-gobgp
-  exabgp-gobgp-attrs bird-gobgp-addpath notifications)
+  exabgp-gobgp-attrs bird-gobgp-addpath notifications bfd)
 
 FRR_DIR=/usr/lib/frr
 NS_PREFIX="ncf$$"          # namespace names: ncf<pid>-<name>
@@ -151,6 +152,7 @@ bg() { # bg LOGNAME command... : start in background, remember pid
 
 CAP_PID=""
 CAP_FILE=""
+CAP_FILTER='tcp port 179'   # the BFD scenario sets its own
 start_capture() { # start_capture SCENARIO NS IF...
   local scen=$1 ns=$2
   shift 2
@@ -158,7 +160,7 @@ start_capture() { # start_capture SCENARIO NS IF...
   for ifc in "$@"; do args+=(-i "$ifc"); done
   CAP_FILE="$WORK/$scen.pcapng"
   bg "dumpcap-$scen" ip netns exec "$(nsname "$ns")" \
-    dumpcap -q -f 'tcp port 179' -s 0 "${args[@]}" -w "$CAP_FILE"
+    dumpcap -q -f "$CAP_FILTER" -s 0 "${args[@]}" -w "$CAP_FILE"
   CAP_PID=$LAST_PID
   wait_for "dumpcap in $ns" 50 test -s "$CAP_FILE"
   sleep 0.5
@@ -1018,12 +1020,135 @@ NFT
   stop_all
 }
 
+# --- 7. BFD: FRR bfdd and BIRD's protocol bfd against necod ------------------
+# necod (10.9.1.1, 10.9.2.1) runs one BFD session with FRR's bfdd (10.9.1.2,
+# a session configured in bfdd itself) and one with BIRD (10.9.2.2, keyed
+# SHA1, key id 2); its BGP neighbors are passive and never connect, so only
+# BFD is on the wire (udp port 3784/4784).  Events: sessions come up at 300 ms
+# (necod and FRR leave the 1 s rate of a session that is not Up through a
+# poll sequence); FRR and BIRD change to 200 ms (poll/final from each); FRR
+# goes AdminDown and back; FRR and then BIRD stop hearing necod (an nftables
+# drop in their namespace), time out and send Down with diagnostic 1, which
+# takes necod Down with diagnostic 3; both come back Up.
+bfd_bird_conf() { # bfd_bird_conf INTERVAL_MS
+  cat >"$WORK/bird7.conf" <<CONF
+router id 10.9.2.2;
+protocol device {}
+protocol bfd {
+  interface "*" {
+    min rx interval $1 ms;
+    min tx interval $1 ms;
+    multiplier 3;
+    authentication keyed sha1;
+    password "capture-key" { id 2; };
+  };
+  neighbor 10.9.2.1 local 10.9.2.2;
+}
+CONF
+}
+frr_bfd_up() { vtysh_ frr7 -d bfdd -c 'show bfd peers brief' | grep -q ' up '; }
+frr_bfd_down() { ! frr_bfd_up; }
+bird_bfd_up() { birdc_ bird7 show bfd sessions | grep -q ' Up '; }
+bird_bfd_down() { ! bird_bfd_up; }
+
+scenario_bfd() {
+  local scen=bfd
+  local necod_js="$HERE/../dist/src/cli/necod.js"
+  [[ -f $necod_js ]] || die "$necod_js is missing: run npm run build first"
+  mkns srv
+  mkns frr
+  mkns bird
+  link srv eth-frr frr eth-srv
+  link srv eth-bird bird eth-srv
+  addr srv eth-frr 10.9.1.1/24
+  addr frr eth-srv 10.9.1.2/24
+  addr srv eth-bird 10.9.2.1/24
+  addr bird eth-srv 10.9.2.2/24
+
+  cat >"$WORK/necod7.yaml" <<CONF
+{
+  "router-id": "10.9.1.1",
+  "asn": 65090,
+  "listen": { "address": "10.9.1.1", "port": 179 },
+  "api": { "socket": "$WORK/necod7.sock" },
+  "bfd": { "interval": 300, "multiplier": 3 },
+  "neighbors": [
+    { "name": "frr", "address": "10.9.1.2", "local-address": "10.9.1.1", "remote-as": 65090, "passive": true, "bfd": true },
+    { "name": "bird", "address": "10.9.2.2", "local-address": "10.9.2.1", "remote-as": 65090, "passive": true,
+      "bfd": { "auth": { "type": "keyed-sha1", "key-id": 2, "secret": "capture-key" } } }
+  ]
+}
+CONF
+  local dir="$WORK/frr7"
+  mkdir -p "$dir"
+  chown frr:frr "$dir"
+  cat >"$dir/bfdd.conf" <<CONF
+hostname frr7-bfdd
+bfd
+ peer 10.9.1.1 local-address 10.9.1.2
+  receive-interval 300
+  transmit-interval 300
+  detect-multiplier 3
+ !
+!
+CONF
+  chown frr:frr "$dir/bfdd.conf"
+  bfd_bird_conf 300
+
+  CAP_FILTER='udp port 3784 or udp port 4784'
+  start_capture "$scen" srv eth-frr eth-bird
+  CAP_FILTER='tcp port 179'
+  node "$necod_js" --check-config "$WORK/necod7.yaml" >/dev/null || die "bad necod config"
+  bg necod7 ip netns exec "$(nsname srv)" node "$necod_js" --config "$WORK/necod7.yaml"
+  bg frr7-bfdd ip netns exec "$(nsname frr)" \
+    "$FRR_DIR/bfdd" -f "$dir/bfdd.conf" -i "$dir/bfdd.pid" --vty_socket "$dir" \
+    --bfdctl "$dir/bfdd.sock" -u frr -g frr -P 0 --log "file:$dir/bfdd.log"
+  start_bird bird bird7
+  wait_for "FRR BFD up" 100 frr_bfd_up
+  wait_for "BIRD BFD up" 100 bird_bfd_up
+  sleep 2
+
+  log "$scen: FRR and BIRD change to 200 ms (poll sequences)"
+  vtysh_ frr7 -d bfdd -c 'configure terminal' -c 'bfd' -c 'peer 10.9.1.1 local-address 10.9.1.2' \
+    -c 'receive-interval 200' -c 'transmit-interval 200'
+  bfd_bird_conf 200
+  birdc_ bird7 configure >/dev/null
+  sleep 2
+
+  log "$scen: FRR AdminDown and back"
+  vtysh_ frr7 -d bfdd -c 'configure terminal' -c 'bfd' -c 'peer 10.9.1.1 local-address 10.9.1.2' -c 'shutdown'
+  sleep 1.5
+  vtysh_ frr7 -d bfdd -c 'configure terminal' -c 'bfd' -c 'peer 10.9.1.1 local-address 10.9.1.2' -c 'no shutdown'
+  wait_for "FRR BFD up again" 100 frr_bfd_up
+  sleep 1
+
+  local peer
+  for peer in frr bird; do
+    log "$scen: $peer stops hearing necod (Down, diagnostic 1)"
+    inns "$peer" nft -f - <<NFT
+table inet necod_capture_drop {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    udp dport 3784 drop
+  }
+}
+NFT
+    wait_for "$peer BFD down" 50 "${peer}_bfd_down"
+    sleep 0.5
+    inns "$peer" nft delete table inet necod_capture_drop
+    wait_for "$peer BFD up again" 100 "${peer}_bfd_up"
+    sleep 1
+  done
+  stop_capture "$scen"
+  stop_all
+}
+
 # =================================================================== main ===
 
 main() {
   [[ $(id -u) -eq 0 ]] || die "must run as root (network namespaces)"
   local tool
-  for tool in bird birdc vtysh gobgpd gobgp exabgp dumpcap nft ip "$FRR_DIR/bgpd" "$FRR_DIR/zebra"; do
+  for tool in bird birdc vtysh gobgpd gobgp exabgp dumpcap nft ip node "$FRR_DIR/bgpd" "$FRR_DIR/zebra" "$FRR_DIR/bfdd"; do
     command -v "$tool" >/dev/null || die "missing tool: $tool"
   done
   WORK=$(mktemp -d /tmp/necod-capture.XXXXXX)
@@ -1039,6 +1164,7 @@ main() {
       exabgp-gobgp-attrs) scenario_exabgp_gobgp_attrs ;;
       bird-gobgp-addpath) scenario_bird_gobgp_addpath ;;
       notifications) scenario_notifications ;;
+      bfd) scenario_bfd ;;
       *) die "unknown scenario $s" ;;
     esac
   done

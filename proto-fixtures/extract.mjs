@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Turn proto-fixtures/captures/<scenario>.pcapng into fixtures/<scenario>.json.
+// Turn proto-fixtures/captures/<scenario>.pcapng into fixtures/<scenario>.json
+// (BGP messages, or BFD control packets for a scenario marked `protocol: 'bfd'`).
 //
 // tshark is the independent dissector: every `expected` value below comes from
 // tshark's dissection of the message (its JSON output with raw bytes, -T json
@@ -46,6 +47,12 @@ const SCENARIOS = {
     description:
       'BIRD (AS 65060) and GoBGP (AS 65061), eBGP over IPv4 and IPv6 sessions with ADD-PATH in both directions, End-of-RIB, route refresh, path withdrawals, administrative reset and a new session',
     speakers: { '10.6.0.1': 'bird', 'fd00:6::1': 'bird', '10.6.0.2': 'gobgp', 'fd00:6::2': 'gobgp' },
+  },
+  bfd: {
+    protocol: 'bfd',
+    description:
+      'BFD control packets (RFC 5880) between necod and FRR bfdd (no authentication) and necod and BIRD protocol bfd (keyed SHA1, key id 2, secret "capture-key"): sessions coming up, poll/final sequences from every side, AdminDown from FRR, Down with diagnostic 1 from FRR and BIRD and diagnostic 3 from necod',
+    speakers: { '10.9.1.1': 'necod', '10.9.2.1': 'necod', '10.9.1.2': 'frr', '10.9.2.2': 'bird' },
   },
   notifications: {
     description:
@@ -519,6 +526,77 @@ function contextFor(sent, received) {
   };
 }
 
+// ---------------------------------------------------------------------- BFD ---
+
+const BFD_STATES = ['AdminDown', 'Down', 'Init', 'Up'];
+const BFD_MULTIHOP_PORT = '4784';
+
+// tshark's reading of one BFD control packet, under the keys of `necod-cli
+// decode --bfd` (docs/decode-json.md).
+function bfdExpected(tree) {
+  const flags = tree.get('bfd.flags_tree');
+  const bit = (k) => flags.get(`bfd.flags.${k}`) === '1';
+  const out = {
+    version: num(tree.get('bfd.version')),
+    diag: parseInt(tree.get('bfd.diag'), 16),
+    state: BFD_STATES[parseInt(tree.get('bfd.sta'), 16)],
+    poll: bit('p'),
+    final: bit('f'),
+    control_plane_independent: bit('c'),
+    authentication_present: bit('a'),
+    demand: bit('d'),
+    multipoint: bit('m'),
+    detect_mult: num(tree.get('bfd.detect_time_multiplier')),
+    length: num(tree.get('bfd.message_length')),
+    my_discriminator: parseInt(tree.get('bfd.my_discriminator'), 16),
+    your_discriminator: parseInt(tree.get('bfd.your_discriminator'), 16),
+    desired_min_tx_interval_us: num(tree.get('bfd.desired_min_tx_interval')),
+    required_min_rx_interval_us: num(tree.get('bfd.required_min_rx_interval')),
+    required_min_echo_rx_interval_us: num(tree.get('bfd.required_min_echo_interval')),
+  };
+  // The authentication section is a subtree named after its type ("Authentication: Keyed SHA1").
+  const auth = tree.entries.map(([, v]) => v).find((v) => v instanceof Obj && v.has('bfd.auth.type'));
+  if (auth) {
+    out.auth = { type: num(auth.get('bfd.auth.type')), key_id: num(auth.get('bfd.auth.key')) };
+    if (auth.has('bfd.auth.seq_num')) out.auth.sequence = parseInt(auth.get('bfd.auth.seq_num'), 16);
+    if (auth.has('bfd.checksum')) out.auth.digest_hex = auth.get('bfd.checksum').replaceAll(':', '');
+  }
+  return out;
+}
+
+function extractBfd(name, meta) {
+  const file = join(CAPTURES, `${name}.pcapng`);
+  const packets = parseJson(tshark(['-r', file, '-T', 'json', '-x', '-Y', 'bfd']));
+  const messages = [];
+  for (const p of packets) {
+    const layers = p.get('_source').get('layers');
+    const frame = Number(layers.get('frame').get('frame.number'));
+    if (layers.has('_ws.malformed')) throw new Error(`${name}: frame ${frame}: tshark reports a malformed packet`);
+    const ip = layers.get('ip') ?? layers.get('ipv6');
+    const v6 = !layers.has('ip');
+    const udp = layers.get('udp');
+    const src = ip.get(v6 ? 'ipv6.src' : 'ip.src');
+    const dst = ip.get(v6 ? 'ipv6.dst' : 'ip.dst');
+    const hex = layers.get('bfd_raw')[0];
+    // Independent of the dissector's idea of the packet's extent: one control packet is the whole UDP payload.
+    if (hex !== udp.get('udp.payload_raw')?.[0]) throw new Error(`${name}: frame ${frame}: BFD bytes are not the whole UDP payload`);
+    const expected = bfdExpected(layers.get('bfd'));
+    if (expected.length !== hex.length / 2) throw new Error(`${name}: frame ${frame}: length field mismatch`);
+    const sender = meta.speakers[src];
+    if (!sender) throw new Error(`${name}: unknown sender address ${src}`);
+    messages.push({
+      frame,
+      src: fmtAddr(src, udp.get('udp.srcport')),
+      dst: fmtAddr(dst, udp.get('udp.dstport')),
+      sender,
+      context: { multihop: udp.get('udp.dstport') === BFD_MULTIHOP_PORT },
+      hex,
+      expected,
+    });
+  }
+  return writeFixture(name, meta, messages, (e) => e.state, { protocol: 'bfd' });
+}
+
 // -------------------------------------------------------------------- main ---
 
 const fmtAddr = (a, port) => (a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`);
@@ -526,6 +604,7 @@ const fmtAddr = (a, port) => (a.includes(':') ? `[${a}]:${port}` : `${a}:${port}
 function extract(name) {
   const meta = SCENARIOS[name];
   if (!meta) throw new Error(`no description for scenario ${name}; add it to SCENARIOS in extract.mjs`);
+  if (meta.protocol === 'bfd') return extractBfd(name, meta);
   const file = join(CAPTURES, `${name}.pcapng`);
   const two = dissect(file, '2 octet');
   const four = dissect(file, '4 octet');
@@ -581,8 +660,14 @@ function extract(name) {
     });
   });
 
+  return writeFixture(name, meta, messages, (e) => e.type);
+}
+
+// Writes fixtures/<name>.json; returns the message count per kind (`kindOf` of `expected`).
+function writeFixture(name, meta, messages, kindOf, extra = {}) {
   const fixture = {
     scenario: name,
+    ...extra,
     description: meta.description,
     capture: `captures/${name}.pcapng`,
     dissector: tshark(['--version']).split('\n')[0].trim(),
@@ -591,7 +676,7 @@ function extract(name) {
   mkdirSync(FIXTURES, { recursive: true });
   writeFileSync(join(FIXTURES, `${name}.json`), `${JSON.stringify(fixture, null, 1)}\n`);
   const counts = {};
-  for (const msg of messages) counts[msg.expected.type] = (counts[msg.expected.type] ?? 0) + 1;
+  for (const msg of messages) counts[kindOf(msg.expected)] = (counts[kindOf(msg.expected)] ?? 0) + 1;
   return counts;
 }
 

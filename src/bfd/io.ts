@@ -47,6 +47,8 @@ interface Session {
   downAction: readonly string[] | null;
   packetsIn: number;
   packetsOut: number;
+  /** The latest a transmit timer has fired after its deadline, ms: CPU starvation shows here first. */
+  txLateMaxMs: number;
   discards: number;
   lastDiscard: DiscardReason | null;
   sendErrors: number;
@@ -89,6 +91,7 @@ export class BfdEngine {
       downAction: null,
       packetsIn: 0,
       packetsOut: 0,
+      txLateMaxMs: 0,
       discards: 0,
       lastDiscard: null,
       sendErrors: 0,
@@ -173,6 +176,7 @@ export class BfdEngine {
         discards: s.discards,
         lastDiscard: s.lastDiscard,
         sendErrors: s.sendErrors,
+        txLateMaxUs: Math.round(s.txLateMaxMs * 1000),
       };
     });
   }
@@ -227,11 +231,30 @@ export class BfdEngine {
       // A timer may fire a hair before its deadline on the performance clock; it is due.
       const now = performance.now();
       if (deadline > now + 1) return this.arm(s, timer, deadline - now);
-      // §6.8.1 bfd.AuthSeqKnown: forgotten once the remote has been silent (we take one
-      // detection time, not two: the remote is gone either way and a restart must get back in).
-      if (timer === 'detect') s.rcvSeq = UNKNOWN_SEQUENCE;
-      this.feed(s, { type: timer === 'tx' ? 'TxTimer' : 'DetectTimer' }, deadline);
+      if (timer === 'tx') {
+        if (now - deadline > s.txLateMaxMs) s.txLateMaxMs = now - deadline;
+        this.feed(s, { type: 'TxTimer' }, deadline);
+        return;
+      }
+      // A loop that wakes late runs its timers before it reads its sockets, so packets that
+      // arrived in time would still wait behind this expiry. Expire only after this turn's
+      // reads (setImmediate runs after the poll phase): a packet already here is not a silence
+      // (RFC 5880 §6.8.4 counts packets received, not packets read).
+      setImmediate(() => this.expireDetect(s));
     }, Math.max(0, inMs));
+  }
+
+  private expireDetect(s: Session): void {
+    if (this.sessions.get(s.spec.id) !== s) return;
+    const deadline = s.machine.timers.detect;
+    if (deadline === null) return;
+    const now = performance.now();
+    // A packet read meanwhile moved the deadline on.
+    if (deadline > now + 1) return this.arm(s, 'detect', deadline - now);
+    // §6.8.1 bfd.AuthSeqKnown: forgotten once the remote has been silent (we take one
+    // detection time, not two: the remote is gone either way and a restart must get back in).
+    s.rcvSeq = UNKNOWN_SEQUENCE;
+    this.feed(s, { type: 'DetectTimer' }, deadline);
   }
 
   private send(s: Session, packet: ControlPacket): void {

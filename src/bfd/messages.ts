@@ -85,4 +85,6 @@ export interface BfdSessionView {
   discards: number;
   lastDiscard: string | null;
   sendErrors: number;
+  /** The latest a periodic transmission left after its due time since the session began, µs. */
+  txLateMaxUs: number;
 }

@@ -31,8 +31,9 @@ function routeBlock(r: RouteSpec): string {
 function channel(family: Family, n: NeighborSpec, ibgp: boolean, sessionFamily: Family): string {
   const opts = ['import all;', 'export all;'];
   if (n.addPath !== undefined) opts.push(`add paths ${n.addPath === 'both' ? 'on' : n.addPath};`);
-  // iBGP next hops on the shared subnet resolve without an IGP table.
-  if (ibgp) opts.push('gateway direct;');
+  // iBGP next hops on the shared subnet resolve without an IGP table; beyond a router they are
+  // resolved recursively in the master table.
+  if (ibgp && n.multihop !== true) opts.push('gateway direct;');
   if (family === 'ipv4' && sessionFamily === 'ipv6') opts.push('extended next hop on;');
   return `  ${family} { ${opts.join(' ')} };`;
 }
@@ -86,7 +87,8 @@ export function birdConfig(c: BirdConfigInput): string {
     );
     if (n.gracefulRestartTime !== undefined) lines.push(`  graceful restart time ${n.gracefulRestartTime};`);
     // BIRD treats iBGP as multihop, which refuses `gateway direct`: the neighbor is on the link.
-    if (ibgp) lines.push('  direct;');
+    if (n.multihop === true) lines.push('  multihop;');
+    else if (ibgp) lines.push('  direct;');
     if (n.iface !== undefined) lines.push(`  interface "${n.iface}";`);
     if (n.passive) lines.push('  passive on;');
     if (n.routeReflectorClient) {
@@ -112,16 +114,9 @@ function birdBfd(neighbors: readonly NeighborSpec[]): string[] {
   const auth = b.auth
     ? [`    authentication ${b.auth.type === 'keyed-sha1' ? 'keyed sha1' : 'meticulous keyed sha1'};`, `    password "${b.auth.secret}" { id ${b.auth.keyId}; };`]
     : [];
-  return [
-    'protocol bfd {',
-    '  interface "*" {',
-    `    min rx interval ${b.intervalMs} ms;`,
-    `    min tx interval ${b.intervalMs} ms;`,
-    `    multiplier ${b.multiplier};`,
-    ...auth,
-    '  };',
-    '}',
-  ];
+  const options = [`    min rx interval ${b.intervalMs} ms;`, `    min tx interval ${b.intervalMs} ms;`, `    multiplier ${b.multiplier};`, ...auth];
+  // Multihop sessions (an iBGP neighbor beyond a router) take the `multihop` block's options.
+  return ['protocol bfd {', '  interface "*" {', ...options, '  };', '  multihop {', ...options, '  };', '}'];
 }
 
 /** `birdc show bfd sessions`: neighbor address → BFD state (Up, Down, Init, AdminDown). */

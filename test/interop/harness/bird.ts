@@ -105,6 +105,16 @@ export class BirdPeer extends PeerRunner implements BgpPeer {
     }
   }
 
+  /**
+   * `birdc restart` of the BFD protocol: its sessions are torn down and made anew with new
+   * discriminators, as after a restart of BFD alone.
+   */
+  async restartBfd(): Promise<void> {
+    const name = /^(\S+)\s+BFD\b/m.exec(await this.birdc(['show', 'protocols']))?.[1];
+    if (name === undefined) throw new Error(`${this.name}: no BFD protocol in show protocols`);
+    await this.birdc(['restart', name]);
+  }
+
   /** BFD session state per neighbor address, from `show bfd sessions`. */
   async bfdSessions(): Promise<Map<string, string>> {
     return parseBirdBfdSessions(await this.birdc(['show', 'bfd', 'sessions']));

@@ -11,6 +11,7 @@ import {
   type Family,
   type Json,
   type LastError,
+  type BfdSpec,
   type NeighborSpec,
   type Route,
   type RouteSpec,
@@ -66,21 +67,30 @@ export interface FrrConfigInput extends SpeakerSpec {
 
 export const FRR_BFD_PROFILE = 'necod_test';
 
-/** bfdd's config: one profile with the first BFD neighbor's settings (bfdd has no authentication). */
-export function frrBfdConfig(hostname: string, neighbors: readonly NeighborSpec[]): string | null {
+/**
+ * bfdd's config: one profile with the first BFD neighbor's settings (bfdd has no authentication),
+ * and the sessions configured in bfdd itself (`peer X multihop local-address Y` blocks).
+ */
+export function frrBfdConfig(hostname: string, neighbors: readonly NeighborSpec[], peers: readonly FrrBfdPeer[] = []): string | null {
   const b = neighbors.flatMap((n) => (n.bfd ? [n.bfd] : []))[0];
-  if (b === undefined) return null;
+  if (b === undefined && peers.length === 0) return null;
+  const timers = (s: BfdSpec, indent: string) => [`${indent}detect-multiplier ${s.multiplier}`, `${indent}receive-interval ${s.intervalMs}`, `${indent}transmit-interval ${s.intervalMs}`];
   return [
     `hostname ${hostname}-bfdd`,
     'bfd',
-    ` profile ${FRR_BFD_PROFILE}`,
-    `  detect-multiplier ${b.multiplier}`,
-    `  receive-interval ${b.intervalMs}`,
-    `  transmit-interval ${b.intervalMs}`,
-    ' !',
+    ...(b === undefined ? [] : [` profile ${FRR_BFD_PROFILE}`, ...timers(b, '  '), ' !']),
+    ...peers.flatMap((p) => [` peer ${p.peer}${p.multihop ? ' multihop' : ''} local-address ${p.local}`, ...timers(p.bfd, '  '), ' !']),
     '!',
     '',
   ].join('\n');
+}
+
+/** A session configured in bfdd itself rather than asked for by bgpd. */
+export interface FrrBfdPeer {
+  peer: string;
+  local: string;
+  multihop: boolean;
+  bfd: BfdSpec;
 }
 
 /** `show bfd peers json` → peer address → state (up, down, init, shutdown) and the remote's intervals. */

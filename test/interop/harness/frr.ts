@@ -1,7 +1,7 @@
 // FRR as a peer: zebra + bgpd in a namespace (bgpd never installs routes), steered through vtysh.
 import { chmodSync, chownSync, existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { run } from '../../support/lab/exec.js';
-import { FRR_BFD_PROFILE, afiOf, familyAfi, frrBfdConfig, frrConfig, frrLastError, frrNeighbor, frrSessionState, parseFrrBfdPeers, parseFrrRoutes, routeMapSets } from './frr-conf.js';
+import { FRR_BFD_PROFILE, afiOf, familyAfi, frrBfdConfig, frrConfig, type FrrBfdPeer, frrLastError, frrNeighbor, frrSessionState, parseFrrBfdPeers, parseFrrRoutes, routeMapSets } from './frr-conf.js';
 import type { Lab } from '../../support/lab/lab.js';
 import type { LabProcess } from '../../support/lab/process.js';
 import { PeerRunner } from './runner.js';
@@ -29,6 +29,8 @@ export interface FrrOptions {
    * all next hops count as reachable.
    */
   zebra?: boolean;
+  /** Sessions configured in bfdd itself (e.g. multihop ones bgpd does not ask for). */
+  bfdPeers?: FrrBfdPeer[];
 }
 
 /** Removes `dir` if it exists and is empty. */
@@ -51,6 +53,7 @@ export class FrrPeer extends PeerRunner implements BgpPeer {
   /** Holds the configs, pid files, zserv.api and the vty sockets (bgpd.vty) of this instance. */
   readonly dir: string;
   private readonly useZebra: boolean;
+  private readonly staticBfdPeers: readonly FrrBfdPeer[];
   private zebra: LabProcess | null = null;
   private bfdd: LabProcess | null = null;
   private readonly routeSpecs = new Map<string, RouteSpec>();
@@ -65,6 +68,7 @@ export class FrrPeer extends PeerRunner implements BgpPeer {
   ) {
     super(lab, ns, opts.name ?? 'frr');
     this.useZebra = opts.zebra ?? true;
+    this.staticBfdPeers = opts.bfdPeers ?? [];
     this.dir = lab.path(this.name);
     for (const r of spec.routes ?? []) this.addRouteSpec(r);
   }
@@ -138,7 +142,7 @@ export class FrrPeer extends PeerRunner implements BgpPeer {
 
   /** bfdd beside zebra when a neighbor has BFD: bgpd registers its sessions through zebra. */
   private async startBfdd(): Promise<void> {
-    const text = frrBfdConfig(this.name, this.spec.neighbors);
+    const text = frrBfdConfig(this.name, this.spec.neighbors, this.staticBfdPeers);
     if (text === null) return;
     if (!this.useZebra) throw new Error(`${this.name}: BFD needs zebra (bgpd reaches bfdd through it)`);
     const conf = this.lab.writeFile(`${this.name}/bfdd.conf`, text);
@@ -160,6 +164,16 @@ export class FrrPeer extends PeerRunner implements BgpPeer {
     );
     this.removeTmpDirAfter(this.bfdd, 'bfdd');
     await this.bfdd.untilReady(async () => (await this.vtyshIn('bfdd', ['show bfd peers json']), true), `${this.name}-bfdd vty socket`);
+  }
+
+  /**
+   * bfdd stopped and started again: its sessions come back with new discriminators, and bgpd
+   * registers its own again when zebra tells it bfdd is back. `kill: true` is a crash (SIGKILL).
+   */
+  async restartBfdd(opts: { kill?: boolean } = {}): Promise<void> {
+    if (opts.kill === true) this.bfdd?.signal('SIGKILL');
+    await this.bfdd?.stop();
+    await this.startBfdd();
   }
 
   /** BFD peers as bfdd sees them, by address. */

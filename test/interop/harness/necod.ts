@@ -280,6 +280,13 @@ export class NecodPeer extends PeerRunner implements BgpPeer {
     return ((await this.getJson('/v1/bfd/sessions')) as { sessions: BfdSessionView[] }).sessions;
   }
 
+  /** The BFD session to `remote`; throws when necod has none. */
+  async bfdSession(remote: string): Promise<BfdSessionView> {
+    const s = (await this.bfdSessions()).find((v) => v.remote === remote);
+    if (s === undefined) throw new Error(`${this.name} has no BFD session to ${remote}`);
+    return s;
+  }
+
   /** The neighbor by name or address. */
   async neighbor(neighbor: string): Promise<NeighborView> {
     const all = await this.neighbors();

@@ -41,6 +41,8 @@ export interface NeighborSpec {
   remoteAs: number;
   /** Source address of the session (BIRD `local`, FRR `update-source`, GoBGP local-address). */
   localAddress?: string;
+  /** The neighbor is beyond a router, not on a shared link (BIRD `multihop`; iBGP elsewhere needs nothing). */
+  multihop?: boolean;
   passive?: boolean;
   /** Remote TCP port (default 179). */
   port?: number;

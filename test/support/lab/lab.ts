@@ -6,14 +6,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec, run, type RunOptions, type RunResult } from './exec.js';
-import { dropTraffic, undropAll, type Drop, type DropWhat } from './nft.js';
+import { dropTraffic, undropAll, type Drop, type DropDirection, type DropWhat } from './nft.js';
 import { LabProcess, spawnInNamespace } from './process.js';
 import { NS_PREFIX, killAndDeleteNamespaceSync, listNamespaces, removeOwner, writeOwner } from './stale.js';
 import { waitFor } from '../wait.js';
 
 export { cleanupStale, killAndDeleteNamespaceSync, listNamespaces } from './stale.js';
 export { exec, run, type RunOptions, type RunResult } from './exec.js';
-export type { Drop, DropWhat } from './nft.js';
+export type { Drop, DropDirection, DropWhat } from './nft.js';
 export { LabProcess } from './process.js';
 
 /** One end of a veth pair. IPv6 addresses are added with `nodad`, so usable at once. */
@@ -199,10 +199,10 @@ export class Lab {
     this.cleanups.push(fn);
   }
 
-  /** Drops TCP/179 (default), another TCP port or all traffic on `iface` inside `ns`. */
-  async drop(ns: string, iface: string, what: DropWhat = 'bgp'): Promise<Drop> {
+  /** Drops TCP/179 (default), another TCP port or all traffic on `iface` inside `ns`, both ways unless told. */
+  async drop(ns: string, iface: string, what: DropWhat = 'bgp', direction: DropDirection = 'both'): Promise<Drop> {
     this.assertOwn(ns);
-    return dropTraffic(ns, iface, what);
+    return dropTraffic(ns, iface, what, direction);
   }
 
   async undropAll(ns: string): Promise<void> {

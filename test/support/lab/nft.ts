@@ -31,17 +31,21 @@ function matches(what: DropWhat): string[][] {
   ];
 }
 
+/** Which way packets are dropped, seen from `ns`: arriving, leaving, or both. */
+export type DropDirection = 'in' | 'out' | 'both';
+
 /**
- * Drops packets on `iface` in both directions (input and output hooks), so both ends of a
- * session see silence, as with a dead link.
+ * Drops packets on `iface` (input and output hooks), by default in both directions, so both
+ * ends of a session see silence, as with a dead link; `in` or `out` cuts one direction only.
  */
-export async function dropTraffic(ns: string, iface: string, what: DropWhat = 'bgp'): Promise<Drop> {
+export async function dropTraffic(ns: string, iface: string, what: DropWhat = 'bgp', direction: DropDirection = 'both'): Promise<Drop> {
   await ensureTable(ns);
   const rules: { chain: string; handle: string }[] = [];
-  for (const [chain, key] of [
+  const hooks = ([
     ['input', 'iifname'],
     ['output', 'oifname'],
-  ] as const) {
+  ] as const).filter(([chain]) => direction === 'both' || (direction === 'in') === (chain === 'input'));
+  for (const [chain, key] of hooks) {
     for (const m of matches(what)) {
       const { stdout } = await exec(ns, [
         'nft', '-e', '-a', 'add', 'rule', 'inet', TABLE, chain, key, `"${iface}"`, ...m, 'drop',

@@ -30,7 +30,7 @@ const session: BfdSessionView = {
   id: '10.1.0.1', local: '10.1.0.5', remote: '10.1.0.1', multihop: false, state: 'Up', remoteState: 'Up', since: 1_000_000,
   localDiscriminator: 5, remoteDiscriminator: 77, localDiag: 0, remoteDiag: 0, txIntervalUs: 20_000, detectTimeUs: 60_000,
   desiredMinTxUs: 20_000, requiredMinRxUs: 20_000, detectMult: 3, remoteDesiredMinTxUs: 20_000, remoteRequiredMinRxUs: 20_000, remoteDetectMult: 3,
-  sourcePort: 49200, auth: null, upCount: 1, downCount: 0, packetsIn: 10, packetsOut: 10, discards: 0, lastDiscard: null, sendErrors: 0,
+  sourcePort: 49200, auth: null, upCount: 1, downCount: 0, packetsIn: 10, packetsOut: 10, discards: 0, lastDiscard: null, sendErrors: 0, txLateMaxUs: 0,
 };
 
 describe('show bfd', () => {
