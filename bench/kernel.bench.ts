@@ -9,7 +9,9 @@
 // Cases (CASES env, comma-separated): v4-100k, v4-1m, v6-200k, ecmp-100k, ecmp-1m.
 // Needs root, bird; run with `node dist/bench/kernel.bench.js [--plot]` after `npm run build`.
 // --plot writes bench/results/kernel-install.dat and renders docs/kernel-install.png (gnuplot).
-// Knobs: RUNS, CASES, WRITERS; NECOD_NODE_ARGS (node flags for necod, e.g. --cpu-prof), NECOD_LOG
+// Knobs: RUNS, CASES, WRITERS, WRITER (kernel.writer of necod: auto, netlink, ip; default auto);
+// EXPORT=0 (necod with `export: false`, timed until its RIB holds every route, BIRD skipped: the
+// ingest baseline); ONLY=necod (skip BIRD); NECOD_NODE_ARGS (node flags for necod, e.g. --cpu-prof), NECOD_LOG
 // (necod log level, shown), NECOD_SNAPSHOT=MS with --heapsnapshot-signal=SIGUSR1 (heap snapshot).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
 import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
+import { status, treeCpu } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
 import { sleep } from '../test/support/wait.js';
@@ -134,46 +137,6 @@ async function startFeeder(ns: string, c: Case, local: string): Promise<Feeder> 
 
 // ---------------------------------------------------------------- measuring a process tree
 
-function procStat(pid: number): { ppid: number; cpu: number } | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // fields after the name: state ppid … utime(14) stime(15) cutime cstime, counted from 3
-    return { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100 };
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds of a process and its live descendants (exited ones are in its cutime/cstime). */
-function treeCpu(pid: number): number {
-  const stats = new Map<number, { ppid: number; cpu: number }>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const s = procStat(Number(d));
-    if (s) stats.set(Number(d), s);
-  }
-  const inTree = (p: number): boolean => {
-    for (let i = 0; i < 64 && p > 1; i++) {
-      if (p === pid) return true;
-      p = stats.get(p)?.ppid ?? 0;
-    }
-    return false;
-  };
-  let cpu = 0;
-  for (const [p, s] of stats) if (inTree(p)) cpu += s.cpu;
-  return cpu;
-}
-
-function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * Routes in table 100 of one family, counted from `ip -o route show` (what the kernel holds);
  * with `multipath`, only routes with at least two next hops count.
@@ -231,6 +194,10 @@ interface Run {
 interface Daemon {
   child: ChildProcess;
   pid(): number;
+  /** Routes it holds, when not counted from the kernel (necod with export off). */
+  count?: () => Promise<number>;
+  /** Its own account of memory (necod's /v1/rib), printed after the run. */
+  memory?: () => Promise<string>;
 }
 
 async function runOne(c: Case, feederNs: string, dir: string, start: () => Promise<Daemon>): Promise<Run> {
@@ -250,7 +217,7 @@ async function runOne(c: Case, feederNs: string, dir: string, start: () => Promi
     const deadline = now() + 600_000;
     for (;;) {
       peakRss = Math.max(peakRss, status(pid, 'VmRSS'));
-      const count = await kernelCount(c.v6, c.feeders > 1);
+      const count = d.count ? await d.count() : await kernelCount(c.v6, c.feeders > 1);
       if (count >= c.n) {
         doneAt = now();
         break;
@@ -266,6 +233,7 @@ async function runOne(c: Case, feederNs: string, dir: string, start: () => Promi
       await sleep(Number(process.env.NECOD_SNAPSHOT));
     }
     peakRss = Math.max(peakRss, status(pid, 'VmHWM'));
+    if (d.memory) console.error(`  necod memory after the run: ${await d.memory()}`);
     return { ms: doneAt - first, cpu, peakRss, finalRss, baseRss };
   } finally {
     for (const f of feeders) f.child.kill('SIGKILL');
@@ -312,7 +280,7 @@ function startNecod(c: Case, dir: string, writers: number): () => Promise<Daemon
         `listen: {address: "${c.v6 ? R_V6 : R_V4}", port: 179}`,
         `api: {socket: ${sock}}`,
         `log: {level: ${process.env.NECOD_LOG ?? 'warn'}}`,
-        `kernel: {table: ${TABLE}, writers: ${writers}}`,
+        `kernel: {table: ${TABLE}, writers: ${writers}, writer: ${process.env.WRITER ?? 'auto'}${process.env.EXPORT === '0' ? ', export: false' : ''}}`,
         'neighbors:',
         ...peers.map((p, i) => `  - {name: f${i}, address: "${p}", remote-as: 64600, passive: true}`),
         '',
@@ -324,7 +292,22 @@ function startNecod(c: Case, dir: string, writers: number): () => Promise<Daemon
       await sleep(50);
     }
     await sleep(200);
-    return { child, pid: () => child.pid as number };
+    const rib = async (): Promise<{ prefixes: number; memory: { rss: number; heapUsed: number; arrayBuffers: number } }> =>
+      JSON.parse(await new Promise<string>((resolve) => {
+        const q = spawn('curl', ['-s', '--unix-socket', sock, 'http://necod/v1/rib'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        q.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+        q.on('close', () => resolve(out || '{"prefixes":0,"memory":{}}'));
+      })) as { prefixes: number; memory: { rss: number; heapUsed: number; arrayBuffers: number } };
+    return {
+      child,
+      pid: () => child.pid as number,
+      count: process.env.EXPORT === '0' || process.env.COUNT === 'rib' ? async () => (await rib()).prefixes : undefined,
+      memory: async () => {
+        const m = (await rib()).memory;
+        return `rss ${fmt(m.rss / 1048576, 1)} MiB, heap used ${fmt(m.heapUsed / 1048576, 1)} MiB, array buffers ${fmt(m.arrayBuffers / 1048576, 1)} MiB`;
+      },
+    };
   };
 }
 
@@ -390,11 +373,11 @@ async function main(): Promise<void> {
     for (const name of names) {
       const c = ALL_CASES.find((x) => x.name === name);
       if (!c) throw new Error(`unknown case ${name}`);
-      const res: CaseResult = { c, bird: [], necod: [], ceilingMs: await ceiling(c, writers) };
+      const res: CaseResult = { c, bird: [], necod: [], ceilingMs: process.env.EXPORT === '0' || process.env.NO_CEILING === '1' ? NaN : await ceiling(c, writers) };
       for (let r = 0; r < RUNS; r++) {
-        res.bird.push(await runOne(c, feederNs, dir, startBird(c, dir)));
+        if (process.env.EXPORT !== '0' && process.env.ONLY !== 'necod') res.bird.push(await runOne(c, feederNs, dir, startBird(c, dir)));
         res.necod.push(await runOne(c, feederNs, dir, startNecod(c, dir, writers)));
-        console.error(`${name} run ${r + 1}: BIRD ${fmt(res.bird[r]?.ms ?? NaN)} ms, necod ${fmt(res.necod[r]?.ms ?? NaN)} ms`);
+        console.error(`${name} run ${r + 1}: BIRD ${fmt(res.bird[r]?.ms ?? NaN)} ms, necod ${fmt(res.necod[r]?.ms ?? NaN)} ms (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
       }
       results.push(res);
       report([res], writers);
@@ -414,8 +397,9 @@ function report(results: CaseResult[], writers: number): void {
     const row = (who: string, xs: Run[]): string =>
       `  ${who.padEnd(6)} ${fmt(m(xs, (r) => r.ms)).padStart(8)} ms  cpu ${fmt(m(xs, (r) => r.cpu), 1).padStart(5)} s  peak ${fmt(m(xs, (r) => r.peakRss) / MiB, 1).padStart(6)} MiB  final ${fmt(m(xs, (r) => r.finalRss) / MiB, 1).padStart(6)} MiB  ${fmt(m(xs, (r) => (r.finalRss - r.baseRss) / c.n)).padStart(4)} B/route`;
     console.log(`${c.name}: ${fmt(c.n)} ${c.v6 ? 'IPv6' : 'IPv4'} routes, ${c.feeders} feeder${c.feeders > 1 ? 's (2-way ECMP)' : ''}, median of ${bird.length}`);
-    console.log(row('BIRD', bird));
-    console.log(row('necod', necod));
+    if (bird.length > 0) console.log(row('BIRD', bird));
+    console.log(row(process.env.EXPORT === '0' ? 'necod (export off, until in the RIB)' : 'necod', necod));
+    if (bird.length === 0) continue;
     console.log(
       `  necod/BIRD: time ${fmt(m(necod, (r) => r.ms) / m(bird, (r) => r.ms), 2)}x  cpu ${fmt(m(necod, (r) => r.cpu) / m(bird, (r) => r.cpu), 2)}x  final RSS ${fmt(m(necod, (r) => r.finalRss) / m(bird, (r) => r.finalRss), 2)}x  peak RSS ${fmt(m(necod, (r) => r.peakRss) / m(bird, (r) => r.peakRss), 2)}x`,
     );

@@ -1,7 +1,7 @@
 /** Reads `kernel:`, how necod writes the routes it learned into the kernel. */
 import { describeTable, kernelProtocol, kernelTable } from './kernel-ids.js';
 import type { MappingReader } from './mapping-reader.js';
-import type { KernelConfig, KernelTableId, NexthopGroupsMode } from './types.js';
+import type { KernelConfig, KernelTableId, KernelWriterMode, NexthopGroupsMode } from './types.js';
 import { boolean, integerIn, oneOf, uint32, type ValueCheck } from './value-checks.js';
 import {
   DEFAULT_COALESCE_MS,
@@ -24,10 +24,12 @@ export const KERNEL_KEYS = [
   'keep-on-stop',
   'coalesce-ms',
   'writers',
+  'writer',
   'export',
 ] as const;
 
 const NEXTHOP_GROUP_MODES: readonly NexthopGroupsMode[] = ['auto', 'on', 'off'];
+const WRITER_MODES: readonly KernelWriterMode[] = ['auto', 'netlink', 'ip'];
 
 /** The local table holds the kernel's own local and broadcast routes; nothing else belongs there. */
 export function notLocalTable(use: string): ValueCheck<KernelTableId> {
@@ -58,6 +60,7 @@ export function readKernel(top: MappingReader, maxPaths: number | undefined): Ke
   const keepOnStop = optional('keep-on-stop', boolean, false);
   const coalesceMs = optional('coalesce-ms', integerIn(0, MAX_COALESCE_MS), DEFAULT_COALESCE_MS);
   const writers = optional('writers', integerIn(1, MAX_KERNEL_WRITERS), DEFAULT_KERNEL_WRITERS);
+  const writer = optional('writer', oneOf(WRITER_MODES), 'auto');
   const exported = optional('export', boolean, true);
   if (
     table === undefined ||
@@ -69,9 +72,10 @@ export function readKernel(top: MappingReader, maxPaths: number | undefined): Ke
     keepOnStop === undefined ||
     coalesceMs === undefined ||
     writers === undefined ||
+    writer === undefined ||
     exported === undefined
   ) {
     return undefined;
   }
-  return { table, metric, protocol, nexthopGroups, ecmpMax, keepOnStop, coalesceMs, writers, export: exported };
+  return { table, metric, protocol, nexthopGroups, ecmpMax, keepOnStop, coalesceMs, writers, writer, export: exported };
 }

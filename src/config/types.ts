@@ -264,6 +264,8 @@ export interface KernelTableOriginConfig {
 }
 
 export type NexthopGroupsMode = 'auto' | 'on' | 'off';
+/** How routes reach the kernel: netlink messages, `ip -batch` lines, or netlink where it loads. */
+export type KernelWriterMode = 'auto' | 'netlink' | 'ip';
 
 export interface KernelConfig {
   /** Where learned routes are written. */
@@ -280,6 +282,7 @@ export interface KernelConfig {
   coalesceMs: number;
   /** Long-lived `ip -batch -` processes the route lines of large batches are shared among. */
   writers: number;
+  writer: KernelWriterMode;
   /** false: write nothing to the kernel. */
   export: boolean;
 }

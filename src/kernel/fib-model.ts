@@ -2,7 +2,6 @@
 // reference counts that say which objects are still in use. Pure data; no I/O. Routes are named
 // by K: the FIB's numeric route keys, held in a typed-array store (InstalledRoutes), or prefix
 // text in a plain Map (tests, tools). Objects are few (a handful of next-hop sets) and plain.
-import { PrefixTable } from '../rib/prefix-table.js';
 import type { LegTable } from './leg-set.js';
 import type { Change, IdRange, InstalledRoute, Leg, LegSet, NexthopObject, Target } from './types.js';
 
@@ -16,36 +15,50 @@ export interface RouteMap<K> extends Iterable<[K, InstalledRoute]> {
   keys(): Iterable<K>;
 }
 
-/**
- * Installed routes by numeric route key: a PrefixTable from key to the id of an interned route
- * value (the model shares one value per nexthop object, per inline next-hop set, and the
- * blackhole and unreachable singletons), so a million routes on a few next-hop sets cost a
- * table slot each (17–24 bytes) and no object.
- */
 /** Who keeps IPv6 prefix ids alive: the RIB frees an id nobody holds (src/rib/route-key.ts). */
 export interface KeyHolds {
   retain(key: number): void;
   release(key: number): void;
 }
 
-export class InstalledRoutes implements RouteMap<number> {
-  private readonly table = new PrefixTable();
+/**
+ * Where installed routes live: a column of the FIB's per-route table (route-table.ts), so that
+ * the keys are hashed once for both what the RIB wants and what the kernel holds.
+ */
+export interface FormColumn {
+  slot(key: number): number;
+  /** The slot of a key, made when new. */
+  add(key: number): number;
+  key(slot: number): number;
+  /** Id of the installed form of a slot, or -1. */
+  form(slot: number): number;
+  setForm(slot: number, id: number): void;
+  /** Slots with a form. */
+  readonly formCount: number;
+  forEachForm(fn: (slot: number, id: number) => void): void;
+  readonly byteSize: number;
+}
 
-  constructor(private readonly holds: KeyHolds | null = null) {}
+/**
+ * Installed routes by numeric route key: per slot of the FIB's route table, the id of an interned
+ * route value (the model shares one value per nexthop object, per inline next-hop set, and the
+ * blackhole and unreachable singletons), so a million routes on a few next-hop sets cost 4 bytes
+ * each and no object.
+ */
+export class InstalledRoutes implements RouteMap<number> {
+  constructor(private readonly column: FormColumn) {}
 
   private readonly ids = new Map<InstalledRoute, number>();
   private forms: InstalledRoute[] = [];
 
   get size(): number {
-    return this.table.size;
-  }
-
-  get byteSize(): number {
-    return this.table.byteSize;
+    return this.column.formCount;
   }
 
   get(key: number): InstalledRoute | undefined {
-    const id = this.table.get(key);
+    const s = this.column.slot(key);
+    if (s < 0) return undefined;
+    const id = this.column.form(s);
     return id < 0 ? undefined : this.forms[id];
   }
 
@@ -56,27 +69,29 @@ export class InstalledRoutes implements RouteMap<number> {
       this.forms.push(route);
       this.ids.set(route, id);
     }
-    if (this.table.get(key) < 0) this.holds?.retain(key);
-    this.table.set(key, id);
+    this.column.setForm(this.column.add(key), id);
   }
 
   delete(key: number): boolean {
-    const gone = this.table.delete(key) >= 0;
-    if (gone) this.holds?.release(key);
-    return gone;
+    const s = this.column.slot(key);
+    if (s < 0 || this.column.form(s) < 0) return false;
+    this.column.setForm(s, -1);
+    return true;
   }
 
   has(key: number): boolean {
-    return this.table.has(key);
+    const s = this.column.slot(key);
+    return s >= 0 && this.column.form(s) >= 0;
   }
 
   keys(): number[] {
-    return Array.from(this.table.keyList());
+    const out: number[] = [];
+    this.column.forEachForm((s) => out.push(this.column.key(s)));
+    return out;
   }
 
   *[Symbol.iterator](): Generator<[number, InstalledRoute]> {
-    const keys = this.table.keyList();
-    for (const k of keys) {
+    for (const k of this.keys()) {
       const r = this.get(k);
       if (r) yield [k, r];
     }
@@ -84,9 +99,9 @@ export class InstalledRoutes implements RouteMap<number> {
 
   /** Calls fn for every route without making an entry object per route. */
   forEach(fn: (route: InstalledRoute, key: number) => void): void {
-    this.table.forEach((k, id) => {
+    this.column.forEachForm((s, id) => {
       const form = this.forms[id];
-      if (form !== undefined) fn(form, k);
+      if (form !== undefined) fn(form, this.column.key(s));
     });
   }
 }

@@ -26,6 +26,9 @@
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { BatchWriter, type BatchOutcome, type Lines } from '../host/batch-writers.js';
+import type { PrefixCodec } from '../host/netlink-codec.js';
+import { netlinkUnavailable } from '../host/netlink-socket.js';
+import { NetlinkRouteWriter } from '../host/netlink-writer.js';
 import { runIp, type IpContext } from '../host/ip-runner.js';
 import { streamRoutes } from '../host/route-stream.js';
 import { DEFAULT_DIRS, protocolToWrite, tableToWrite } from '../host/rt-names.js';
@@ -44,6 +47,8 @@ import { RouteTable, WANT_NONE } from './route-table.js';
 import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
 
 export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
+/** How changes reach the kernel: rtnetlink messages, `ip -batch` lines, or netlink when it loads. */
+export type WriterSetting = 'auto' | 'netlink' | 'ip';
 
 export interface FibOptions {
   /** Kernel table: number or rt_tables name. Default "main". */
@@ -66,6 +71,8 @@ export interface FibOptions {
   batchMax?: number;
   /** Long-lived `ip -batch -` writers sharing the route lines of large batches. Default 2. */
   writers?: number;
+  /** Netlink messages (auto: when the addon loads) or `ip -batch` lines. Default auto. */
+  writer?: WriterSetting;
   /**
    * A batch of at least this many routes stops the following of route events (links, addresses
    * and nexthop objects are still followed) until the writing is done; the periodic verification
@@ -194,6 +201,8 @@ export class Fib extends EventEmitter {
   private readonly format = (key: Key): string => this.keys.format(key);
 
   private readonly writer: BatchWriter;
+  /** The netlink writer, when it is the one in use; the ip writer then only clears up at stop. */
+  private readonly nl: NetlinkRouteWriter<Key> | null;
   private readonly resolver: NextHopResolver;
   private readonly monitor: RouteMonitor;
 
@@ -241,11 +250,12 @@ export class Fib extends EventEmitter {
     this.watch = opts.monitor ?? true;
     this.keys = opts.keys ?? new RouteKeys();
     // The FIB holds keys beyond the RIB's fan-out: their IPv6 ids must stay alive while it does.
-    this.installed = new InstalledRoutes(this.keys.v6);
     this.table = new RouteTable(this.keys.v6);
+    this.installed = new InstalledRoutes(this.table);
     this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel<Key>(ids, this.legs, this.installed);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
+    this.nl = this.netlinkWriter(opts.writer ?? 'auto');
     this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
     this.monitor = new RouteMonitor({
       ctx: this.ctx,
@@ -291,19 +301,20 @@ export class Fib extends EventEmitter {
         const key = this.keys.parse(r.prefix);
         if (key === null) return;
         kept++;
-        this.model.setRoute(key, installedFromKernel(r, this.model, this.legs));
         if (this.table.slot(key) < 0) this.table.setState(this.table.add(key), 'stale');
+        this.model.setRoute(key, installedFromKernel(r, this.model, this.legs));
       },
       (prefix, proto) => {
         const key = this.keys.parse(prefix);
         if (key !== null) this.foreign.set(key, proto);
       },
     );
-    this.writer.warm();
+    if (this.nl) this.nl.warm();
+    else this.writer.warm();
     this.started = true;
     this.refreshPlans();
     this.log.info(
-      { mode: this.mode, protocol: this.tag.protocol, table: this.tag.table, metric: this.tag.metric, kept, objects: this.model.objects.size, foreign: this.foreign.size },
+      { mode: this.mode, writer: this.nl ? 'netlink' : 'ip', protocol: this.tag.protocol, table: this.tag.table, metric: this.tag.metric, kept, objects: this.model.objects.size, foreign: this.foreign.size },
       'kernel FIB started',
     );
     if (this.dirtyCount > 0) this.schedule();
@@ -336,6 +347,7 @@ export class Fib extends EventEmitter {
     this.resolver.close();
     if (!keep && this.started) await this.removeEverything();
     await this.writer.close();
+    await this.nl?.close();
     this.log.info({ keep, routes: this.installed.size }, 'kernel FIB stopped');
   }
 
@@ -412,9 +424,13 @@ export class Fib extends EventEmitter {
     this.markUsersOf(v);
   }
 
-  /** The next hop is usable again: routes asking for it get it back. */
+  /**
+   * The next hop is usable again (or its session just came up): routes asking for it get it back.
+   * Its device is looked up now, so that the first routes through it need not wait for that.
+   */
   nextHopUp(via: string): void {
     const v = this.canonVia(via);
+    if (v !== null && this.started && !this.stopping) this.resolver.get(v);
     if (v === null || !this.down.delete(v) || this.stopping) return;
     this.epoch++;
     this.markUsersOf(v);
@@ -542,7 +558,7 @@ export class Fib extends EventEmitter {
 
   /** Bytes the per-route state holds in typed arrays (routes, installed forms), for benchmarks. */
   get stateBytes(): number {
-    return this.table.byteSize + this.installed.byteSize;
+    return this.table.byteSize;
   }
 
   /** Runs a read-back of the kernel now (tests; the monitor runs it periodically). */
@@ -791,7 +807,8 @@ export class Fib extends EventEmitter {
   private async execute(p: Prepared, quick = false): Promise<void> {
     let outcome: BatchOutcome;
     try {
-      outcome = quick ? await this.writer.runQuick(p.lines) : await this.writer.run({ lines: p.lines, barrier: p.barrier });
+      if (this.nl) outcome = await this.nl.run(p.changes, quick);
+      else outcome = quick ? await this.writer.runQuick(p.lines) : await this.writer.run({ lines: p.lines, barrier: p.barrier });
     } catch (err) {
       outcome = { errors: new Map(p.changes.map((_, i) => [i, `cannot write: ${String(err)}`])), processes: 0, crashes: 0 };
     }
@@ -1123,6 +1140,7 @@ export class Fib extends EventEmitter {
         // Long-lived writers cache interface indexes by name: a device that came or went makes
         // them stale.
         this.writer.recycle();
+        this.nl?.recycle();
         // The kernel drops routes and nexthop objects of a device going down without telling
         // anyone: read back what is left, and look next hops up again.
         this.refreshResolutionSoon();
@@ -1231,6 +1249,27 @@ export class Fib extends EventEmitter {
     }
     if (touched.length > 0) this.log.warn({ routes: touched.length }, 'kernel differed from necod; repairing');
     this.refreshPlans();
+  }
+
+  /** The netlink writer for the setting, or null for `ip -batch`; "netlink" where it cannot load throws. */
+  private netlinkWriter(setting: WriterSetting): NetlinkRouteWriter<Key> | null {
+    if (setting === 'ip') return null;
+    const why = netlinkUnavailable();
+    if (why !== null) {
+      if (setting === 'netlink') throw new Error(`kernel writer is "netlink" but ${why}`);
+      this.log.info({ reason: why }, 'kernel writes go through ip -batch');
+      return null;
+    }
+    const keys = this.keys;
+    const prefixes: PrefixCodec<Key> = {
+      v6: (k) => k >= IPV6_BASE,
+      length: (k) => (k >= IPV6_BASE ? keys.v6.length(k) : k % 64),
+      write: (k, buf, at) => {
+        if (k >= IPV6_BASE) buf.set(keys.v6.address(k), at);
+        else buf.writeUInt32BE(Math.floor(k / 64), at);
+      },
+    };
+    return new NetlinkRouteWriter<Key>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log });
   }
 
   private async probeNexthops(): Promise<boolean> {

@@ -1,9 +1,9 @@
 // The FIB's per-route bookkeeping, keyed like the RIB (route key: IPv4 address × 64 + length, or
 // an IPv6 prefix id): what the RIB wants for the prefix (an interned desired id), the route's
-// state, its consecutive failures and the batch that last wrote it, in typed arrays. A full table
-// costs a slot in a PrefixTable (17–24 bytes) and 19 bytes of columns per route, no object and no
-// string; errors are kept apart for the few routes that have one. What is installed lives in the
-// model (fib-model.ts), not here. Plain data, no I/O.
+// state, its consecutive failures, the batch that last wrote it, and the id of the form installed
+// in the kernel (which the model, fib-model.ts, interprets), in typed arrays. A full table costs a
+// slot in a PrefixTable (17–24 bytes) and 23 bytes of columns per route, no object and no string;
+// errors are kept apart for the few routes that have one. Plain data, no I/O.
 import { PrefixTable } from '../rib/prefix-table.js';
 import type { KeyHolds } from './fib-model.js';
 import type { RouteStateName } from './types.js';
@@ -24,6 +24,8 @@ export class RouteTable {
   private flagCol = new Uint8Array(64);
   private failCol = new Uint8Array(64);
   private markCol = new Uint8Array(64);
+  private formCol = new Int32Array(64).fill(-1);
+  private forms = 0;
   private readonly free: number[] = [];
   private used = 0;
 
@@ -36,7 +38,7 @@ export class RouteTable {
 
   /** Bytes held by the arrays (for the bytes-per-route figure). */
   get byteSize(): number {
-    return this.slots.byteSize + this.keyCol.byteLength + this.wantCol.byteLength + this.genCol.byteLength + this.flagCol.byteLength + this.failCol.byteLength + this.markCol.byteLength;
+    return this.slots.byteSize + this.keyCol.byteLength + this.wantCol.byteLength + this.genCol.byteLength + this.flagCol.byteLength + this.failCol.byteLength + this.markCol.byteLength + this.formCol.byteLength;
   }
 
   /** The slot of a key, or -1. */
@@ -58,6 +60,7 @@ export class RouteTable {
     this.flagCol[slot] = 0;
     this.failCol[slot] = 0;
     this.markCol[slot] = 0;
+    this.formCol[slot] = -1;
     return slot;
   }
 
@@ -65,6 +68,7 @@ export class RouteTable {
   // reads below use `!` rather than a check per access on the FIB's per-route path.
 
   remove(slot: number): void {
+    this.setForm(slot, -1);
     this.slots.delete(this.keyCol[slot]!);
     this.holds?.release(this.keyCol[slot]!);
     this.keyCol[slot] = -1;
@@ -134,6 +138,31 @@ export class RouteTable {
     this.markCol[slot] = mark;
   }
 
+  /** Id of the form installed in the kernel (see InstalledRoutes), or -1. */
+  form(slot: number): number {
+    return this.formCol[slot]!;
+  }
+
+  setForm(slot: number, id: number): void {
+    const was = this.formCol[slot]!;
+    if (was < 0 && id >= 0) this.forms++;
+    else if (was >= 0 && id < 0) this.forms--;
+    this.formCol[slot] = id;
+  }
+
+  /** Slots with an installed form. */
+  get formCount(): number {
+    return this.forms;
+  }
+
+  forEachForm(fn: (slot: number, id: number) => void): void {
+    const col = this.formCol;
+    for (let s = 0; s < this.used; s++) {
+      const id = col[s]!;
+      if (this.keyCol[s]! >= 0 && id >= 0) fn(s, id);
+    }
+  }
+
   /** Calls fn with every slot in use; the table must not change meanwhile. */
   forEach(fn: (slot: number) => void): void {
     for (let s = 0; s < this.used; s++) if (this.keyCol[s]! >= 0) fn(s);
@@ -160,5 +189,6 @@ export class RouteTable {
     this.flagCol = grown(this.flagCol, (n) => new Uint8Array(n));
     this.failCol = grown(this.failCol, (n) => new Uint8Array(n));
     this.markCol = grown(this.markCol, (n) => new Uint8Array(n));
+    this.formCol = grown(this.formCol, (n) => new Int32Array(n).fill(-1));
   }
 }

@@ -32,6 +32,7 @@ export async function startKernel(config: NecodConfig, logger: Logger, keys?: Ro
     keepOnStop: k.keepOnStop,
     coalesceMs: k.coalesceMs,
     writers: k.writers,
+    writer: k.writer,
     keys,
     logger,
   });

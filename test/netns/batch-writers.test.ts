@@ -24,7 +24,7 @@ describe('ip -batch writer', () => {
     w = new BatchWriter({ netns: lab.ns, writers, parallelMin: 2 });
     const lines = [route(0), route(1, 'nosuch'), route(2), 'route replace 10.9.0.0/24 proto 200 via 10.77.0.1', route(3)];
     const out = await w.run({ lines });
-    expect([...out.errors.keys()]).toEqual([1, 3]);
+    expect([...out.errors.keys()].sort((a, b) => a - b)).toEqual([1, 3]);
     expect(out.errors.get(1)).toMatch(/nosuch/);
     expect(out.errors.get(3)).toMatch(/unreachable|Nexthop has invalid gateway/i);
     expect(out.crashes).toBe(0);

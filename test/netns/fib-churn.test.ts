@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UPLINKS, fibPerTest } from './kernel-lab.js';
+import { UPLINKS, fibPerTest, WRITERS } from './kernel-lab.js';
 import { waitFor, sleep } from '../support/wait.js';
 
-describe('kernel FIB and interface churn', () => {
-  const t = fibPerTest({ verifyIntervalMs: 0 });
+describe.each(WRITERS)('kernel FIB and interface churn (%s writer)', (writer) => {
+  const t = fibPerTest({ writer, verifyIntervalMs: 0 });
 
   it('container veths coming and going cost a glance at each event line, nothing more', async () => {
     const hops = [{ via: UPLINKS.a.gw4, dev: null }, { via: UPLINKS.b.gw4, dev: null }];

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchWriter } from '../../src/host/batch-writers.js';
 import { Fib, type BatchReport } from '../../src/kernel/fib.js';
 import { uni } from '../support/fixtures/kernel.js';
-import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { KernelLab, UPLINKS, GROUPS_AND_WRITERS } from './kernel-lab.js';
 import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
@@ -21,14 +21,14 @@ async function allUse(lab: KernelLab, gws4: string[], gws6: string[]): Promise<b
   );
 }
 
-describe.each(['on', 'off'] as const)('kernel FIB failover (nexthop-groups %s)', (groups) => {
+describe.each(GROUPS_AND_WRITERS)('kernel FIB failover (nexthop-groups %s, %s writer)', (groups, writer) => {
   let lab: KernelLab;
   let fib: Fib;
   let batches: BatchReport[];
 
   beforeEach(async () => {
     lab = await KernelLab.create();
-    fib = new Fib({ netns: lab.ns, nexthopGroups: groups, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0 });
     batches = [];
     fib.on('batch', (b: BatchReport) => batches.push(b));
     await fib.start();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import { uni } from '../support/fixtures/kernel.js';
-import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { KernelLab, UPLINKS, GROUPS_AND_WRITERS } from './kernel-lab.js';
 import { waitFor, sleep } from '../support/wait.js';
 
 const A = UPLINKS.a;
@@ -19,7 +19,7 @@ async function foreignState(lab: KernelLab): Promise<string[]> {
   return out.sort();
 }
 
-describe.each(['on', 'off'] as const)('kernel FIB and routes that are not its own (nexthop-groups %s)', (groups) => {
+describe.each(GROUPS_AND_WRITERS)('kernel FIB and routes that are not its own (nexthop-groups %s, %s writer)', (groups, writer) => {
   let lab: KernelLab;
   let fib: Fib | null;
 
@@ -47,7 +47,7 @@ describe.each(['on', 'off'] as const)('kernel FIB and routes that are not its ow
     // A previous necod run left a route of its own.
     await lab.must(['route', 'add', '10.9.7.0/24', 'via', A.gw4, 'proto', '200', 'metric', '32']);
 
-    fib = new Fib({ netns: lab.ns, nexthopGroups: groups, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0 });
     await fib.start();
     fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4, B.gw4)); // same prefix, other metric: coexists
     fib.set('10.9.1.0/24', uni('10.9.1.0/24', A.gw4)); // same prefix and metric: not necod's to replace

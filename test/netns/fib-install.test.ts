@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import { uni } from '../support/fixtures/kernel.js';
-import { KernelLab, UPLINKS, fibPerTest } from './kernel-lab.js';
+import { KernelLab, UPLINKS, fibPerTest, GROUPS_AND_WRITERS, WRITERS } from './kernel-lab.js';
 
 const A = UPLINKS.a;
 const B = UPLINKS.b;
 
-describe.each(['on', 'off'] as const)('kernel FIB install (nexthop-groups %s)', (groups) => {
-  const t = fibPerTest({ nexthopGroups: groups, verifyIntervalMs: 0 });
+describe.each(GROUPS_AND_WRITERS)('kernel FIB install (nexthop-groups %s, %s writer)', (groups, writer) => {
+  const t = fibPerTest({ writer, nexthopGroups: groups, verifyIntervalMs: 0 });
 
   it('installs, replaces and deletes single-path and 2-way ECMP routes, IPv4 and IPv6', async () => {
     t.fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4));
@@ -119,7 +119,7 @@ describe.each(['on', 'off'] as const)('kernel FIB install (nexthop-groups %s)', 
   });
 });
 
-describe('kernel FIB in a table that does not exist yet', () => {
+describe.each(WRITERS)('kernel FIB in a table that does not exist yet (%s writer)', (writer) => {
   let lab: KernelLab;
   let fib: Fib;
 
@@ -134,7 +134,7 @@ describe('kernel FIB in a table that does not exist yet', () => {
       const r = await lab.ip([v, 'route', 'show', 'table', '100']);
       expect(r.stderr).toMatch(/FIB table does not exist/);
     }
-    fib = new Fib({ netns: lab.ns, table: 100, nexthopGroups: groups, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, table: 100, nexthopGroups: groups, verifyIntervalMs: 0 });
     await fib.start();
     expect(fib.status().started).toBe(true);
     expect(fib.status().stale).toBe(0);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import { uni } from '../support/fixtures/kernel.js';
-import { KernelLab, UPLINKS } from './kernel-lab.js';
+import { KernelLab, UPLINKS, GROUPS_AND_WRITERS } from './kernel-lab.js';
 import { waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
@@ -29,7 +29,7 @@ async function crashAfterInstall(ns: string, count: number, groups: 'on' | 'off'
   if (!ready) throw new Error(`child FIB never got ready: ${out} ${err}`);
 }
 
-describe.each(['on', 'off'] as const)('kernel FIB start-up reconciliation (nexthop-groups %s)', (groups) => {
+describe.each(GROUPS_AND_WRITERS)('kernel FIB start-up reconciliation (nexthop-groups %s, %s writer)', (groups, writer) => {
   let lab: KernelLab;
   let fib: Fib | null;
 
@@ -50,7 +50,7 @@ describe.each(['on', 'off'] as const)('kernel FIB start-up reconciliation (nexth
     const objectsBefore = (await lab.nexthops()).length;
 
     const mon = lab.monitor();
-    fib = new Fib({ netns: lab.ns, nexthopGroups: groups, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0 });
     await fib.start();
     expect(fib.status().stale).toBe(N + 1);
     // The RIB re-learns the first half, one of them with a different next-hop set.
@@ -91,7 +91,7 @@ describe.each(['on', 'off'] as const)('kernel FIB start-up reconciliation (nexth
 
   it('replaces routes of another nexthop mode and leaves none of the old objects', async () => {
     await crashAfterInstall(lab.ns, 20, groups === 'on' ? 'off' : 'on');
-    fib = new Fib({ netns: lab.ns, nexthopGroups: groups, verifyIntervalMs: 0 });
+    fib = new Fib({ netns: lab.ns, writer, nexthopGroups: groups, verifyIntervalMs: 0 });
     await fib.start();
     for (let i = 0; i < 20; i++) fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));
     await fib.converged();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import { uni } from '../support/fixtures/kernel.js';
-import { KernelLab, UPLINKS, fibPerTest } from './kernel-lab.js';
+import { KernelLab, UPLINKS, fibPerTest, GROUPS_AND_WRITERS, WRITERS } from './kernel-lab.js';
 import { sleep, waitFor } from '../support/wait.js';
 
 const A = UPLINKS.a;
@@ -9,8 +9,8 @@ const B = UPLINKS.b;
 const N = 50;
 const v4 = (i: number): string => `10.${100 + (i >> 8)}.${i & 255}.0/24`;
 
-describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (groups) => {
-  const t = fibPerTest({ nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
+describe.each(GROUPS_AND_WRITERS)('kernel FIB repair (nexthop-groups %s, %s writer)', (groups, writer) => {
+  const t = fibPerTest({ writer, nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
 
   it('restores routes flushed behind its back', async () => {
     for (let i = 0; i < N; i++) t.fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));
@@ -57,8 +57,8 @@ describe.each(['on', 'off'] as const)('kernel FIB repair (nexthop-groups %s)', (
   });
 });
 
-describe.each(['on', 'off'] as const)('kernel FIB failed writes (nexthop-groups %s)', (groups) => {
-  const t = fibPerTest({ nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
+describe.each(GROUPS_AND_WRITERS)('kernel FIB failed writes (nexthop-groups %s, %s writer)', (groups, writer) => {
+  const t = fibPerTest({ writer, nexthopGroups: groups, verifyIntervalMs: 0, retryMinMs: 100, retryMaxMs: 400 });
 
   it('reports a next hop without a connected route, and installs it once the interface is there', async () => {
     t.fib.set('10.9.0.0/24', uni('10.9.0.0/24', '10.3.0.1'));
@@ -98,8 +98,8 @@ describe.each(['on', 'off'] as const)('kernel FIB failed writes (nexthop-groups 
   });
 });
 
-describe('kernel FIB bulk writes', () => {
-  const t = fibPerTest({ verifyIntervalMs: 0, nexthopGroups: 'off' });
+describe.each(WRITERS)('kernel FIB bulk writes (%s writer)', (writer) => {
+  const t = fibPerTest({ writer, verifyIntervalMs: 0, nexthopGroups: 'off' });
 
   it('keeps watching during a bulk write, reads nothing back, and hears none of its own additions', async () => {
     // A foreign route at necod's metric, known from the start-up read.
@@ -126,7 +126,7 @@ describe('kernel FIB bulk writes', () => {
 
   it('follows no route events while a bulk write streams in, and routes again afterwards', async () => {
     await t.fib.stop();
-    t.fib = new Fib({ netns: t.lab.ns, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500 });
+    t.fib = new Fib({ netns: t.lab.ns, writer, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500 });
     await t.fib.start();
     const reads = t.fib.counters().verifications;
     for (let i = 0; i < 3000; i++) t.fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));

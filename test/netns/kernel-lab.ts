@@ -145,3 +145,8 @@ export function fibPerTest(options: Omit<FibOptions, 'netns'>): FibUnderTest {
   });
   return t;
 }
+
+/** Both kernel writers: every FIB suite runs with each. */
+export const WRITERS = ['netlink', 'ip'] as const;
+/** Nexthop-groups setting × writer, for suites that run both modes. */
+export const GROUPS_AND_WRITERS = (['on', 'off'] as const).flatMap((g) => WRITERS.map((w) => [g, w] as const));

@@ -19,6 +19,7 @@ export const KERNEL_DEFAULTS: KernelConfig = {
   keepOnStop: false,
   coalesceMs: 5,
   writers: 2,
+  writer: 'auto',
   export: true,
 };
 

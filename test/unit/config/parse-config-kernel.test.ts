@@ -63,6 +63,9 @@ describe('parseConfig: kernel', () => {
     ['coalesce-ms', '1000', { coalesceMs: 1000 }],
     ['writers', '1', { writers: 1 }],
     ['writers', '4', { writers: 4 }],
+    ['writer', 'netlink', { writer: 'netlink' }],
+    ['writer', 'ip', { writer: 'ip' }],
+    ['writer', 'auto', { writer: 'auto' }],
     ['export', 'false', { export: false }],
   ])('accepts %s: %s', (key, value, expected) => {
     expect(parsedConfig(kernelText(key, value)).kernel).toEqual({ ...KERNEL_DEFAULTS, ...expected });
@@ -103,9 +106,10 @@ describe('parseConfig: kernel', () => {
     ['keep-on-stop', 'on', 'expected true or false, got "on" (YAML 1.2 reads this as a string: write true or false)'],
     ['coalesce-ms', '-1', 'expected an integer 0..1000, got -1'],
     ['writers', '0', 'expected an integer 1..16, got 0'],
+    ['writer', 'rtnetlink', 'expected one of auto, netlink, ip, got "rtnetlink"'],
     ['coalesce-ms', '1001', 'expected an integer 0..1000, got 1001'],
     ['export', 'none', 'expected true or false, got "none"'],
-    ['persist', 'true', 'unknown key "persist" (known keys: table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, writers, export)'],
+    ['persist', 'true', 'unknown key "persist" (known keys: table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, writers, writer, export)'],
     ['merge-paths', '8', 'unknown key "merge-paths" (did you mean "ecmp-max"?)'],
     ['kernel-table', '119', 'unknown key "kernel-table" (did you mean "table"?)'],
   ])('refuses %s: %s on its line', (key, value, message) => {
@@ -120,6 +124,7 @@ describe('parseConfig: kernel', () => {
     ['ecmp-max', ''],
     ['keep-on-stop', ''],
     ['coalesce-ms', ''],
+    ['writer', ''],
     ['export', ''],
   ])('refuses %s without a value', (key, value) => {
     expect(onlyError(kernelText(key, value))).toMatchObject({ path: `kernel.${key}`, line: 4, message: expect.stringMatching(/got nothing$/) });
@@ -129,7 +134,7 @@ describe('parseConfig: kernel', () => {
     expect(onlyError(yaml(...GLOBAL, 'kernel: main'))).toEqual({
       path: 'kernel',
       line: 3,
-      message: 'expected a mapping of table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, writers, export, got "main"',
+      message: 'expected a mapping of table, metric, protocol, nexthop-groups, ecmp-max, keep-on-stop, coalesce-ms, writers, writer, export, got "main"',
     });
   });
 });
