@@ -9,7 +9,8 @@
 // failure. Three runs per interval. Also printed: the load average, necod's worst transmit
 // lateness as the worker measured it (its session view), and each device's time to install.
 // Not a test: it asserts nothing. Root; `npm run build && node dist/bench/bfd-false-downs.bench.js`
-// (FALSE_DOWN_ROUTES=1000000, FALSE_DOWN_RUNS=3, FALSE_DOWN_INTERVALS=20,10, FALSE_DOWN_PEER_NICE=-20).
+// (FALSE_DOWN_ROUTES=1000000, FALSE_DOWN_RUNS=3, FALSE_DOWN_INTERVALS=20,10, FALSE_DOWN_PEER_NICE=-20,
+// FALSE_DOWN_ONE_AT_A_TIME=1 to load the devices one after the other).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -24,6 +25,8 @@ const DUTS: readonly Dut[] = ['necod', 'bird', 'frr'];
 const ROUTES = Number(process.env.FALSE_DOWN_ROUTES ?? 1_000_000);
 const RUNS = Number(process.env.FALSE_DOWN_RUNS ?? 3);
 const INTERVALS = (process.env.FALSE_DOWN_INTERVALS ?? '20,10').split(',').map(Number);
+/** Load one device at a time (the others idle, sessions up) instead of all three at once. */
+const ONE_AT_A_TIME = process.env.FALSE_DOWN_ONE_AT_A_TIME === '1';
 const MULT = 3;
 const AS = 64600;
 const FRR = '/usr/lib/frr';
@@ -251,16 +254,23 @@ async function runInterval(interval: number): Promise<string[]> {
       const before = await Promise.all(devices.map((d) => d.downs()));
       const wallStart = Date.now();
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-      const t0 = performance.now();
-      for (const f of feeders) f.child.stdin?.write('go\n');
-      const installedAt = await Promise.all(
-        devices.map((d) =>
-          waitFor(async () => ((await d.installed()) >= ROUTES ? performance.now() - t0 : null), { timeoutMs: 900_000, intervalMs: 2000, what: `${d.dut} installs ${ROUTES}` }).catch(() => null),
-        ),
-      );
-      for (const f of feeders) f.child.stdin?.write('withdraw\n');
-      await Promise.all(devices.map((d) => waitFor(async () => (await d.installed()) < 10, { timeoutMs: 900_000, intervalMs: 2000, what: `${d.dut} withdraws` }).catch(() => null)));
-      for (const f of feeders) f.child.stdin?.write('close\n');
+      // All devices loaded at once, or (FALSE_DOWN_ONE_AT_A_TIME=1) one after the other while
+      // the others idle with their sessions up.
+      const groups = ONE_AT_A_TIME ? devices.map((_, i) => [i]) : [devices.map((_, i) => i)];
+      const installedAt: (number | null)[] = devices.map(() => null);
+      for (const group of groups) {
+        const t0 = performance.now();
+        for (const i of group) feeders[i]?.child.stdin?.write('go\n');
+        await Promise.all(
+          group.map(async (i) => {
+            const d = devices[i]!; // i < devices.length
+            installedAt[i] = await waitFor(async () => ((await d.installed()) >= ROUTES ? performance.now() - t0 : null), { timeoutMs: 900_000, intervalMs: 2000, what: `${d.dut} installs ${ROUTES}` }).catch(() => null);
+          }),
+        );
+        for (const i of group) feeders[i]?.child.stdin?.write('withdraw\n');
+        await Promise.all(group.map((i) => waitFor(async () => (await devices[i]!.installed()) < 10, { timeoutMs: 900_000, intervalMs: 2000, what: `${devices[i]!.dut} withdraws` }).catch(() => null)));
+        for (const i of group) feeders[i]?.child.stdin?.write('close\n');
+      }
       await sleep(3000);
       const after = await Promise.all(devices.map((d) => d.downs()));
       const late = await devices[0]?.txLateUs?.();
@@ -284,7 +294,7 @@ async function runInterval(interval: number): Promise<string[]> {
 async function main(): Promise<void> {
   if (process.argv.includes('--feeder')) return feederMain();
   cleanupStale();
-  process.stdout.write(`False BFD Downs while each device ingests, installs and withdraws ${ROUTES} routes (all three at once)\n`);
+  process.stdout.write(`False BFD Downs while each device ingests, installs and withdraws ${ROUTES} routes (${ONE_AT_A_TIME ? 'one device at a time' : 'all three at once'})\n`);
   process.stdout.write('| BFD | run | necod Downs | BIRD Downs | FRR Downs | necod worst TX lateness | load average (1, 5, 15 min) start → end |\n|---|---:|---:|---:|---:|---:|---|\n');
   const rows: string[] = [];
   for (const interval of INTERVALS) rows.push(...(await runInterval(interval)));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds necod_VERSION_all.deb with dpkg-deb: the npm package (as `npm pack` makes it, with its
+# Builds necod_VERSION_ARCH.deb with dpkg-deb (ARCH: this machine's, for the netlink addon): the npm package (as `npm pack` makes it, with its
 # production dependencies) under /usr/lib/node_modules/necod, `necod` and `necod-cli` in
 # /usr/bin, the systemd unit, the rt_protos.d entry, the nftables rule that enforces BFD's TTL
 # check (/usr/share/necod/necod-bfd.nft), bash completion, man pages, and the example config in
@@ -35,6 +35,18 @@ find "$lib" -type d -exec chmod 0755 {} +
 find "$lib" -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.cjs' \) -print0 |
   xargs -0 awk 'FNR == 1 && /^#!/ { print FILENAME } { nextfile }' | xargs -r chmod 0755
 chmod 0755 "$lib/bin/necod.js" "$lib/bin/necod-cli.js"
+# The netlink addon ships prebuilt for several machines: keep this one's, stripped, which makes
+# the package architecture-specific.
+arch=$(dpkg --print-architecture)
+case "$arch" in
+  amd64) prebuild=linux-x64 ;; arm64) prebuild=linux-arm64 ;; armhf) prebuild=linux-arm ;; i386) prebuild=linux-ia32 ;;
+  *) prebuild=none ;;
+esac
+prebuilds="$lib/node_modules/netlink/prebuilds"
+if [[ -d $prebuilds ]]; then
+  find "$prebuilds" -mindepth 1 -maxdepth 1 -type d ! -name "$prebuild" -exec rm -rf {} +
+  find "$prebuilds" -name '*.node' -exec strip --strip-unneeded --remove-section=.comment --remove-section=.note {} +
+fi
 
 install -D -m 0644 packaging/systemd/necod.service "$root/lib/systemd/system/necod.service"
 install -D -m 0644 packaging/rt_protos.d/necod.conf "$root/etc/iproute2/rt_protos.d/necod.conf"
@@ -59,9 +71,9 @@ install -d "$root/DEBIAN"
 cat >"$root/DEBIAN/control" <<CONTROL
 Package: necod
 Version: $version
-Architecture: all
+Architecture: $arch
 Maintainer: $maintainer
-Depends: nodejs (>= 20.19), iproute2
+Depends: nodejs (>= 20.19), iproute2, libc6
 Recommends: systemd, nftables
 Section: net
 Priority: optional
@@ -83,5 +95,5 @@ POSTINST
 chmod 0755 "$root/DEBIAN/postinst"
 
 mkdir -p "$out"
-dpkg-deb --root-owner-group --build "$root" "$out/necod_${version}_all.deb" >/dev/null
-echo "$out/necod_${version}_all.deb"
+dpkg-deb --root-owner-group --build "$root" "$out/necod_${version}_${arch}.deb" >/dev/null
+echo "$out/necod_${version}_${arch}.deb"

@@ -13,6 +13,8 @@ import { REPO_ROOT } from '../interop/harness/necod.js';
 const run = (argv: string[], opts: { cwd?: string } = {}): string => execFileSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 const haveAnalyze = existsSync('/usr/bin/systemd-analyze');
 const haveLintian = existsSync('/usr/bin/lintian');
+/** The package carries the netlink addon built for this machine. */
+const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
 
 describe('Debian package', () => {
   let dir: string;
@@ -24,7 +26,7 @@ describe('Debian package', () => {
     scratch = join(dir, 'root');
     version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     const deb = run([join(REPO_ROOT, 'packaging/build-deb.sh'), join(dir, 'out')], { cwd: REPO_ROOT }).trim().split('\n').pop() ?? '';
-    expect(deb).toBe(join(dir, 'out', `necod_${version}_all.deb`));
+    expect(deb).toBe(join(dir, 'out', `necod_${version}_${arch}.deb`));
     run(['dpkg', '-x', deb, scratch]);
   }, 240_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,7 +51,7 @@ describe('Debian package', () => {
   });
 
   it.skipIf(!haveLintian)('passes lintian without an error or a warning (lintian not installed: skipped)', () => {
-    const deb = join(dir, 'out', `necod_${version}_all.deb`);
+    const deb = join(dir, 'out', `necod_${version}_${arch}.deb`);
     let out: string;
     try {
       out = execFileSync('lintian', ['--tag-display-limit', '0', deb], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
