@@ -75,6 +75,15 @@ describe('ORF: FRR prefix-list pushed to necod', () => {
   it('takes the prefix-list ORF in a ROUTE-REFRESH without dropping the session and re-sends only what it permits', async () => {
     const before = await necod.neighbor('frr');
     await frr.vtysh([`clear bgp ipv4 unicast ${N} in prefix-filter`]);
+    // FRR may hold just the permitted routes already (its inbound list filtered them): wait for
+    // the refresh itself and necod's answer, not only for FRR's table.
+    await waitFor(
+      async () => {
+        const c = (await necod.neighbor('frr')).counters;
+        return c.messagesIn.routeRefresh > before.counters.messagesIn.routeRefresh && c.messagesOut.update > before.counters.messagesOut.update;
+      },
+      { timeoutMs: 15_000, what: 'the ROUTE-REFRESH with the ORF received and answered' },
+    );
     await waitForReceived(['10.77.1.0/24', '10.77.2.0/24']);
     const after = await necod.neighbor('frr');
     expect(after.state).toBe('Established');
