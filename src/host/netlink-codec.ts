@@ -6,8 +6,9 @@
 // socket, no lookups; the device index of a leg comes from the caller. Not a general netlink
 // library: only what necod writes.
 import type { Change, InstalledRoute, Leg, NexthopObject, RouteTag } from './kernel-change.js';
-import { parseAddress, type IpAddress } from '../net/index.js';
+import { addressBytes as bytesOf, parseAddress } from '../net/index.js';
 
+const NLMSG_NOOP = 1;
 export const NLMSG_ERROR = 2;
 export const NLMSG_DONE = 3;
 const RTM_NEWLINK = 16;
@@ -55,12 +56,6 @@ export interface PrefixCodec<K> {
   write(key: K, buf: Buffer, at: number): void;
 }
 
-/** The bytes of an address in network order (IPv4 addresses are numbers in src/net). */
-export function addressToBytes(a: IpAddress): Uint8Array {
-  if (typeof a !== 'number') return a;
-  return Uint8Array.of(a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff);
-}
-
 /** Prefix text ("10.0.0.0/24", "2001:db8::/48") as keys: tests and tools. */
 export const TEXT_PREFIXES: PrefixCodec<string> = {
   v6: (p) => p.includes(':'),
@@ -68,7 +63,7 @@ export const TEXT_PREFIXES: PrefixCodec<string> = {
   write: (p, buf, at) => {
     const a = parseAddress(p.slice(0, p.indexOf('/')));
     if (a === null) throw new Error(`not a prefix: ${p}`);
-    buf.set(addressToBytes(a), at);
+    buf.set(bytesOf(a), at);
   },
 };
 
@@ -86,12 +81,19 @@ function addressBytes(via: string): Uint8Array {
   let b = viaBytes.get(via);
   if (b === undefined) {
     const a = parseAddress(via);
-    b = a === null ? null : addressToBytes(a);
+    b = a === null ? null : bytesOf(a);
     if (viaBytes.size > 10_000) viaBytes.clear();
     viaBytes.set(via, b);
   }
   if (b === null) throw new Error(`not an address: ${via}`);
   return b;
+}
+
+/** NLMSG_NOOP with an ack request: answered once everything before it on the socket was handled. */
+export function encodeNoop(buf: Buffer, at: number, seq: number): number {
+  buf.writeUInt32LE(HDR, at);
+  header(buf, at, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, seq);
+  return at + HDR;
 }
 
 function header(buf: Buffer, at: number, type: number, flags: number, seq: number): void {

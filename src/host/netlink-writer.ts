@@ -13,13 +13,12 @@
 import type { Logger } from 'pino';
 import type { BatchOutcome } from './batch-writers.js';
 import type { Change, RouteTag } from './kernel-change.js';
-import { encodeChange, encodeGetLink, errnoText, maxChangeBytes, NLM_F_ACK, readAnswers, type PrefixCodec } from './netlink-codec.js';
+import { encodeChange, encodeGetLink, encodeNoop, errnoText, maxChangeBytes, readAnswers, type PrefixCodec } from './netlink-codec.js';
 import { openChannel, type NetlinkChannel } from './netlink-socket.js';
 
 const CHUNK_BYTES = 128 * 1024;
 /** Messages per step when every message is acknowledged (after lost answers). */
 const CAREFUL_STEP = 256;
-const NLMSG_NOOP = 1;
 const ENOBUFS = 105;
 
 export interface NetlinkWriterOptions<K> {
@@ -218,8 +217,8 @@ export class NetlinkRouteWriter<K> {
       let i = 0;
       // One buffer per job: the next is encoded only after the kernel took the last.
       const buf = Buffer.allocUnsafe(this.chunk);
+      const room = this.chunk - maxChangeBytes(this.opts.ecmpMax ?? 16);
       const pump = (): void => {
-        const room = this.chunk - maxChangeBytes(this.opts.ecmpMax ?? 16);
         let o = 0;
         for (; i < n && o < room; i++) {
           const c = changes[i]!;
@@ -234,7 +233,7 @@ export class NetlinkRouteWriter<K> {
             errors.set(i, err instanceof Error ? err.message : String(err));
           }
         }
-        if (i >= n) o = noop(buf, o, base + n);
+        if (i >= n) o = encodeNoop(buf, o, base + n);
         ch.socket.send(buf.subarray(0, o), (err) => {
           if (err) {
             // The kernel did not take the buffer (the socket broke): its outcome is unknown.
@@ -295,14 +294,4 @@ function missingDevice<K>(c: Change<K>, missing: Map<string, string>): string | 
     }
   } else if (c.op === 'nexthop-replace' && c.obj.type === 'leg') return missing.get(c.obj.leg.dev) ?? null;
   return null;
-}
-
-/** NLMSG_NOOP with an ack request: answered once everything before it was handled. */
-function noop(buf: Buffer, at: number, seq: number): number {
-  buf.writeUInt32LE(16, at);
-  buf.writeUInt16LE(NLMSG_NOOP, at + 4);
-  buf.writeUInt16LE(1 | NLM_F_ACK, at + 6);
-  buf.writeUInt32LE(seq >>> 0, at + 8);
-  buf.writeUInt32LE(0, at + 12);
-  return at + 16;
 }
