@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Lab, cleanupStale, sleep, waitFor } from './harness/index.js';
 import { labHooks } from '../support/lab/hooks.js';
-import { buildFabric, type Fabric, type ServerNode, type SteadyPing } from '../support/fabric.js';
+import { buildFabric, type Fabric, type ServerNode, type PingResult, type SteadyPing } from '../support/fabric.js';
 
 /** Beyond what a ToR normally sends (6 routes), below its flood. */
 const MAX_PREFIXES = 100;
@@ -217,6 +217,8 @@ describe("a ToR that answers with garbage", () => {
     );
     const watch = dc.watchRoutes([a]);
     const ping = dc.startPing(a, far.plan.mgmt, 10);
+    let out: PingResult;
+    let gaps: string[];
     try {
       await lab.exec(tor.ns, ['nft', '-f', rules]);
       await waitFor(async () => (await necodOf(a).necodLastError('tor1'))?.subcodeName === 'Connection Not Synchronized' || null, {
@@ -230,15 +232,20 @@ describe("a ToR that answers with garbage", () => {
       expect((await necodOf(a).neighbor('tor2')).state).toBe('Established');
       expect((await dc.ping(a, far.plan.mgmt, 3)).lost).toBe(0);
     } finally {
+      // The redirect, the speaker and the ping go even when a check above failed.
       await lab.exec(tor.ns, ['nft', 'delete', 'table', 'ip', 'necod_garbage'], { allowFailure: true });
       await speaker.stop(2_000);
+      out = await ping.stop();
     }
-    const out = await ping.stop();
     expect(out.transmitted).toBeGreaterThan(50);
     expect(out.lost).toBe(0);
-    await dc.waitForSessions(60_000);
-    await dc.waitForEcmp(30_000);
-    expect(await watch.stop()).toEqual([]);
+    try {
+      await dc.waitForSessions(60_000);
+      await dc.waitForEcmp(30_000);
+    } finally {
+      gaps = await watch.stop();
+    }
+    expect(gaps).toEqual([]);
     expect(await flaps(a, 'tor2')).toBe(tor2Flaps);
   });
 });
