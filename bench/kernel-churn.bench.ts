@@ -5,7 +5,8 @@
 // each announcement until the block's last prefix is back in table 100 (`ip route get`, table
 // 100 through a rule, polled), and its RSS every second, to show whether it drifts. Needs root; run with
 // `node dist/bench/kernel-churn.bench.js` after `npm run build`. Knobs: BASE (default 100 000),
-// FLAP (10 000), DURATION (seconds, 60), WRITER (kernel.writer: auto, netlink, ip).
+// FLAP (10 000), DURATION (seconds, 60), WRITER (kernel.writer: auto, netlink, ip); NECOD_NODE_ARGS and
+// NECOD_NODE_ENV replace the flags and environment of bin/necod.js that necod runs with (lib/necod-launch.ts).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, packWithdrawals, type Ipv4PrefixList } from '../src/bgp/wire/index.js';
 import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
+import { describeLaunch, necodLaunch } from './lib/necod-launch.js';
 import { status, treeCpu } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
@@ -98,7 +100,12 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const necod = spawn('node', [join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const launch = necodLaunch();
+  console.log(`necod runs as: ${describeLaunch(launch)}`);
+  const necod = spawn('node', [...launch.nodeArgs, join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...launch.env },
+  });
   let feeder: ChildProcess | null = null;
   try {
     for (let i = 0; i < 200 && !readdirSync(dir).includes('necod.sock'); i++) await sleep(50);
@@ -157,6 +164,8 @@ async function main(): Promise<void> {
     console.log(`announcement → last prefix of the block in the kernel: median ${fmt(median(lags))} ms, p95 ${fmt(sorted[Math.floor(sorted.length * 0.95)] ?? NaN)} ms, max ${fmt(sorted.at(-1) ?? NaN)} ms (polled every ~5 ms)`);
     const at = (i: number): string => fmt((rss[Math.min(rss.length - 1, i)] ?? 0) / MiB, 1);
     console.log(`RSS: before ${fmt(rss0 / MiB, 1)} MiB, after 10 s ${at(9)}, 30 s ${at(29)}, end ${at(rss.length - 1)} MiB`);
+    const curve = rss.map((r, i) => [i + 1, r] as const).filter(([s]) => s % 10 === 0);
+    console.log(`RSS every 10 s (MiB): ${curve.map(([s, r]) => `${s} s ${fmt(r / MiB, 1)}`).join(', ')}`);
     console.log(`load average ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`);
   } finally {
     feeder?.kill('SIGKILL');

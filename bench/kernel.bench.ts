@@ -11,8 +11,10 @@
 // --plot writes bench/results/kernel-install.dat and renders docs/kernel-install.png (gnuplot).
 // Knobs: RUNS, CASES, WRITERS, WRITER (kernel.writer of necod: auto, netlink, ip; default auto);
 // EXPORT=0 (necod with `export: false`, timed until its RIB holds every route, BIRD skipped: the
-// ingest baseline); ONLY=necod (skip BIRD); NECOD_NODE_ARGS (node flags for necod, e.g. --cpu-prof), NECOD_LOG
-// (necod log level, shown), NECOD_SNAPSHOT=MS with --heapsnapshot-signal=SIGUSR1 (heap snapshot).
+// ingest baseline); ONLY=necod (skip BIRD); necod runs with bin/necod.js's flags and environment
+// unless NECOD_NODE_ARGS (node flags, e.g. --cpu-prof) or NECOD_NODE_ENV replace them (lib/necod-launch.ts);
+// NECOD_LOG (necod log level, shown), NECOD_SNAPSHOT=MS with --heapsnapshot-signal=SIGUSR1 (heap snapshot);
+// SETTLE_MS (10 000): how long after the install the "settled" RSS is read, for both daemons.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +22,14 @@ import { join } from 'node:path';
 import { AS4_CONTEXT, makeAttribute, packAnnouncements, type Ipv4PrefixList, type Ipv6PrefixList } from '../src/bgp/wire/index.js';
 import { parseIpv4 } from '../src/net/index.js';
 import { feed } from './lib/feeder.js';
+import { describeLaunch, necodLaunch } from './lib/necod-launch.js';
 import { status, treeCpu } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
 import { ipv4FullTable } from './lib/table.js';
 import { sleep } from '../test/support/wait.js';
 
 const RUNS = Number(process.env.RUNS ?? 3);
+const SETTLE_MS = Number(process.env.SETTLE_MS ?? 10_000);
 const ROLE = process.env.NECOD_BENCH_ROLE ?? 'outer';
 const root = new URL('..', import.meta.url).pathname.replace(/dist\/$/, '');
 const TABLE = 100;
@@ -188,6 +192,8 @@ interface Run {
   cpu: number;
   peakRss: number;
   finalRss: number;
+  /** RSS SETTLE_MS after the last route arrived, with nothing more to do: what stays resident. */
+  settledRss: number;
   baseRss: number;
 }
 
@@ -234,7 +240,10 @@ async function runOne(c: Case, feederNs: string, dir: string, start: () => Promi
     }
     peakRss = Math.max(peakRss, status(pid, 'VmHWM'));
     if (d.memory) console.error(`  necod memory after the run: ${await d.memory()}`);
-    return { ms: doneAt - first, cpu, peakRss, finalRss, baseRss };
+    await sleep(SETTLE_MS);
+    const settledRss = status(pid, 'VmRSS');
+    peakRss = Math.max(peakRss, status(pid, 'VmHWM'));
+    return { ms: doneAt - first, cpu, peakRss, finalRss, settledRss, baseRss };
   } finally {
     for (const f of feeders) f.child.kill('SIGKILL');
     await stop(d.child);
@@ -286,7 +295,11 @@ function startNecod(c: Case, dir: string, writers: number): () => Promise<Daemon
         '',
       ].join('\n'),
     );
-    const child = spawn('node', [...(process.env.NECOD_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: ['ignore', process.env.NECOD_LOG ? 'inherit' : 'ignore', 'inherit'] });
+    const launch = necodLaunch();
+    const child = spawn('node', [...launch.nodeArgs, join(root, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], {
+      stdio: ['ignore', process.env.NECOD_LOG ? 'inherit' : 'ignore', 'inherit'],
+      env: { ...process.env, ...launch.env },
+    });
     for (let i = 0; i < 200; i++) {
       if (readdirSync(dir).includes('necod.sock')) break;
       await sleep(50);
@@ -369,6 +382,7 @@ async function main(): Promise<void> {
   const writers = Number(process.env.WRITERS ?? 2);
   const dir = mkdtempSync(join(tmpdir(), 'necod-kbench-'));
   const results: CaseResult[] = [];
+  console.error(`necod runs as: ${describeLaunch(necodLaunch())}`);
   try {
     for (const name of names) {
       const c = ALL_CASES.find((x) => x.name === name);
@@ -377,7 +391,9 @@ async function main(): Promise<void> {
       for (let r = 0; r < RUNS; r++) {
         if (process.env.EXPORT !== '0' && process.env.ONLY !== 'necod') res.bird.push(await runOne(c, feederNs, dir, startBird(c, dir)));
         res.necod.push(await runOne(c, feederNs, dir, startNecod(c, dir, writers)));
-        console.error(`${name} run ${r + 1}: BIRD ${fmt(res.bird[r]?.ms ?? NaN)} ms, necod ${fmt(res.necod[r]?.ms ?? NaN)} ms (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
+        const n = res.necod[r];
+        const rss = n ? `, necod cpu ${fmt(n.cpu, 1)} s, RSS peak / final / settled ${[n.peakRss, n.finalRss, n.settledRss].map((x) => fmt(x / 1048576, 1)).join(' / ')} MiB` : '';
+        console.error(`${name} run ${r + 1}: BIRD ${fmt(res.bird[r]?.ms ?? NaN)} ms, necod ${fmt(n?.ms ?? NaN)} ms${rss} (load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
       }
       results.push(res);
       report([res], writers);
@@ -395,7 +411,7 @@ function report(results: CaseResult[], writers: number): void {
   for (const { c, bird, necod, ceilingMs } of results) {
     const m = (xs: Run[], f: (r: Run) => number): number => median(xs.map(f));
     const row = (who: string, xs: Run[]): string =>
-      `  ${who.padEnd(6)} ${fmt(m(xs, (r) => r.ms)).padStart(8)} ms  cpu ${fmt(m(xs, (r) => r.cpu), 1).padStart(5)} s  peak ${fmt(m(xs, (r) => r.peakRss) / MiB, 1).padStart(6)} MiB  final ${fmt(m(xs, (r) => r.finalRss) / MiB, 1).padStart(6)} MiB  ${fmt(m(xs, (r) => (r.finalRss - r.baseRss) / c.n)).padStart(4)} B/route`;
+      `  ${who.padEnd(6)} ${fmt(m(xs, (r) => r.ms)).padStart(8)} ms  cpu ${fmt(m(xs, (r) => r.cpu), 1).padStart(5)} s  peak ${fmt(m(xs, (r) => r.peakRss) / MiB, 1).padStart(6)} MiB  final ${fmt(m(xs, (r) => r.finalRss) / MiB, 1).padStart(6)} MiB  settled ${fmt(m(xs, (r) => r.settledRss) / MiB, 1).padStart(6)} MiB  ${fmt(m(xs, (r) => (r.finalRss - r.baseRss) / c.n)).padStart(4)} B/route`;
     console.log(`${c.name}: ${fmt(c.n)} ${c.v6 ? 'IPv6' : 'IPv4'} routes, ${c.feeders} feeder${c.feeders > 1 ? 's (2-way ECMP)' : ''}, median of ${bird.length}`);
     if (bird.length > 0) console.log(row('BIRD', bird));
     console.log(row(process.env.EXPORT === '0' ? 'necod (export off, until in the RIB)' : 'necod', necod));

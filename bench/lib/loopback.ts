@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from '../../test/support/wait.js';
+import { necodLaunch, type NecodLaunch } from './necod-launch.js';
 
 export const REPO = new URL('../..', import.meta.url).pathname.replace(/dist\/$/, '');
 
@@ -99,22 +100,17 @@ export interface Feeder {
   export?: 'all';
 }
 
-/** node flags for necod: the ones bin/necod.js runs with, or NECOD_NODE_ARGS to try others. */
-function necodNodeArgs(): string[] {
-  const env = process.env.NECOD_NODE_ARGS;
-  if (env !== undefined) return env.split(' ').filter(Boolean);
-  const shebang = readFileSync(join(REPO, 'bin/necod.js'), 'utf8').split('\n')[0] ?? '';
-  return shebang.split(' ').filter((w) => w.startsWith('--'));
-}
-
-export async function startNecod(dir: string, feeders: Feeder[], nodeArgs: string[] = necodNodeArgs()): Promise<Receiver & { socket: string }> {
+export async function startNecod(dir: string, feeders: Feeder[], launch: NecodLaunch = necodLaunch()): Promise<Receiver & { socket: string }> {
   const socket = join(dir, 'necod.sock');
   const neighbors = feeders.map((f) => `  - {name: ${f.name}, address: ${f.address}, remote-as: 64600, passive: true${f.export ? `, export: ${f.export}, route-reflector-client: true` : ''}}`).join('\n');
   writeFileSync(
     join(dir, 'necod.yaml'),
     `router-id: 127.0.0.1\nasn: 64600\nlisten: {address: 127.0.0.1, port: 1179}\napi: {socket: ${socket}}\nlog: {level: warn}\nkernel: {export: false}\nneighbors:\n${neighbors}\n`,
   );
-  const child = spawn('node', [...nodeArgs, join(REPO, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('node', [...launch.nodeArgs, join(REPO, 'dist/src/cli/necod.js'), '--config', join(dir, 'necod.yaml')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...launch.env },
+  });
   await waitFor(async () => apiGet(socket, '/v1/rib').then(() => true, () => false), { what: 'necod API', timeoutMs: 10_000 });
   await waitForListener(1179);
   return {
