@@ -1,4 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
-// A young generation of 4 MiB semi-spaces, not V8's default of up to 16: after an ingest
-// burst the larger one stays resident, tens of MiB that are not routes (docs/performance.md).
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 MALLOC_ARENA_MAX=2 node --max-semi-space-size=4
+// Memory settings of the daemon, measured on a full table (docs/performance.md, "Where necod's
+// memory goes"): a young generation of 4 MiB semi-spaces, not V8's default of up to 16 (after an
+// ingest burst the larger one stays resident, tens of MiB that are not routes); glibc's malloc
+// with a fixed 128 KiB mmap threshold, so that the backing stores of large typed arrays, freed
+// when a table grows or a batch ends, go back to the kernel at once instead of staying in the
+// malloc heap (glibc otherwise raises the threshold after the first such free); at most two
+// malloc arenas for V8's helper threads.
 import '../dist/src/cli/necod.js';
