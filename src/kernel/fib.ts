@@ -135,20 +135,25 @@ export interface FibStatus {
 
 /** Route keys: IPv4 address × 64 + length, or 2^40 + an IPv6 prefix id (src/rib/route-key.ts). */
 type Key = number;
+/**
+ * Slots of the FIB's route table (route-table.ts): the model, the differ and the writers name
+ * routes by slot, so that a route's key is hashed once, when the RIB hands it over. A slot is not
+ * given to another prefix while a write of it is prepared or in the kernel (see forget()).
+ */
+type Slot = number;
 
 interface Prepared {
   no: number;
-  changes: readonly Change<Key>[];
+  changes: readonly Change<Slot>[];
   /** The `ip -batch` line of each change, rendered when the writer takes it. */
   lines: Lines;
   /** What the model held before each change, to put back if the kernel refuses it. */
   undo: Array<InstalledRoute | NexthopObject | undefined>;
   barrier: number;
-  /** Slots written by this batch, and (parallel) the key and target of each route diffed. */
-  slice: readonly number[];
-  keys: readonly Key[];
+  /** Slots written by this batch, and (parallel) the slot and target of each route diffed. */
+  slice: readonly Slot[];
+  owners: readonly Slot[];
   targets: ReadonlyArray<Target | null>;
-  owners: readonly number[];
   /** Slot → which next hops could not be used. */
   problems: Map<number, string>;
   what: string;
@@ -175,7 +180,7 @@ export class Fib extends EventEmitter {
 
   private readonly legs = new LegTable();
   private readonly installed: InstalledRoutes;
-  private readonly model: FibModel<Key>;
+  private readonly model: FibModel<Slot>;
   /** Per route: what the RIB wants, state, failures, last batch. */
   private readonly table: RouteTable;
   /** Slots to write, in the order they became dirty; entries whose dirty bit is off are skipped. */
@@ -197,12 +202,13 @@ export class Fib extends EventEmitter {
   private epoch = 0;
   private verifyMark = 0;
   /** Failover plan per next-hop address, as last published. */
-  private plans = new Map<string, { changes: Change<Key>[]; lines: string[] }>();
+  private plans = new Map<string, { changes: Change<Slot>[]; lines: string[] }>();
   private readonly format = (key: Key): string => this.keys.format(key);
+  private readonly formatSlot = (s: Slot): string => this.keys.format(this.table.key(s));
 
   private readonly writer: BatchWriter;
   /** The netlink writer, when it is the one in use; the ip writer then only clears up at stop. */
-  private readonly nl: NetlinkRouteWriter<Key> | null;
+  private readonly nl: NetlinkRouteWriter<Slot> | null;
   private readonly resolver: NextHopResolver;
   private readonly monitor: RouteMonitor;
 
@@ -253,7 +259,7 @@ export class Fib extends EventEmitter {
     this.table = new RouteTable(this.keys.v6);
     this.installed = new InstalledRoutes(this.table);
     this.bulkLines = opts.bulkLines ?? 10_000;
-    this.model = new FibModel<Key>(ids, this.legs, this.installed);
+    this.model = new FibModel<Slot>(ids, this.legs, this.installed);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
     this.nl = this.netlinkWriter(opts.writer ?? 'auto');
     this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
@@ -301,8 +307,9 @@ export class Fib extends EventEmitter {
         const key = this.keys.parse(r.prefix);
         if (key === null) return;
         kept++;
-        if (this.table.slot(key) < 0) this.table.setState(this.table.add(key), 'stale');
-        this.model.setRoute(key, installedFromKernel(r, this.model, this.legs));
+        let s = this.table.slot(key);
+        if (s < 0) this.table.setState((s = this.table.add(key)), 'stale');
+        this.model.setRoute(s, installedFromKernel(r, this.model, this.legs));
       },
       (prefix, proto) => {
         const key = this.keys.parse(prefix);
@@ -373,8 +380,9 @@ export class Fib extends EventEmitter {
    */
   setKey(key: Key, route: DesiredRoute | null): void {
     if (this.stopping) return;
-    let slot = this.table.slot(key);
+    let slot: Slot;
     if (route === null) {
+      slot = this.table.slot(key);
       if (slot < 0) return;
       this.raws.move(this.table.want(slot), WANT_NONE);
       this.table.setWant(slot, WANT_NONE);
@@ -384,8 +392,8 @@ export class Fib extends EventEmitter {
     }
     const want = this.wantOf(key, route);
     if (want === null) return;
-    if (slot < 0) slot = this.table.add(key);
-    else if (this.table.want(slot) === want && !this.table.dirty(slot) && this.table.state(slot) !== 'stale') return;
+    slot = this.table.add(key);
+    if (this.table.want(slot) === want && !this.table.dirty(slot) && this.table.state(slot) !== 'stale') return;
     this.raws.move(this.table.want(slot), want);
     this.table.setWant(slot, want);
     if (this.table.state(slot) !== 'failed') this.table.setState(slot, 'pending');
@@ -469,13 +477,13 @@ export class Fib extends EventEmitter {
 
   /** Recomputes every via's failover plan and announces those that changed. */
   private refreshPlans(): void {
-    const next = new Map<string, { changes: Change<Key>[]; lines: string[] }>();
+    const next = new Map<string, { changes: Change<Slot>[]; lines: string[] }>();
     if (this.mode === 'groups' && !this.stopping) {
       const vias = new Set<string>();
       for (const o of this.model.objects.values()) if (o.type === 'leg' && !this.down.has(o.leg.via)) vias.add(o.leg.via);
       for (const via of vias) {
         const changes = downChanges(this.model, new Set([via]));
-        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag, this.format)) });
+        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag, this.formatSlot)) });
       }
     }
     const old = this.plans;
@@ -581,11 +589,6 @@ export class Fib extends EventEmitter {
     this.schedule();
   }
 
-  private markKey(key: Key): void {
-    const s = this.table.slot(key);
-    if (s >= 0) this.markDirty(s);
-  }
-
   private markUsersOf(via: string): void {
     const wants = this.raws.wantsOfVia(via);
     if (wants.size > 0) for (const s of this.table.slotsWanting(wants)) this.markDirty(s);
@@ -675,7 +678,7 @@ export class Fib extends EventEmitter {
       try {
         if (this.urgent) {
           this.urgent = false;
-          const p = this.prepare(downChanges(this.model, this.down), [], [], [], [], new Map(), 'next hop down');
+          const p = this.prepare(downChanges(this.model, this.down), [], [], [], new Map(), 'next hop down');
           if (p) await this.execute(p, true);
           continue;
         }
@@ -722,7 +725,7 @@ export class Fib extends EventEmitter {
     await drain();
     this.monitor.quiet(false);
     if (!this.stopping && !this.urgent) {
-      const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], [], [], new Map(), 'unused nexthop objects');
+      const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], [], new Map(), 'unused nexthop objects');
       if (gc) await this.execute(gc);
     }
   }
@@ -730,10 +733,9 @@ export class Fib extends EventEmitter {
   // ---------------------------------------------------------------- one batch
 
   /** Targets for the slice, diffed into changes; null when there is nothing to write. */
-  private prepareSlice(slice: number[]): Prepared | null {
-    const keys: Key[] = [];
+  private prepareSlice(slice: Slot[]): Prepared | null {
     const targets: Array<Target | null> = [];
-    const owners: number[] = [];
+    const owners: Slot[] = [];
     const problems = new Map<number, string>();
     for (const s of slice) {
       const key = this.table.key(s);
@@ -744,24 +746,22 @@ export class Fib extends EventEmitter {
       }
       if (!this.target(s)) continue; // marked dirty again when the lookup answers
       if (this.tProblem) problems.set(s, this.tProblem);
-      keys.push(key);
       targets.push(this.tTarget);
       owners.push(s);
     }
-    if (keys.length === 0) return null;
-    const changes = diffKeyed(this.model, keys, targets, { mode: this.mode });
-    const p = this.prepare(changes, slice, keys, targets, owners, problems, `${keys.length} prefixes`);
-    if (!p) this.settleStates(keys, targets, owners, problems, new Map(), new Map());
+    if (owners.length === 0) return null;
+    const changes = diffKeyed(this.model, owners, targets, { mode: this.mode });
+    const p = this.prepare(changes, slice, owners, targets, problems, `${owners.length} prefixes`);
+    if (!p) this.settleStates(owners, targets, problems, new Map(), new Map());
     return p;
   }
 
   /** Renders the changes and puts them into the model now, remembering how to undo each. */
   private prepare(
-    changes: readonly Change<Key>[],
-    slice: readonly number[],
-    keys: readonly Key[],
+    changes: readonly Change<Slot>[],
+    slice: readonly Slot[],
+    owners: readonly Slot[],
     targets: ReadonlyArray<Target | null>,
-    owners: readonly number[],
     problems: Map<number, string>,
     what: string,
   ): Prepared | null {
@@ -772,7 +772,7 @@ export class Fib extends EventEmitter {
       this.table.setInflight(s, true);
     }
     const undo: Array<InstalledRoute | NexthopObject | undefined> = new Array(changes.length);
-    const kept: Change<Key>[] = [];
+    const kept: Change<Slot>[] = [];
     let barrier = 0;
     for (const c of changes) {
       const i = kept.length;
@@ -797,10 +797,10 @@ export class Fib extends EventEmitter {
     undo.length = kept.length;
     const lines: Lines = { length: kept.length, at: (i) => {
         const c = kept[i];
-        return c === undefined ? undefined : renderChange(c, this.tag, this.format);
+        return c === undefined ? undefined : renderChange(c, this.tag, this.formatSlot);
       } };
     this.unconfirmed.add(no);
-    return { no, changes: kept, lines, undo, barrier, slice, keys, targets, owners, problems, what, t0: performance.now() };
+    return { no, changes: kept, lines, undo, barrier, slice, owners, targets, problems, what, t0: performance.now() };
   }
 
   /** Runs a prepared batch; refused changes are undone in the model and their prefixes fail. */
@@ -820,7 +820,7 @@ export class Fib extends EventEmitter {
       if (c !== undefined && !isHarmlessError(c, msg)) refused.set(i, msg);
     }
     const objectErrors = new Map<number, string>();
-    const routeErrors = new Map<Key, string>();
+    const routeErrors = new Map<Slot, string>();
     let logged = 0;
     for (const i of [...refused.keys()].sort((a, b) => b - a)) {
       const c = p.changes[i]!; // refused holds only indexes of p.changes
@@ -840,7 +840,7 @@ export class Fib extends EventEmitter {
     if (refused.size > 10) this.log.warn({ refused: refused.size }, 'kernel refused writes');
     for (const s of p.slice) this.table.setInflight(s, false);
     this.unconfirmed.delete(p.no);
-    this.settleStates(p.keys, p.targets, p.owners, p.problems, routeErrors, objectErrors);
+    this.settleStates(p.owners, p.targets, p.problems, routeErrors, objectErrors);
     const report: BatchReport = { prefixes: p.slice.length, lines: p.lines.length, failures: refused.size, ms: performance.now() - p.t0 };
     this.log.debug({ ...report, what: p.what, crashes: outcome.crashes }, 'kernel batch');
     if (this.mode === 'groups' && p.barrier > 0) this.refreshPlans();
@@ -848,7 +848,7 @@ export class Fib extends EventEmitter {
   }
 
   /** Puts back what the model held before a change the kernel refused. */
-  private undo(c: Change<Key>, before: InstalledRoute | NexthopObject | undefined): void {
+  private undo(c: Change<Slot>, before: InstalledRoute | NexthopObject | undefined): void {
     try {
       if (c.op === 'route-replace' || c.op === 'route-delete') {
         const now = this.installed.get(c.prefix);
@@ -863,10 +863,7 @@ export class Fib extends EventEmitter {
       // An object that never came to be: whatever was prepared on top of it goes too, and a
       // read-back makes sure the model and the kernel agree again.
       const id = c.op === 'nexthop-replace' ? c.obj.id : c.id;
-      for (const key of this.model.forgetObject(id)) {
-        const s = this.table.slot(key);
-        if (s >= 0 && !this.table.inflight(s)) this.markDirty(s);
-      }
+      for (const s of this.model.forgetObject(id)) if (!this.table.inflight(s)) this.markDirty(s);
       this.monitor.requestVerify(500);
     } catch (err) {
       this.log.error({ err, change: c }, 'cannot undo a refused change; verification will repair it');
@@ -875,29 +872,28 @@ export class Fib extends EventEmitter {
   }
 
   private settleStates(
-    keys: readonly Key[],
+    owners: readonly Slot[],
     targets: ReadonlyArray<Target | null>,
-    owners: readonly number[],
     problems: ReadonlyMap<number, string>,
-    routeErrors: ReadonlyMap<Key, string>,
+    routeErrors: ReadonlyMap<Slot, string>,
     objectErrors: ReadonlyMap<number, string>,
   ): void {
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
+    for (let i = 0; i < owners.length; i++) {
       const target = targets[i];
       const s = owners[i];
-      if (key === undefined || s === undefined || target === undefined) continue; // the three run in step
-      if (this.table.inflight(s) || this.table.dirty(s) || this.table.slot(key) !== s) continue; // changed again meanwhile
-      const ok = this.model.satisfies(this.installed.get(key), target);
+      if (s === undefined || target === undefined) continue; // the two run in step
+      // Changed again meanwhile. The slot is still this prefix's: forget() keeps a slot in flight.
+      if (this.table.inflight(s) || this.table.dirty(s)) continue;
+      const ok = this.model.satisfies(this.installed.get(s), target);
       const problem = problems.get(s) ?? null;
       if (ok && (target !== null || problem === null)) this.setInstalled(s, problem);
-      else this.setFailed(s, routeErrors.get(key) ?? this.objectError(key, target, objectErrors) ?? problem ?? 'not installed');
+      else this.setFailed(s, routeErrors.get(s) ?? this.objectError(s, target, objectErrors) ?? problem ?? 'not installed');
     }
     if (this.failed.size > 0) this.scheduleRetry();
     else this.retryRound = 0;
   }
 
-  private whyObjectFailed(id: number, changes: readonly Change<Key>[], errors: ReadonlyMap<number, string>): string | null {
+  private whyObjectFailed(id: number, changes: readonly Change<Slot>[], errors: ReadonlyMap<number, string>): string | null {
     if (errors.size === 0) return null;
     const own = errors.get(id);
     if (own !== undefined) return `nexthop object ${id}: ${own}`;
@@ -912,9 +908,9 @@ export class Fib extends EventEmitter {
   }
 
   /** The refusal of an object a unicast route needed (its group change, or one of its legs). */
-  private objectError(key: Key, target: Target | null, errors: ReadonlyMap<number, string>): string | null {
+  private objectError(s: Slot, target: Target | null, errors: ReadonlyMap<number, string>): string | null {
     if (errors.size === 0 || target?.kind !== 'unicast') return null;
-    const r = this.installed.get(key);
+    const r = this.installed.get(s);
     const mine = r?.type === 'nhid' ? errors.get(r.nhid) : undefined;
     if (mine !== undefined) return `nexthop object ${r?.type === 'nhid' ? r.nhid : ''}: ${mine}`;
     const [first] = errors;
@@ -926,8 +922,7 @@ export class Fib extends EventEmitter {
     this.table.setFailures(s, 0);
     if (problem === null) this.errors.delete(s);
     else this.errors.set(s, problem);
-    const key = this.table.key(s);
-    if (this.table.want(s) === WANT_NONE && !this.installed.has(key)) {
+    if (this.table.want(s) === WANT_NONE && !this.installed.has(s)) {
       this.forget(s);
       return;
     }
@@ -935,7 +930,7 @@ export class Fib extends EventEmitter {
   }
 
   private setFailed(s: number, error: string): void {
-    if (this.table.want(s) === WANT_NONE && !this.installed.has(this.table.key(s))) {
+    if (this.table.want(s) === WANT_NONE && !this.installed.has(s)) {
       this.forget(s);
       return;
     }
@@ -945,8 +940,13 @@ export class Fib extends EventEmitter {
     this.failed.add(s);
   }
 
-  /** A route the RIB no longer wants and the kernel no longer has: its slot goes. */
-  private forget(s: number): void {
+  /**
+   * A route the RIB no longer wants and the kernel no longer has: its slot goes. Not while a write
+   * of it is prepared or in the kernel: the writers name the route by its slot, so the slot must
+   * not become another prefix's before that write reports (its settling comes back here).
+   */
+  private forget(s: Slot): void {
+    if (this.table.inflight(s)) return;
     this.failed.delete(s);
     this.errors.delete(s);
     this.raws.move(this.table.want(s), WANT_NONE);
@@ -972,7 +972,7 @@ export class Fib extends EventEmitter {
     for (const s of this.failed) this.markDirty(s);
   }
 
-  private *strayChanges(): Generator<Change<Key>> {
+  private *strayChanges(): Generator<Change<Slot>> {
     if (!this.isConverged || this.strays.length === 0) return;
     const ids = this.strays;
     this.strays = [];
@@ -1094,19 +1094,17 @@ export class Fib extends EventEmitter {
     switch (ev.kind) {
       case 'own-route-gone': {
         const key = this.keys.parse(ev.prefix);
-        if (key === null) return;
-        const mine = this.installed.get(key);
+        const s = key === null ? -1 : this.table.slot(key);
+        if (s < 0) return;
+        const mine = this.installed.get(s);
         if (!mine || !deletionHits(mine, ev.route)) return;
-        const s = this.table.slot(key);
-        if (s >= 0 && this.table.inflight(s)) return; // being written right now
-        this.model.setRoute(key, undefined);
+        if (this.table.inflight(s)) return; // being written right now
+        this.model.setRoute(s, undefined);
         this.log.warn({ prefix: ev.prefix }, 'a route of necod was removed from the kernel; restoring it');
-        if (s >= 0) {
-          if (this.table.want(s) === WANT_NONE) this.setInstalled(s, null);
-          else {
-            this.stats.restored++;
-            this.markDirty(s);
-          }
+        if (this.table.want(s) === WANT_NONE) this.setInstalled(s, null);
+        else {
+          this.stats.restored++;
+          this.markDirty(s);
         }
         return;
       }
@@ -1122,9 +1120,10 @@ export class Fib extends EventEmitter {
         }
         this.foreign.set(key, ev.protocol);
         const s = this.table.slot(key);
+        if (s < 0) return;
         // The kernel replaced necod's route with theirs.
-        if (this.installed.has(key)) this.model.setRoute(key, undefined);
-        if (s >= 0) this.setFailed(s, this.foreignReason(key, ev.protocol));
+        if (this.installed.has(s)) this.model.setRoute(s, undefined);
+        this.setFailed(s, this.foreignReason(key, ev.protocol));
         return;
       }
       case 'own-nexthop-gone': {
@@ -1132,7 +1131,7 @@ export class Fib extends EventEmitter {
           if (this.unconfirmed.size > 0) this.monitor.requestVerify(50);
           return;
         }
-        for (const key of this.model.forgetObject(ev.id)) this.markKey(key);
+        for (const s of this.model.forgetObject(ev.id)) this.markDirty(s);
         this.refreshPlans();
         return;
       }
@@ -1168,7 +1167,7 @@ export class Fib extends EventEmitter {
     this.stats.verifications++;
     // Routes of batches not yet confirmed, or written while the read runs, may legitimately differ.
     const g0 = this.unconfirmed.size > 0 ? Math.min(...this.unconfirmed) : this.batchNo + 1;
-    const touched: Key[] = [];
+    const touched: Slot[] = [];
     const objects = await readNexthops(this.ctx);
     if (this.stopping) return;
     if (objects && this.lastObjectBatch < g0) {
@@ -1196,17 +1195,17 @@ export class Fib extends EventEmitter {
             this.table.setMark(s, mark);
             if (this.table.gen(s) >= g0) return;
           }
-          const mine = this.installed.get(key);
+          const mine = s < 0 ? undefined : this.installed.get(s);
           const inKernel = installedFromKernel(r, this.model, this.legs);
           if (sameRoute(mine, inKernel)) return;
-          this.model.setRoute(key, inKernel);
           if (s < 0) {
             // A route of necod's protocol nobody asked for (left by a crash, or made by hand).
             s = this.table.add(key);
             this.table.setState(s, 'stale');
             this.table.setMark(s, mark);
           }
-          touched.push(key);
+          this.model.setRoute(s, inKernel);
+          touched.push(s);
         },
         foreign ? (prefix, proto) => {
           const key = this.keys.parse(prefix);
@@ -1221,11 +1220,10 @@ export class Fib extends EventEmitter {
     // Routes of necod the kernel did not list: gone behind its back.
     this.table.forEach((s) => {
       if (this.table.mark(s) === mark || this.table.gen(s) >= g0) return;
-      const key = this.table.key(s);
-      if (!this.installed.has(key)) return;
+      if (!this.installed.has(s)) return;
       this.stats.restored++;
-      this.model.setRoute(key, undefined);
-      touched.push(key);
+      this.model.setRoute(s, undefined);
+      touched.push(s);
     });
     if (foreign) {
       // Routes of other protocols that came or went while nobody watched.
@@ -1233,17 +1231,17 @@ export class Fib extends EventEmitter {
         if (this.foreign.has(key)) continue;
         this.foreign.set(key, proto);
         const s = this.table.slot(key);
-        if (s >= 0 && !this.installed.has(key) && this.table.want(s) !== WANT_NONE) this.setFailed(s, this.foreignReason(key, proto));
+        if (s >= 0 && !this.installed.has(s) && this.table.want(s) !== WANT_NONE) this.setFailed(s, this.foreignReason(key, proto));
       }
       for (const key of [...this.foreign.keys()]) {
         if (foreign.has(key)) continue;
         this.foreign.delete(key);
-        touched.push(key);
+        const s = this.table.slot(key);
+        if (s >= 0) touched.push(s);
       }
     }
-    for (const key of touched) {
-      const s = this.table.slot(key);
-      if (s < 0) continue;
+    for (const s of touched) {
+      if (!this.table.inUse(s)) continue; // forgotten while the table was read
       if (this.table.want(s) === WANT_NONE && this.table.state(s) === 'stale' && !this.isConverged) continue;
       this.markDirty(s);
     }
@@ -1252,7 +1250,7 @@ export class Fib extends EventEmitter {
   }
 
   /** The netlink writer for the setting, or null for `ip -batch`; "netlink" where it cannot load throws. */
-  private netlinkWriter(setting: WriterSetting): NetlinkRouteWriter<Key> | null {
+  private netlinkWriter(setting: WriterSetting): NetlinkRouteWriter<Slot> | null {
     if (setting === 'ip') return null;
     const why = netlinkUnavailable();
     if (why !== null) {
@@ -1261,15 +1259,21 @@ export class Fib extends EventEmitter {
       return null;
     }
     const keys = this.keys;
-    const prefixes: PrefixCodec<Key> = {
-      v6: (k) => k >= IPV6_BASE,
-      length: (k) => (k >= IPV6_BASE ? keys.v6.length(k) : k % 64),
-      write: (k, buf, at) => {
+    const table = this.table;
+    // Changes name routes by slot; the slot's key is read as the message is built.
+    const prefixes: PrefixCodec<Slot> = {
+      v6: (s) => table.key(s) >= IPV6_BASE,
+      length: (s) => {
+        const k = table.key(s);
+        return k >= IPV6_BASE ? keys.v6.length(k) : k % 64;
+      },
+      write: (s, buf, at) => {
+        const k = table.key(s);
         if (k >= IPV6_BASE) buf.set(keys.v6.address(k), at);
         else buf.writeUInt32BE(Math.floor(k / 64), at);
       },
     };
-    return new NetlinkRouteWriter<Key>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log });
+    return new NetlinkRouteWriter<Slot>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log });
   }
 
   private async probeNexthops(): Promise<boolean> {
@@ -1330,7 +1334,7 @@ export class Fib extends EventEmitter {
   private statusOf(s: number): RouteStatus {
     const key = this.table.key(s);
     const prefix = this.format(key);
-    const installed = this.installed.get(key);
+    const installed = this.installed.get(s);
     let kernel: string | null = null;
     if (installed) {
       switch (installed.type) {

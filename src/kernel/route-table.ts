@@ -1,9 +1,11 @@
 // The FIB's per-route bookkeeping, keyed like the RIB (route key: IPv4 address × 64 + length, or
-// an IPv6 prefix id): what the RIB wants for the prefix (an interned desired id), the route's
-// state, its consecutive failures, the batch that last wrote it, and the id of the form installed
-// in the kernel (which the model, fib-model.ts, interprets), in typed arrays. A full table costs a
-// slot in a PrefixTable (17–24 bytes) and 23 bytes of columns per route, no object and no string;
-// errors are kept apart for the few routes that have one. Plain data, no I/O.
+// an IPv6 prefix id) and stored by slot: what the RIB wants for the prefix (an interned desired
+// id), the route's state, its consecutive failures, the batch that last wrote it, and the id of
+// the form installed in the kernel (which the model, fib-model.ts, interprets), in typed arrays.
+// The key is hashed once, here, when the RIB hands it over; from then on the differ, the model and
+// the writers name the route by its slot. A full table costs a slot in a PrefixTable (17–24 bytes)
+// and 23 bytes of columns per route, no object and no string; errors are kept apart for the few
+// routes that have one. Plain data, no I/O.
 import { PrefixTable } from '../rib/prefix-table.js';
 import type { KeyHolds } from './fib-model.js';
 import type { RouteStateName } from './types.js';
@@ -48,11 +50,13 @@ export class RouteTable {
 
   /** The slot of a key, made (pending, wanting nothing) when new. */
   add(key: number): number {
-    const s = this.slots.get(key);
+    const next = this.free.length > 0 ? this.free[this.free.length - 1]! : this.used; // length > 0
+    const s = this.slots.getOrSet(key, next);
     if (s >= 0) return s;
-    const slot = this.free.pop() ?? this.used++;
+    const slot = next;
+    if (this.free.length > 0) this.free.pop();
+    else this.used++;
     if (slot >= this.keyCol.length) this.grow();
-    this.slots.set(key, slot);
     this.holds?.retain(key);
     this.keyCol[slot] = key;
     this.wantCol[slot] = WANT_NONE;
@@ -148,6 +152,11 @@ export class RouteTable {
     if (was < 0 && id >= 0) this.forms++;
     else if (was >= 0 && id < 0) this.forms--;
     this.formCol[slot] = id;
+  }
+
+  /** Whether the slot holds a route (a slot that was removed holds key -1). */
+  inUse(slot: number): boolean {
+    return slot < this.used && this.keyCol[slot]! >= 0;
   }
 
   /** Slots with an installed form. */

@@ -89,6 +89,27 @@ export class PrefixTable {
     }
   }
 
+  /**
+   * The value of key when present; otherwise sets it to `value` and returns `missing`. One probe
+   * sequence where get() then set() would walk it twice.
+   */
+  getOrSet(key: number, value: number, missing = -1): number {
+    if ((this.count + 1) > this.keys.length * MAX_LOAD) this.grow();
+    const keys = this.keys;
+    let i = this.slotOf(key);
+    for (;;) {
+      const k = keys[i];
+      if (k === key) return this.values[i]!;
+      if (k === EMPTY) {
+        keys[i] = key;
+        this.values[i] = value;
+        this.count++;
+        return missing;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
   /** Removes key; returns its value or `missing`. Backward-shift deletion keeps probes short without tombstones. */
   delete(key: number, missing = -1): number {
     const keys = this.keys;
