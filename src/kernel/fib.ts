@@ -256,7 +256,7 @@ export class Fib extends EventEmitter {
     this.watch = opts.monitor ?? true;
     this.keys = opts.keys ?? new RouteKeys();
     // The FIB holds keys beyond the RIB's fan-out: their IPv6 ids must stay alive while it does.
-    this.table = new RouteTable(this.keys.v6);
+    this.table = new RouteTable(this.keys.slots, this.keys.v6);
     this.installed = new InstalledRoutes(this.table);
     this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel<Slot>(ids, this.legs, this.installed);
@@ -379,11 +379,17 @@ export class Fib extends EventEmitter {
    * interned Loc-RIB selection) costs one lookup per route and nothing else.
    */
   setKey(key: Key, route: DesiredRoute | null): void {
+    this.setAt(this.keys.slots.find(key), key, route);
+  }
+
+  /**
+   * setKey() for a caller that looked the key up in the shared slot index already (`slot`: what
+   * `keys.slots.find(key)` gave, -1 for none): the Loc-RIB feed, which needs the slot itself.
+   */
+  setAt(slot: Slot, key: Key, route: DesiredRoute | null): void {
     if (this.stopping) return;
-    let slot: Slot;
     if (route === null) {
-      slot = this.table.slot(key);
-      if (slot < 0) return;
+      if (!this.table.inUse(slot)) return;
       this.raws.move(this.table.want(slot), WANT_NONE);
       this.table.setWant(slot, WANT_NONE);
       if (this.table.state(slot) === 'stale' && !this.isConverged) this.table.setState(slot, 'pending');
@@ -392,12 +398,17 @@ export class Fib extends EventEmitter {
     }
     const want = this.wantOf(key, route);
     if (want === null) return;
-    slot = this.table.add(key);
+    slot = slot < 0 ? this.table.add(key) : this.table.addAt(slot, key);
     if (this.table.want(slot) === want && !this.table.dirty(slot) && this.table.state(slot) !== 'stale') return;
     this.raws.move(this.table.want(slot), want);
     this.table.setWant(slot, want);
     if (this.table.state(slot) !== 'failed') this.table.setState(slot, 'pending');
     this.markDirty(slot);
+  }
+
+  /** Whether keys go through the same slot index as `keys` (setAt() with its slots). */
+  sharesKeys(keys: RouteKeys): boolean {
+    return this.keys === keys;
   }
 
   /** The interned want id of a desired route; null (logged) when its next hops are unusable. */
@@ -564,7 +575,10 @@ export class Fib extends EventEmitter {
     };
   }
 
-  /** Bytes the per-route state holds in typed arrays (routes, installed forms), for benchmarks. */
+  /**
+   * Bytes the per-route state holds in typed arrays (routes, installed forms), for benchmarks;
+   * the slot index of the keys is the RIB's and not counted here.
+   */
   get stateBytes(): number {
     return this.table.byteSize;
   }
