@@ -74,9 +74,10 @@ export interface FibOptions {
   /** Netlink messages (auto: when the addon loads) or `ip -batch` lines. Default auto. */
   writer?: WriterSetting;
   /**
-   * A batch of at least this many routes stops the following of route events (links, addresses
-   * and nexthop objects are still followed) until the writing is done; the periodic verification
-   * covers what happened to routes meanwhile. Default 10 000; 0 never.
+   * This many route changes written within half a second (one batch or several) stop the
+   * following of route events (links, addresses and nexthop objects are still followed) until
+   * the writing is done; the periodic verification covers what happened to routes meanwhile.
+   * Default 10 000; 0 never.
    */
   bulkLines?: number;
   /** Read-back of necod's routes, in ms; 0 turns it off. Default 30 000. */
@@ -725,7 +726,7 @@ export class Fib extends EventEmitter {
           throw err;
         }
         if (p) {
-          if (this.bulkLines > 0 && p.changes.length >= this.bulkLines) this.monitor.quiet(true);
+          if (this.isBulk(p.changes.length)) this.monitor.quiet(true);
           start(p);
         }
         // Let the batch get going before preparing the next one.
@@ -743,6 +744,26 @@ export class Fib extends EventEmitter {
       if (gc) await this.execute(gc);
     }
   }
+
+  /**
+   * Whether writes come in bulk: `bulkLines` changes within half a second, in one batch or in
+   * several. A table arriving UPDATE by UPDATE makes batches of a few thousand routes each, and
+   * every one of their routes would come back as a monitor event (and overrun its socket, which
+   * costs a full read-back) if only single batches counted.
+   */
+  private isBulk(changes: number): boolean {
+    if (this.bulkLines <= 0) return false;
+    const now = Date.now();
+    if (now - this.recentSince > 500) {
+      this.recentSince = now;
+      this.recentWrites = 0;
+    }
+    this.recentWrites += changes;
+    return this.recentWrites >= this.bulkLines;
+  }
+
+  private recentWrites = 0;
+  private recentSince = 0;
 
   // ---------------------------------------------------------------- one batch
 
