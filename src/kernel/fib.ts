@@ -1,10 +1,10 @@
 // The FIB manager: the RIB says what each prefix should be, the manager makes the kernel match,
 // in coalesced `ip -batch` runs, touching nothing that does not carry necod's protocol number.
 //
-// Flow: set() records the wish and marks the prefix dirty; after `coalesceMs` (or `batchMax`
-// prefixes) the dirty prefixes get their next hops resolved, the differ turns them into kernel
-// changes against the model, the writer runs them, and the changes the kernel accepted go into
-// the model. Refused ones leave the prefix failed, visible in the API, and retried.
+// Flow: set() records the wish and marks the prefix dirty; after `coalesceMs` (longer while a
+// table pours in, see pouring()) the dirty prefixes get their next hops resolved, in batches of
+// up to `batchMax`, the differ turns them into kernel changes against the model, the writer runs
+// them, and the changes the kernel accepted go into the model. Refused ones leave the prefix failed, visible in the API, and retried.
 //
 // Failover plans (the contract with the BFD worker thread). In nexthop-group mode, taking a dead
 // next hop out of every route is a handful of group changes, whatever the number of routes; the
@@ -67,8 +67,13 @@ export interface FibOptions {
   keepOnStop?: boolean;
   /** How long changes are gathered into one batch. Default 5 ms. */
   coalesceMs?: number;
-  /** Most prefixes per batch; a full window is written at once. Default 50 000. */
+  /** Most prefixes per batch. Default 50 000. */
   batchMax?: number;
+  /**
+   * While routes pour in faster than a table is received (200 a millisecond), writing waits for
+   * them to stop, at most this long after the first: decoding goes first. Default 2 000 ms.
+   */
+  arrivalWaitMs?: number;
   /** Long-lived `ip -batch -` writers sharing the route lines of large batches. Default 2. */
   writers?: number;
   /** Netlink messages (auto: when the addon loads) or `ip -batch` lines. Default auto. */
@@ -162,6 +167,8 @@ interface Prepared {
 }
 
 const DEFAULT_IDS: IdRange = { min: 200_000_000, max: 200_999_999 };
+/** Routes a millisecond that count as a table pouring in (a full table arrives at 1–2 M/s). */
+const POUR_PER_MS = 200;
 
 export class Fib extends EventEmitter {
   readonly tag: RouteTag;
@@ -173,6 +180,7 @@ export class Fib extends EventEmitter {
   private readonly keepOnStop: boolean;
   private readonly coalesceMs: number;
   private readonly batchMax: number;
+  private readonly arrivalWaitMs: number;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
   private readonly watch: boolean;
@@ -252,6 +260,7 @@ export class Fib extends EventEmitter {
     this.keepOnStop = opts.keepOnStop ?? false;
     this.coalesceMs = Math.max(0, opts.coalesceMs ?? 5);
     this.batchMax = Math.max(1, opts.batchMax ?? 50_000);
+    this.arrivalWaitMs = Math.max(0, opts.arrivalWaitMs ?? 2_000);
     this.retryMinMs = opts.retryMinMs ?? 1_000;
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
     this.watch = opts.monitor ?? true;
@@ -597,7 +606,12 @@ export class Fib extends EventEmitter {
 
   private markDirty(slot: number): void {
     if (this.table.dirty(slot)) return;
-    if (this.dirtyCount === 0) this.firstDirtyAt = Date.now();
+    this.marks++;
+    if (this.dirtyCount === 0) {
+      this.firstDirtyAt = Date.now();
+      this.marksSeen = this.marks;
+      this.marksAt = this.firstDirtyAt;
+    }
     this.table.setDirty(slot, true);
     this.dirtyQueue.push(slot);
     this.dirtyCount++;
@@ -635,17 +649,40 @@ export class Fib extends EventEmitter {
 
   private schedule(): void {
     if (!this.started || this.stopping || this.loop) return;
-    if (this.urgent || this.dirtyCount >= this.batchMax) {
+    if (this.urgent) {
       this.kick();
       return;
     }
     if (this.dirtyCount === 0 || this.timer) return;
     const wait = Math.max(0, this.coalesceMs - (Date.now() - this.firstDirtyAt));
-    this.timer = setTimeout(() => {
+    const fire = (): void => {
       this.timer = null;
-      this.kick();
-    }, wait);
+      if (this.pouring()) this.timer = setTimeout(fire, Math.max(1, this.coalesceMs));
+      else this.kick();
+    };
+    this.timer = setTimeout(fire, wait);
   }
+
+  /**
+   * Routes are still pouring in (a table being received: more than POUR_PER_MS a millisecond
+   * since the last look), so writing waits, up to `arrivalWaitMs` after the first of them: the
+   * FIB and the decoding of UPDATEs share one thread, and every route the FIB writes meanwhile
+   * delays the RIB by its cost. A trickle of changes, a flap of a few thousand routes or a
+   * settled() caller never waits.
+   */
+  private pouring(): boolean {
+    const now = Date.now();
+    const n = this.marks - this.marksSeen;
+    const dt = Math.max(1, now - this.marksAt);
+    this.marksSeen = this.marks;
+    this.marksAt = now;
+    return this.flushing === 0 && !this.urgent && n >= POUR_PER_MS * dt && now - this.firstDirtyAt < this.arrivalWaitMs;
+  }
+
+  /** Prefixes marked dirty so far, and the count and time of the last look (pouring()). */
+  private marks = 0;
+  private marksSeen = 0;
+  private marksAt = 0;
 
   private kick(): void {
     if (!this.started || this.stopping || this.loop) return;
