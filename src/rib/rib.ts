@@ -225,7 +225,7 @@ export class Rib {
     if (old < 0) return -1;
     this.locSel[s] = -1;
     this.locCount--;
-    this.keys.slots.release(s, HOLD_LOC);
+    this.keys.slots.release(s, key, HOLD_LOC);
     return old;
   }
 
@@ -354,12 +354,10 @@ export class Rib {
 
   /** Calls fn for every Loc-RIB entry. */
   forEachRoute(fn: (key: number, selection: StoredSelection) => void): void {
-    const col = this.locSel;
-    const slots = this.keys.slots;
-    for (let s = 0; s < col.length; s++) {
-      const id = col[s]!; // s < length
-      if (id >= 0) fn(slots.key(s), this.selections.get(id));
-    }
+    this.keys.slots.forEach((key, s) => {
+      const id = this.locSel[s] ?? -1; // a slot only the FIB holds may lie beyond the column
+      if (id >= 0) fn(key, this.selections.get(id));
+    });
   }
 
   get size(): number {

@@ -1,7 +1,8 @@
 // Route slots: a small, stable integer per route key, shared by the Loc-RIB and the kernel FIB,
 // so that one hash table of keys serves both and each keeps its per-route values in typed-array
 // columns indexed by slot. A full table then costs one PrefixTable of keys (17–24 bytes a route)
-// for the pair instead of one each. Not for the Adj-RIB-Ins: a neighbor's table is keyed on its
+// and a byte of holds for the pair instead of a PrefixTable each. The key of a slot is not kept
+// here: whoever needs it by slot (the FIB, to name the route to the kernel) keeps a column. Not for the Adj-RIB-Ins: a neighbor's table is keyed on its
 // own, the Loc-RIB is the one set of keys every consumer downstream shares.
 //
 // Holders: each user sets its own bit on a slot while it keeps state there; the slot is freed when
@@ -17,7 +18,6 @@ export const HOLD_FIB = 2;
 
 export class RouteSlots {
   private readonly index = new PrefixTable();
-  private keyCol = new Float64Array(64).fill(-1);
   private holdCol = new Uint8Array(64);
   private readonly free: number[] = [];
   private used = 0;
@@ -33,7 +33,7 @@ export class RouteSlots {
   }
 
   get byteSize(): number {
-    return this.index.byteSize + this.keyCol.byteLength + this.holdCol.byteLength;
+    return this.index.byteSize + this.holdCol.byteLength;
   }
 
   /** The slot of key, or -1. */
@@ -51,8 +51,7 @@ export class RouteSlots {
     }
     if (this.free.length > 0) this.free.pop();
     else this.used++;
-    if (next >= this.keyCol.length) this.grow();
-    this.keyCol[next] = key;
+    if (next >= this.holdCol.length) this.grow();
     this.holdCol[next] = holder;
     return next;
   }
@@ -62,20 +61,19 @@ export class RouteSlots {
     this.holdCol[slot] = this.holdCol[slot]! | holder; // a slot find() returned
   }
 
-  /** Drops `holder`'s hold; the slot is freed when nobody holds it. Returns whether it was. */
-  release(slot: number, holder: number): boolean {
+  /** Drops `holder`'s hold on key's slot; the slot is freed when nobody holds it. Returns whether it was. */
+  release(slot: number, key: number, holder: number): boolean {
     const h = this.holdCol[slot]! & ~holder; // callers pass slots they hold
     this.holdCol[slot] = h;
     if (h !== 0) return false;
-    this.index.delete(this.keyCol[slot]!);
-    this.keyCol[slot] = -1;
+    this.index.delete(key);
     this.free.push(slot);
     return true;
   }
 
-  /** The key in a slot; -1 for a free slot. */
-  key(slot: number): number {
-    return this.keyCol[slot]!;
+  /** Calls fn with every key and its slot; the index must not change meanwhile. */
+  forEach(fn: (key: number, slot: number) => void): void {
+    this.index.forEach(fn);
   }
 
   /** Whether `holder` holds the slot. */
@@ -84,12 +82,8 @@ export class RouteSlots {
   }
 
   private grow(): void {
-    const cap = this.keyCol.length * 2;
-    const keys = new Float64Array(cap).fill(-1);
-    keys.set(this.keyCol);
-    const holds = new Uint8Array(cap);
+    const holds = new Uint8Array(this.holdCol.length * 2);
     holds.set(this.holdCol);
-    this.keyCol = keys;
     this.holdCol = holds;
   }
 }
