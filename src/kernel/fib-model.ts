@@ -45,6 +45,9 @@ export class InstalledRoutes implements RouteMap<number> {
 
   private readonly ids = new Map<InstalledRoute, number>();
   private forms: InstalledRoute[] = [];
+  /** The last route set and its id: a batch sets the same shared value route after route. */
+  private lastRoute: InstalledRoute | null = null;
+  private lastId = -1;
 
   get size(): number {
     return this.column.formCount;
@@ -56,12 +59,14 @@ export class InstalledRoutes implements RouteMap<number> {
   }
 
   set(slot: number, route: InstalledRoute): void {
-    let id = this.ids.get(route);
+    let id = route === this.lastRoute ? this.lastId : this.ids.get(route);
     if (id === undefined) {
       id = this.forms.length;
       this.forms.push(route);
       this.ids.set(route, id);
     }
+    this.lastRoute = route;
+    this.lastId = id;
     this.column.setForm(slot, id);
   }
 

@@ -67,11 +67,11 @@ export interface FibOptions {
   keepOnStop?: boolean;
   /** How long changes are gathered into one batch. Default 5 ms. */
   coalesceMs?: number;
-  /** Most prefixes per batch. Default 50 000. */
+  /** Most prefixes per batch. Default 10 000. */
   batchMax?: number;
   /**
-   * While routes pour in faster than a table is received (200 a millisecond), writing waits for
-   * them to stop, at most this long after the first: decoding goes first. Default 2 000 ms.
+   * While routes pour in as fast as a table is received (50 a millisecond or more), writing
+   * waits for them to stop, for at most this long: decoding goes first. Default 2 000 ms.
    */
   arrivalWaitMs?: number;
   /** Long-lived `ip -batch -` writers sharing the route lines of large batches. Default 2. */
@@ -167,8 +167,12 @@ interface Prepared {
 }
 
 const DEFAULT_IDS: IdRange = { min: 200_000_000, max: 200_999_999 };
-/** Routes a millisecond that count as a table pouring in (a full table arrives at 1–2 M/s). */
-const POUR_PER_MS = 200;
+/**
+ * Routes a millisecond that count as a table pouring in: a full table arrives at 1–2 M/s once
+ * under way, its first fraction of a second (TCP slow start, code not yet optimised) far slower.
+ */
+const POUR_PER_MS = 50;
+const POUR_LOOK_MS = 5;
 
 export class Fib extends EventEmitter {
   readonly tag: RouteTag;
@@ -259,7 +263,7 @@ export class Fib extends EventEmitter {
     this.ecmpMax = Math.max(1, opts.ecmpMax ?? 16);
     this.keepOnStop = opts.keepOnStop ?? false;
     this.coalesceMs = Math.max(0, opts.coalesceMs ?? 5);
-    this.batchMax = Math.max(1, opts.batchMax ?? 50_000);
+    this.batchMax = Math.max(1, opts.batchMax ?? 10_000);
     this.arrivalWaitMs = Math.max(0, opts.arrivalWaitMs ?? 2_000);
     this.retryMinMs = opts.retryMinMs ?? 1_000;
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
@@ -607,11 +611,7 @@ export class Fib extends EventEmitter {
   private markDirty(slot: number): void {
     if (this.table.dirty(slot)) return;
     this.marks++;
-    if (this.dirtyCount === 0) {
-      this.firstDirtyAt = Date.now();
-      this.marksSeen = this.marks;
-      this.marksAt = this.firstDirtyAt;
-    }
+    if (this.dirtyCount === 0) this.firstDirtyAt = Date.now();
     this.table.setDirty(slot, true);
     this.dirtyQueue.push(slot);
     this.dirtyCount++;
@@ -657,7 +657,7 @@ export class Fib extends EventEmitter {
     const wait = Math.max(0, this.coalesceMs - (Date.now() - this.firstDirtyAt));
     const fire = (): void => {
       this.timer = null;
-      if (this.pouring()) this.timer = setTimeout(fire, Math.max(1, this.coalesceMs));
+      if (this.pouring()) this.timer = setTimeout(fire, POUR_LOOK_MS);
       else this.kick();
     };
     this.timer = setTimeout(fire, wait);
@@ -665,24 +665,29 @@ export class Fib extends EventEmitter {
 
   /**
    * Routes are still pouring in (a table being received: more than POUR_PER_MS a millisecond
-   * since the last look), so writing waits, up to `arrivalWaitMs` after the first of them: the
-   * FIB and the decoding of UPDATEs share one thread, and every route the FIB writes meanwhile
-   * delays the RIB by its cost. A trickle of changes, a flap of a few thousand routes or a
-   * settled() caller never waits.
+   * over the last POUR_LOOK_MS or more), so writing waits, for at most `arrivalWaitMs` of
+   * pouring: the FIB and the decoding of UPDATEs share one thread, and every route the FIB
+   * writes meanwhile delays the RIB by its cost. A trickle of changes, a flap of a few thousand
+   * routes, a settled() caller or a next hop going down never wait.
    */
   private pouring(): boolean {
+    if (this.flushing > 0 || this.urgent) return false;
     const now = Date.now();
-    const n = this.marks - this.marksSeen;
-    const dt = Math.max(1, now - this.marksAt);
-    this.marksSeen = this.marks;
-    this.marksAt = now;
-    return this.flushing === 0 && !this.urgent && n >= POUR_PER_MS * dt && now - this.firstDirtyAt < this.arrivalWaitMs;
+    if (now - this.marksAt >= POUR_LOOK_MS) {
+      const fast = this.marks - this.marksSeen >= POUR_PER_MS * (now - this.marksAt);
+      if (fast && this.pourSince === 0) this.pourSince = now;
+      else if (!fast) this.pourSince = 0;
+      this.marksSeen = this.marks;
+      this.marksAt = now;
+    }
+    return this.pourSince > 0 && now - this.pourSince < this.arrivalWaitMs;
   }
 
-  /** Prefixes marked dirty so far, and the count and time of the last look (pouring()). */
+  /** Prefixes marked dirty so far, the count and time of the last look, and since when they pour. */
   private marks = 0;
   private marksSeen = 0;
   private marksAt = 0;
+  private pourSince = 0;
 
   private kick(): void {
     if (!this.started || this.stopping || this.loop) return;
@@ -735,7 +740,8 @@ export class Fib extends EventEmitter {
           continue;
         }
         const windowOpen = this.flushing === 0 && this.dirtyCount < this.batchMax && Date.now() - this.firstDirtyAt < this.coalesceMs;
-        if (this.dirtyCount === 0 || windowOpen) {
+        // A table pouring in: let the decoding have the thread (the timer looks again).
+        if (this.dirtyCount === 0 || windowOpen || this.pouring()) {
           if (inFlight.length === 0) break;
           await inFlight[0];
           continue;
@@ -957,7 +963,7 @@ export class Fib extends EventEmitter {
       // Changed again meanwhile. The slot is still this prefix's: forget() keeps a slot in flight.
       if (this.table.inflight(s) || this.table.dirty(s)) continue;
       const ok = this.model.satisfies(this.installed.get(s), target);
-      const problem = problems.get(s) ?? null;
+      const problem = problems.size === 0 ? null : (problems.get(s) ?? null);
       if (ok && (target !== null || problem === null)) this.setInstalled(s, problem);
       else this.setFailed(s, routeErrors.get(s) ?? this.objectError(s, target, objectErrors) ?? problem ?? 'not installed');
     }
@@ -990,10 +996,11 @@ export class Fib extends EventEmitter {
   }
 
   private setInstalled(s: number, problem: string | null): void {
-    this.failed.delete(s);
-    this.table.setFailures(s, 0);
-    if (problem === null) this.errors.delete(s);
-    else this.errors.set(s, problem);
+    // Per route of every batch: the sets of the few routes with trouble are skipped when empty.
+    if (this.failed.size > 0) this.failed.delete(s);
+    if (this.table.failures(s) !== 0) this.table.setFailures(s, 0);
+    if (problem !== null) this.errors.set(s, problem);
+    else if (this.errors.size > 0) this.errors.delete(s);
     if (this.table.want(s) === WANT_NONE && !this.installed.has(s)) {
       this.forget(s);
       return;
@@ -1019,8 +1026,8 @@ export class Fib extends EventEmitter {
    */
   private forget(s: Slot): void {
     if (this.table.inflight(s)) return;
-    this.failed.delete(s);
-    this.errors.delete(s);
+    if (this.failed.size > 0) this.failed.delete(s);
+    if (this.errors.size > 0) this.errors.delete(s);
     this.raws.move(this.table.want(s), WANT_NONE);
     if (this.table.dirty(s)) this.dirtyCount--;
     this.table.remove(s);
@@ -1232,9 +1239,10 @@ export class Fib extends EventEmitter {
    */
   private async verify(full: boolean): Promise<void> {
     if (!this.started || this.stopping) return;
-    // Not while a bulk write streams in: every route of it would be skipped as too new anyway,
-    // and the read would take CPU from the writers. Afterwards the kernel holds what ip accepted.
-    for (let i = 0; i < 100 && this.loop && !this.stopping; i++) await this.loop;
+    // Not while a bulk write streams in or waits for a table still pouring in: every route of
+    // it would be skipped as too new anyway, and the read would take CPU from the writers and
+    // the decoding. Afterwards the kernel holds what ip accepted.
+    for (let i = 0; i < 100 && (this.loop || this.dirtyCount > 0) && !this.stopping; i++) await (this.loop ?? new Promise((r) => setTimeout(r, 50)));
     if (this.stopping) return;
     this.stats.verifications++;
     // Routes of batches not yet confirmed, or written while the read runs, may legitimately differ.
