@@ -196,9 +196,13 @@ export class Fib extends EventEmitter {
   private readonly model: FibModel<Slot>;
   /** Per route: what the RIB wants, state, failures, last batch. */
   private readonly table: RouteTable;
-  /** Slots to write, in the order they became dirty; entries whose dirty bit is off are skipped. */
-  private dirtyQueue: number[] = [];
+  /**
+   * Slots to write, in the order they became dirty, between dirtyHead and dirtyTail; entries whose
+   * dirty bit is off are skipped. A typed array: while a full table pours in it holds every route.
+   */
+  private dirtyQueue = new Int32Array(1024);
   private dirtyHead = 0;
+  private dirtyTail = 0;
   private dirtyCount = 0;
   private readonly failed = new Set<number>();
   /** Slot → the last error or next-hop problem of the route (few routes have one). */
@@ -613,7 +617,7 @@ export class Fib extends EventEmitter {
     this.marks++;
     if (this.dirtyCount === 0) this.firstDirtyAt = Date.now();
     this.table.setDirty(slot, true);
-    this.dirtyQueue.push(slot);
+    this.queueDirty(slot);
     this.dirtyCount++;
     this.schedule();
   }
@@ -628,9 +632,9 @@ export class Fib extends EventEmitter {
     const slice: number[] = [];
     const waiting: number[] = [];
     const q = this.dirtyQueue;
-    while (this.dirtyHead < q.length && slice.length < max) {
-      const s = q[this.dirtyHead++];
-      if (s === undefined || !this.table.dirty(s)) continue;
+    while (this.dirtyHead < this.dirtyTail && slice.length < max) {
+      const s = q[this.dirtyHead++]!; // head < tail ≤ length
+      if (!this.table.dirty(s)) continue;
       if (this.table.inflight(s)) {
         waiting.push(s); // its previous write has not reported yet
         continue;
@@ -639,12 +643,29 @@ export class Fib extends EventEmitter {
       this.dirtyCount--;
       slice.push(s);
     }
-    if (this.dirtyHead > 4096 && this.dirtyHead * 2 > q.length) {
-      this.dirtyQueue = q.slice(this.dirtyHead);
-      this.dirtyHead = 0;
+    if (this.dirtyHead === this.dirtyTail) {
+      this.dirtyHead = this.dirtyTail = 0;
+      // A full table's queue is not kept for the odd change afterwards.
+      if (this.dirtyQueue.length > 65536) this.dirtyQueue = new Int32Array(1024);
     }
-    for (const s of waiting) this.dirtyQueue.push(s);
+    for (const s of waiting) this.queueDirty(s);
     return slice;
+  }
+
+  private queueDirty(slot: number): void {
+    if (this.dirtyTail === this.dirtyQueue.length) {
+      const live = this.dirtyTail - this.dirtyHead;
+      // Room at the front is reused before the queue grows.
+      if (live * 2 <= this.dirtyQueue.length) this.dirtyQueue.copyWithin(0, this.dirtyHead, this.dirtyTail);
+      else {
+        const q = new Int32Array(this.dirtyQueue.length * 2);
+        q.set(this.dirtyQueue.subarray(this.dirtyHead, this.dirtyTail));
+        this.dirtyQueue = q;
+      }
+      this.dirtyHead = 0;
+      this.dirtyTail = live;
+    }
+    this.dirtyQueue[this.dirtyTail++] = slot;
   }
 
   private schedule(): void {
