@@ -146,10 +146,18 @@ export class PrefixTable {
     this.keys = new Float64Array(cap).fill(EMPTY);
     this.values = new Int32Array(cap);
     this.mask = cap - 1;
-    this.count = 0;
+    // Keys are distinct and the new table has room: each goes to the first free slot of its
+    // probe, with no comparison and no load check (a full table grows through this 17 times).
+    const keys = this.keys;
+    const values = this.values;
+    const mask = this.mask;
     for (let i = 0; i < oldKeys.length; i++) {
       const k = oldKeys[i]!;
-      if (k !== EMPTY) this.set(k, oldValues[i]!);
+      if (k === EMPTY) continue;
+      let j = this.slotOf(k);
+      while (keys[j] !== EMPTY) j = (j + 1) & mask;
+      keys[j] = k;
+      values[j] = oldValues[i]!;
     }
   }
 
