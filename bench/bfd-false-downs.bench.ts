@@ -7,7 +7,7 @@
 // iBGP, then withdraws them. All three ingest, install and withdraw at the same time while their
 // BFD runs at 20 × 3 or 10 × 3; every Up → Down any of them reports on a healthy link is a false
 // failure. Three runs per interval. Also printed: the load average, necod's worst transmit
-// lateness as the worker measured it (its session view), and each device's time to install.
+// lateness as the BFD process measured it (its session view), and each device's time to install.
 // Not a test: it asserts nothing. Root; `npm run build && node dist/bench/bfd-false-downs.bench.js`
 // (FALSE_DOWN_ROUTES=1000000, FALSE_DOWN_RUNS=3, FALSE_DOWN_INTERVALS=20,10, FALSE_DOWN_PEER_NICE=-20,
 // FALSE_DOWN_ONE_AT_A_TIME=1 to load the devices one after the other).
@@ -77,7 +77,7 @@ interface Device {
   downs(): Promise<number>;
   /** Routes of the feed now in the kernel. */
   installed(): Promise<number>;
-  /** necod only: the worst transmit lateness the worker saw, µs. */
+  /** necod only: the worst transmit lateness the BFD process saw, µs. */
   txLateUs?(): Promise<number | null>;
   /** necod only: the Downs since a wall time (ms) by diagnostic. */
   diags?(since: number): string;
