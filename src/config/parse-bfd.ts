@@ -93,7 +93,7 @@ export function readNeighborBfd(entry: MappingReader, defaults: BfdDefaults | un
   if (at.node === null || isScalar(at.node)) {
     const on = entry.optional('bfd', bfdSwitch, false);
     if (on !== true) return on === false ? null : undefined;
-    return { ...base, multihop: facts.bgpMultihop, auth: null };
+    return { intervalMs: base.intervalMs, minRxMs: base.minRxMs, multiplier: base.multiplier, multihop: facts.bgpMultihop, auth: null };
   }
   const block = entry.mapping('bfd', NEIGHBOR_BFD_KEYS);
   if (block === undefined) return undefined;
