@@ -6,13 +6,13 @@
 // under a full-table install (docs/performance.md). If the child dies, the handle logs it and
 // starts a new one with the sessions it had; they come back through Down and Up with new
 // discriminators. It owns the child process and nothing else: which sessions exist and who hears
-// about them is requests.ts's business; how the child is scheduled is scheduling.ts's.
-import { fork, type ChildProcess } from 'node:child_process';
+// about them is requests.ts's business; how the child is scheduled is src/host/scheduled-child.ts's.
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { chooseScheduling, forkScheduled, type ChildScheduling } from '../host/scheduled-child.js';
 import type { BfdChildOptions } from './child.js';
 import type { DownWriterKind } from './down-writer.js';
 import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, DownAction, FromEngine, ToEngine } from './messages.js';
-import { chooseScheduling, launcher, type BfdScheduling } from './scheduling.js';
 
 export const DEFAULT_REALTIME_PRIORITY = 10;
 /** Restarts back off from this delay, doubling up to RESTART_MAX_MS while the child keeps dying. */
@@ -51,13 +51,13 @@ export class BfdProcess {
   private restartTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
   /** How the child runs; decided once, at the first start. */
-  readonly scheduling: BfdScheduling;
+  readonly scheduling: ChildScheduling;
   /** Children started, the first one included. */
   starts = 0;
 
   constructor(private readonly opts: BfdProcessOptions) {
     this.scheduling = chooseScheduling(opts.realtimePriority === undefined ? DEFAULT_REALTIME_PRIORITY : opts.realtimePriority);
-    if (this.scheduling.kind === 'nice') opts.onError(null, `BFD process runs at nice -15: ${this.scheduling.why}`);
+    if (this.scheduling.kind === 'nice' && opts.realtimePriority !== null) opts.onError(null, `BFD process runs at nice -15: ${this.scheduling.why}`);
     this.child = this.spawn();
   }
 
@@ -129,13 +129,7 @@ export class BfdProcess {
       downWriter: this.opts.downWriter,
       nice: this.scheduling.kind === 'nice',
     };
-    const { execPath, execArgv } = launcher(this.scheduling);
-    const child = fork(fileURLToPath(new URL('./child.js', import.meta.url)), [JSON.stringify(options)], {
-      execPath,
-      execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = forkScheduled(fileURLToPath(new URL('./child.js', import.meta.url)), [JSON.stringify(options)], this.scheduling);
     this.starts++;
     this.startedAt = Date.now();
     child.on('message', (m: FromEngine) => this.onMessage(m));

@@ -6,7 +6,7 @@
 // Nothing else lives here, so the engine stays testable without a process.
 import { BfdEngine } from './io.js';
 import type { FromEngine, ToEngine } from './messages.js';
-import { raiseNiceOfAllThreads } from './scheduling.js';
+import { raiseNiceOfAllThreads } from '../host/scheduled-child.js';
 import type { DownWriterKind } from './down-writer.js';
 
 /** What the daemon passes as the child's one argument (JSON). */
