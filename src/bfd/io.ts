@@ -57,6 +57,19 @@ interface Session {
   sendErrors: number;
 }
 
+/**
+ * The detection timer is armed this much before its deadline and the rest is waited precisely:
+ * libuv's timers count whole milliseconds, which would act on a failure up to 2 ms after its
+ * deadline, and the kernel change the failure carries is meant to follow within one.
+ */
+const DETECT_LEAD_MS = 1.5;
+const waitCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks for `ms` (a fraction of a millisecond up to DETECT_LEAD_MS): a futex wait, no spinning. */
+function waitPrecisely(ms: number): void {
+  if (ms > 0) Atomics.wait(waitCell, 0, 0, ms);
+}
+
 /** Wall clock with sub-millisecond resolution, comparable across threads and processes. */
 export function wallClock(): number {
   return performance.timeOrigin + performance.now();
@@ -248,6 +261,7 @@ export class BfdEngine {
   private arm(s: Session, timer: TimerName, inMs: number): void {
     const old = s.timers[timer];
     if (old) clearTimeout(old);
+    const lead = timer === 'detect' ? DETECT_LEAD_MS : 0;
     s.timers[timer] = setTimeout(() => {
       s.timers[timer] = null;
       if (this.sessions.get(s.spec.id) !== s) return;
@@ -255,7 +269,7 @@ export class BfdEngine {
       if (deadline === null) return;
       // A timer may fire a hair before its deadline on the performance clock; it is due.
       const now = performance.now();
-      if (deadline > now + 1) return this.arm(s, timer, deadline - now);
+      if (deadline > now + 1 + lead) return this.arm(s, timer, deadline - now);
       if (timer === 'tx') {
         if (now - deadline > s.txLateMaxMs) s.txLateMaxMs = now - deadline;
         this.feed(s, { type: 'TxTimer' }, deadline);
@@ -265,8 +279,9 @@ export class BfdEngine {
       // arrived in time would still wait behind this expiry. Expire only after this turn's
       // reads (setImmediate runs after the poll phase): a packet already here is not a silence
       // (RFC 5880 §6.8.4 counts packets received, not packets read).
+      waitPrecisely(deadline - now);
       setImmediate(() => this.expireDetect(s));
-    }, Math.max(0, inMs));
+    }, Math.max(0, inMs - lead));
   }
 
   private expireDetect(s: Session): void {
