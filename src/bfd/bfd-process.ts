@@ -10,11 +10,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chooseScheduling, forkScheduled, type ChildScheduling } from '../host/scheduled-child.js';
+import { DEFAULT_BFD_REALTIME_PRIORITY } from '../config/defaults.js';
 import type { BfdChildOptions } from './child.js';
 import type { DownWriterKind } from './down-writer.js';
 import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, DownAction, FromEngine, ToEngine } from './messages.js';
 
-export const DEFAULT_REALTIME_PRIORITY = 10;
 /** Restarts back off from this delay, doubling up to RESTART_MAX_MS while the child keeps dying. */
 const RESTART_MIN_MS = 100;
 const RESTART_MAX_MS = 5_000;
@@ -28,7 +28,7 @@ export interface BfdProcessOptions {
   netns?: string | null;
   /** How down actions reach the kernel: the FIB's writer. Default netlink (ip where the addon does not load). */
   downWriter?: DownWriterKind;
-  /** SCHED_FIFO priority of the child, or null for nice -15 only. Default 10. */
+  /** SCHED_FIFO priority of the child, or null for nice -15 only. Default `bfd.realtime-priority`'s (10). */
   realtimePriority?: number | null;
   onState: (event: BfdStateEvent) => void;
   onError: (id: string | null, message: string) => void;
@@ -56,7 +56,7 @@ export class BfdProcess {
   starts = 0;
 
   constructor(private readonly opts: BfdProcessOptions) {
-    this.scheduling = chooseScheduling(opts.realtimePriority === undefined ? DEFAULT_REALTIME_PRIORITY : opts.realtimePriority);
+    this.scheduling = chooseScheduling(opts.realtimePriority === undefined ? DEFAULT_BFD_REALTIME_PRIORITY : opts.realtimePriority);
     if (this.scheduling.kind === 'nice' && opts.realtimePriority !== null) opts.onError(null, `BFD process runs at nice -15: ${this.scheduling.why}`);
     this.child = this.spawn();
   }
