@@ -5,7 +5,7 @@
 // each announcement until the block's last prefix is back in table 100 (`ip route get`, table
 // 100 through a rule, polled), and its RSS every second, to show whether it drifts. Needs root; run with
 // `node dist/bench/kernel-churn.bench.js` after `npm run build`. Knobs: BASE (default 100 000),
-// FLAP (10 000), DURATION (seconds, 60), WRITER (kernel.writer: auto, netlink, ip).
+// FLAP (10 000), DURATION (seconds, 60), WRITER (kernel.writer: auto, netlink, ip), LAGS=1 (print each lag).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,6 +155,7 @@ async function main(): Promise<void> {
     const sorted = [...lags].sort((x, y) => x - y);
     console.log(`necod CPU: median ${fmt(median(cpuPerSecond) * 100)} % of a core (max ${fmt(Math.max(...cpuPerSecond) * 100)} %)`);
     console.log(`announcement → last prefix of the block in the kernel: median ${fmt(median(lags))} ms, p95 ${fmt(sorted[Math.floor(sorted.length * 0.95)] ?? NaN)} ms, max ${fmt(sorted.at(-1) ?? NaN)} ms (polled every ~5 ms)`);
+    if (process.env.LAGS) console.log(`lags: ${lags.map((l) => fmt(l)).join(' ')}`);
     const at = (i: number): string => fmt((rss[Math.min(rss.length - 1, i)] ?? 0) / MiB, 1);
     console.log(`RSS: before ${fmt(rss0 / MiB, 1)} MiB, after 10 s ${at(9)}, 30 s ${at(29)}, end ${at(rss.length - 1)} MiB`);
     console.log(`load average ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`);

@@ -1,7 +1,7 @@
 // necod's picture of its own part of the kernel: its routes and its nexthop objects, with the
 // reference counts that say which objects are still in use. Pure data; no I/O. Routes are named
-// by K: the FIB's numeric route keys, held in a typed-array store (InstalledRoutes), or prefix
-// text in a plain Map (tests, tools). Objects are few (a handful of next-hop sets) and plain.
+// by K: the slots of the FIB's route table, held in a typed-array column (InstalledRoutes), or
+// prefix text in a plain Map (tests, tools). Objects are few (a handful of next-hop sets) and plain.
 import type { LegTable } from './leg-set.js';
 import type { Change, IdRange, InstalledRoute, Leg, LegSet, NexthopObject, Target } from './types.js';
 
@@ -22,86 +22,82 @@ export interface KeyHolds {
 }
 
 /**
- * Where installed routes live: a column of the FIB's per-route table (route-table.ts), so that
- * the keys are hashed once for both what the RIB wants and what the kernel holds.
+ * Where installed routes live: a column of the FIB's per-route table (route-table.ts), indexed by
+ * the slot the table gave the route, so that neither the differ nor the model hashes a key.
  */
 export interface FormColumn {
-  slot(key: number): number;
-  /** The slot of a key, made when new. */
-  add(key: number): number;
-  key(slot: number): number;
   /** Id of the installed form of a slot, or -1. */
   form(slot: number): number;
   setForm(slot: number, id: number): void;
   /** Slots with a form. */
   readonly formCount: number;
   forEachForm(fn: (slot: number, id: number) => void): void;
-  readonly byteSize: number;
 }
 
 /**
- * Installed routes by numeric route key: per slot of the FIB's route table, the id of an interned
- * route value (the model shares one value per nexthop object, per inline next-hop set, and the
- * blackhole and unreachable singletons), so a million routes on a few next-hop sets cost 4 bytes
- * each and no object.
+ * Installed routes by slot of the FIB's route table: per slot, the id of an interned route value
+ * (the model shares one value per nexthop object, per inline next-hop set, and the blackhole and
+ * unreachable singletons), so a million routes on a few next-hop sets cost 4 bytes each and no
+ * object. A slot is only ever given a route while the table holds it (the FIB adds it first).
  */
 export class InstalledRoutes implements RouteMap<number> {
   constructor(private readonly column: FormColumn) {}
 
   private readonly ids = new Map<InstalledRoute, number>();
   private forms: InstalledRoute[] = [];
+  /** The last route set and its id: a batch sets the same shared value route after route. */
+  private lastRoute: InstalledRoute | null = null;
+  private lastId = -1;
 
   get size(): number {
     return this.column.formCount;
   }
 
-  get(key: number): InstalledRoute | undefined {
-    const s = this.column.slot(key);
-    if (s < 0) return undefined;
-    const id = this.column.form(s);
+  get(slot: number): InstalledRoute | undefined {
+    const id = this.column.form(slot);
     return id < 0 ? undefined : this.forms[id];
   }
 
-  set(key: number, route: InstalledRoute): void {
-    let id = this.ids.get(route);
+  set(slot: number, route: InstalledRoute): void {
+    let id = route === this.lastRoute ? this.lastId : this.ids.get(route);
     if (id === undefined) {
       id = this.forms.length;
       this.forms.push(route);
       this.ids.set(route, id);
     }
-    this.column.setForm(this.column.add(key), id);
+    this.lastRoute = route;
+    this.lastId = id;
+    this.column.setForm(slot, id);
   }
 
-  delete(key: number): boolean {
-    const s = this.column.slot(key);
-    if (s < 0 || this.column.form(s) < 0) return false;
-    this.column.setForm(s, -1);
+  delete(slot: number): boolean {
+    if (this.column.form(slot) < 0) return false;
+    this.column.setForm(slot, -1);
     return true;
   }
 
-  has(key: number): boolean {
-    const s = this.column.slot(key);
-    return s >= 0 && this.column.form(s) >= 0;
+  has(slot: number): boolean {
+    return this.column.form(slot) >= 0;
   }
 
   keys(): number[] {
     const out: number[] = [];
-    this.column.forEachForm((s) => out.push(this.column.key(s)));
+    this.column.forEachForm((s) => out.push(s));
     return out;
   }
 
   *[Symbol.iterator](): Generator<[number, InstalledRoute]> {
-    for (const k of this.keys()) {
-      const r = this.get(k);
-      if (r) yield [k, r];
+    for (const s of this.keys()) {
+      const r = this.get(s);
+      if (r) yield [s, r];
     }
   }
 
   /** Calls fn for every route without making an entry object per route. */
-  forEach(fn: (route: InstalledRoute, key: number) => void): void {
+  forEach(fn: (route: InstalledRoute, slot: number) => void): void {
     this.column.forEachForm((s, id) => {
       const form = this.forms[id];
-      if (form !== undefined) fn(form, this.column.key(s));
+      if (form !== undefined) fn(form, s);
     });
   }
 }

@@ -1,10 +1,10 @@
 // The FIB manager: the RIB says what each prefix should be, the manager makes the kernel match,
 // in coalesced `ip -batch` runs, touching nothing that does not carry necod's protocol number.
 //
-// Flow: set() records the wish and marks the prefix dirty; after `coalesceMs` (or `batchMax`
-// prefixes) the dirty prefixes get their next hops resolved, the differ turns them into kernel
-// changes against the model, the writer runs them, and the changes the kernel accepted go into
-// the model. Refused ones leave the prefix failed, visible in the API, and retried.
+// Flow: set() records the wish and marks the prefix dirty; after `coalesceMs` (longer while a
+// table pours in, see pouring()) the dirty prefixes get their next hops resolved, in batches of
+// up to `batchMax`, the differ turns them into kernel changes against the model, the writer runs
+// them, and the changes the kernel accepted go into the model. Refused ones leave the prefix failed, visible in the API, and retried.
 //
 // Failover plans (the contract with the BFD process). In nexthop-group mode, taking a dead next
 // hop out of every route is a handful of group changes, whatever the number of routes; the FIB
@@ -70,16 +70,22 @@ export interface FibOptions {
   keepOnStop?: boolean;
   /** How long changes are gathered into one batch. Default 5 ms. */
   coalesceMs?: number;
-  /** Most prefixes per batch; a full window is written at once. Default 50 000. */
+  /** Most prefixes per batch. Default 10 000. */
   batchMax?: number;
+  /**
+   * While routes pour in as fast as a table is received (50 a millisecond or more), writing
+   * waits for them to stop, for at most this long: decoding goes first. Default 2 000 ms.
+   */
+  arrivalWaitMs?: number;
   /** Long-lived `ip -batch -` writers sharing the route lines of large batches. Default 2. */
   writers?: number;
   /** Netlink messages (auto: when the addon loads) or `ip -batch` lines. Default auto. */
   writer?: WriterSetting;
   /**
-   * A batch of at least this many routes stops the following of route events (links, addresses
-   * and nexthop objects are still followed) until the writing is done; the periodic verification
-   * covers what happened to routes meanwhile. Default 10 000; 0 never.
+   * This many route changes written within half a second (one batch or several) stop the
+   * following of route events (links, addresses and nexthop objects are still followed) until
+   * the writing is done; the periodic verification covers what happened to routes meanwhile.
+   * Default 10 000; 0 never.
    */
   bulkLines?: number;
   /** Read-back of necod's routes, in ms; 0 turns it off. Default 30 000. */
@@ -138,20 +144,25 @@ export interface FibStatus {
 
 /** Route keys: IPv4 address × 64 + length, or 2^40 + an IPv6 prefix id (src/rib/route-key.ts). */
 type Key = number;
+/**
+ * Slots of the FIB's route table (route-table.ts): the model, the differ and the writers name
+ * routes by slot, so that a route's key is hashed once, when the RIB hands it over. A slot is not
+ * given to another prefix while a write of it is prepared or in the kernel (see forget()).
+ */
+type Slot = number;
 
 interface Prepared {
   no: number;
-  changes: readonly Change<Key>[];
+  changes: readonly Change<Slot>[];
   /** The `ip -batch` line of each change, rendered when the writer takes it. */
   lines: Lines;
   /** What the model held before each change, to put back if the kernel refuses it. */
   undo: Array<InstalledRoute | NexthopObject | undefined>;
   barrier: number;
-  /** Slots written by this batch, and (parallel) the key and target of each route diffed. */
-  slice: readonly number[];
-  keys: readonly Key[];
+  /** Slots written by this batch, and (parallel) the slot and target of each route diffed. */
+  slice: readonly Slot[];
+  owners: readonly Slot[];
   targets: ReadonlyArray<Target | null>;
-  owners: readonly number[];
   /** Slot → which next hops could not be used. */
   problems: Map<number, string>;
   what: string;
@@ -159,6 +170,12 @@ interface Prepared {
 }
 
 const DEFAULT_IDS: IdRange = { min: 200_000_000, max: 200_999_999 };
+/**
+ * Routes a millisecond that count as a table pouring in: a full table arrives at 1–2 M/s once
+ * under way, its first fraction of a second (TCP slow start, code not yet optimised) far slower.
+ */
+const POUR_PER_MS = 50;
+const POUR_LOOK_MS = 5;
 
 export class Fib extends EventEmitter {
   readonly tag: RouteTag;
@@ -170,6 +187,7 @@ export class Fib extends EventEmitter {
   private readonly keepOnStop: boolean;
   private readonly coalesceMs: number;
   private readonly batchMax: number;
+  private readonly arrivalWaitMs: number;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
   private readonly watch: boolean;
@@ -178,12 +196,16 @@ export class Fib extends EventEmitter {
 
   private readonly legs = new LegTable();
   private readonly installed: InstalledRoutes;
-  private readonly model: FibModel<Key>;
+  private readonly model: FibModel<Slot>;
   /** Per route: what the RIB wants, state, failures, last batch. */
   private readonly table: RouteTable;
-  /** Slots to write, in the order they became dirty; entries whose dirty bit is off are skipped. */
-  private dirtyQueue: number[] = [];
+  /**
+   * Slots to write, in the order they became dirty, between dirtyHead and dirtyTail; entries whose
+   * dirty bit is off are skipped. A typed array: while a full table pours in it holds every route.
+   */
+  private dirtyQueue = new Int32Array(1024);
   private dirtyHead = 0;
+  private dirtyTail = 0;
   private dirtyCount = 0;
   private readonly failed = new Set<number>();
   /** Slot → the last error or next-hop problem of the route (few routes have one). */
@@ -202,10 +224,11 @@ export class Fib extends EventEmitter {
   /** Failover plan per next-hop address, as last published. */
   private plans = new Map<string, FailoverPlan>();
   private readonly format = (key: Key): string => this.keys.format(key);
+  private readonly formatSlot = (s: Slot): string => this.keys.format(this.table.key(s));
 
   private readonly writer: BatchWriter;
   /** The netlink writer, when it is the one in use; the ip writer then only clears up at stop. */
-  private readonly nl: NetlinkRouteWriter<Key> | null;
+  private readonly nl: NetlinkRouteWriter<Slot> | null;
   private readonly resolver: NextHopResolver;
   private readonly monitor: RouteMonitor;
 
@@ -247,16 +270,17 @@ export class Fib extends EventEmitter {
     this.ecmpMax = Math.max(1, opts.ecmpMax ?? 16);
     this.keepOnStop = opts.keepOnStop ?? false;
     this.coalesceMs = Math.max(0, opts.coalesceMs ?? 5);
-    this.batchMax = Math.max(1, opts.batchMax ?? 50_000);
+    this.batchMax = Math.max(1, opts.batchMax ?? 10_000);
+    this.arrivalWaitMs = Math.max(0, opts.arrivalWaitMs ?? 2_000);
     this.retryMinMs = opts.retryMinMs ?? 1_000;
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
     this.watch = opts.monitor ?? true;
     this.keys = opts.keys ?? new RouteKeys();
     // The FIB holds keys beyond the RIB's fan-out: their IPv6 ids must stay alive while it does.
-    this.table = new RouteTable(this.keys.v6);
+    this.table = new RouteTable(this.keys.slots, this.keys.v6);
     this.installed = new InstalledRoutes(this.table);
     this.bulkLines = opts.bulkLines ?? 10_000;
-    this.model = new FibModel<Key>(ids, this.legs, this.installed);
+    this.model = new FibModel<Slot>(ids, this.legs, this.installed);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
     this.nl = this.netlinkWriter(opts.writer ?? 'auto');
     this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
@@ -304,8 +328,9 @@ export class Fib extends EventEmitter {
         const key = this.keys.parse(r.prefix);
         if (key === null) return;
         kept++;
-        if (this.table.slot(key) < 0) this.table.setState(this.table.add(key), 'stale');
-        this.model.setRoute(key, installedFromKernel(r, this.model, this.legs));
+        let s = this.table.slot(key);
+        if (s < 0) this.table.setState((s = this.table.add(key)), 'stale');
+        this.model.setRoute(s, installedFromKernel(r, this.model, this.legs));
       },
       (prefix, proto) => {
         const key = this.keys.parse(prefix);
@@ -375,10 +400,17 @@ export class Fib extends EventEmitter {
    * interned Loc-RIB selection) costs one lookup per route and nothing else.
    */
   setKey(key: Key, route: DesiredRoute | null): void {
+    this.setAt(this.keys.slots.find(key), key, route);
+  }
+
+  /**
+   * setKey() for a caller that looked the key up in the shared slot index already (`slot`: what
+   * `keys.slots.find(key)` gave, -1 for none): the Loc-RIB feed, which needs the slot itself.
+   */
+  setAt(slot: Slot, key: Key, route: DesiredRoute | null): void {
     if (this.stopping) return;
-    let slot = this.table.slot(key);
     if (route === null) {
-      if (slot < 0) return;
+      if (!this.table.inUse(slot)) return;
       this.raws.move(this.table.want(slot), WANT_NONE);
       this.table.setWant(slot, WANT_NONE);
       if (this.table.state(slot) === 'stale' && !this.isConverged) this.table.setState(slot, 'pending');
@@ -387,12 +419,17 @@ export class Fib extends EventEmitter {
     }
     const want = this.wantOf(key, route);
     if (want === null) return;
-    if (slot < 0) slot = this.table.add(key);
-    else if (this.table.want(slot) === want && !this.table.dirty(slot) && this.table.state(slot) !== 'stale') return;
+    slot = slot < 0 ? this.table.add(key) : this.table.addAt(slot, key);
+    if (this.table.want(slot) === want && !this.table.dirty(slot) && this.table.state(slot) !== 'stale') return;
     this.raws.move(this.table.want(slot), want);
     this.table.setWant(slot, want);
     if (this.table.state(slot) !== 'failed') this.table.setState(slot, 'pending');
     this.markDirty(slot);
+  }
+
+  /** Whether keys go through the same slot index as `keys` (setAt() with its slots). */
+  sharesKeys(keys: RouteKeys): boolean {
+    return this.keys === keys;
   }
 
   /** The interned want id of a desired route; null (logged) when its next hops are unusable. */
@@ -483,7 +520,7 @@ export class Fib extends EventEmitter {
       for (const o of this.model.objects.values()) if (o.type === 'leg' && !this.down.has(o.leg.via)) vias.add(o.leg.via);
       for (const via of vias) {
         const changes = downChanges(this.model, new Set([via]));
-        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag, this.format)), tag: this.tag });
+        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag, this.formatSlot)), tag: this.tag });
       }
     }
     const old = this.plans;
@@ -564,7 +601,10 @@ export class Fib extends EventEmitter {
     };
   }
 
-  /** Bytes the per-route state holds in typed arrays (routes, installed forms), for benchmarks. */
+  /**
+   * Bytes the per-route state holds in typed arrays (routes, installed forms), for benchmarks;
+   * the slot index of the keys is the RIB's and not counted here.
+   */
   get stateBytes(): number {
     return this.table.byteSize;
   }
@@ -582,16 +622,12 @@ export class Fib extends EventEmitter {
 
   private markDirty(slot: number): void {
     if (this.table.dirty(slot)) return;
+    this.marks++;
     if (this.dirtyCount === 0) this.firstDirtyAt = Date.now();
     this.table.setDirty(slot, true);
-    this.dirtyQueue.push(slot);
+    this.queueDirty(slot);
     this.dirtyCount++;
     this.schedule();
-  }
-
-  private markKey(key: Key): void {
-    const s = this.table.slot(key);
-    if (s >= 0) this.markDirty(s);
   }
 
   private markUsersOf(via: string): void {
@@ -604,9 +640,9 @@ export class Fib extends EventEmitter {
     const slice: number[] = [];
     const waiting: number[] = [];
     const q = this.dirtyQueue;
-    while (this.dirtyHead < q.length && slice.length < max) {
-      const s = q[this.dirtyHead++];
-      if (s === undefined || !this.table.dirty(s)) continue;
+    while (this.dirtyHead < this.dirtyTail && slice.length < max) {
+      const s = q[this.dirtyHead++]!; // head < tail ≤ length
+      if (!this.table.dirty(s)) continue;
       if (this.table.inflight(s)) {
         waiting.push(s); // its previous write has not reported yet
         continue;
@@ -615,27 +651,72 @@ export class Fib extends EventEmitter {
       this.dirtyCount--;
       slice.push(s);
     }
-    if (this.dirtyHead > 4096 && this.dirtyHead * 2 > q.length) {
-      this.dirtyQueue = q.slice(this.dirtyHead);
-      this.dirtyHead = 0;
+    if (this.dirtyHead === this.dirtyTail) {
+      this.dirtyHead = this.dirtyTail = 0;
+      // A full table's queue is not kept for the odd change afterwards.
+      if (this.dirtyQueue.length > 65536) this.dirtyQueue = new Int32Array(1024);
     }
-    for (const s of waiting) this.dirtyQueue.push(s);
+    for (const s of waiting) this.queueDirty(s);
     return slice;
+  }
+
+  private queueDirty(slot: number): void {
+    if (this.dirtyTail === this.dirtyQueue.length) {
+      const live = this.dirtyTail - this.dirtyHead;
+      // Room at the front is reused before the queue grows.
+      if (live * 2 <= this.dirtyQueue.length) this.dirtyQueue.copyWithin(0, this.dirtyHead, this.dirtyTail);
+      else {
+        const q = new Int32Array(this.dirtyQueue.length * 2);
+        q.set(this.dirtyQueue.subarray(this.dirtyHead, this.dirtyTail));
+        this.dirtyQueue = q;
+      }
+      this.dirtyHead = 0;
+      this.dirtyTail = live;
+    }
+    this.dirtyQueue[this.dirtyTail++] = slot;
   }
 
   private schedule(): void {
     if (!this.started || this.stopping || this.loop) return;
-    if (this.urgent || this.dirtyCount >= this.batchMax) {
+    if (this.urgent) {
       this.kick();
       return;
     }
     if (this.dirtyCount === 0 || this.timer) return;
     const wait = Math.max(0, this.coalesceMs - (Date.now() - this.firstDirtyAt));
-    this.timer = setTimeout(() => {
+    const fire = (): void => {
       this.timer = null;
-      this.kick();
-    }, wait);
+      if (this.pouring()) this.timer = setTimeout(fire, POUR_LOOK_MS);
+      else this.kick();
+    };
+    this.timer = setTimeout(fire, wait);
   }
+
+  /**
+   * Routes are still pouring in (a table being received: more than POUR_PER_MS a millisecond
+   * over the last POUR_LOOK_MS or more), so writing waits, for at most `arrivalWaitMs` of
+   * pouring: the FIB and the decoding of UPDATEs share one thread, and every route the FIB
+   * writes meanwhile delays the RIB by its cost. A trickle of changes, a flap of a few thousand
+   * routes, a settled() caller or a next hop going down never wait.
+   */
+  private pouring(): boolean {
+    if (this.flushing > 0 || this.urgent) return false;
+    const now = Date.now();
+    if (now - this.marksAt >= POUR_LOOK_MS) {
+      const fast = this.marks - this.marksSeen >= POUR_PER_MS * (now - this.marksAt);
+      if (fast && this.pourSince === 0) this.pourSince = now;
+      else if (!fast) this.pourSince = 0;
+      this.marksSeen = this.marks;
+      this.marksAt = now;
+    }
+    return this.pourSince > 0 && now - this.pourSince < this.arrivalWaitMs;
+  }
+
+  /** Prefixes marked dirty so far, the count and time of the last look, and since when they pour. */
+  private marks = 0;
+  private marksSeen = 0;
+  private marksAt = 0;
+  private pourSince = 0;
 
   private kick(): void {
     if (!this.started || this.stopping || this.loop) return;
@@ -683,12 +764,13 @@ export class Fib extends EventEmitter {
       try {
         if (this.urgent) {
           this.urgent = false;
-          const p = this.prepare(downChanges(this.model, this.down), [], [], [], [], new Map(), 'next hop down');
+          const p = this.prepare(downChanges(this.model, this.down), [], [], [], new Map(), 'next hop down');
           if (p) await this.execute(p, true);
           continue;
         }
         const windowOpen = this.flushing === 0 && this.dirtyCount < this.batchMax && Date.now() - this.firstDirtyAt < this.coalesceMs;
-        if (this.dirtyCount === 0 || windowOpen) {
+        // A table pouring in: let the decoding have the thread (the timer looks again).
+        if (this.dirtyCount === 0 || windowOpen || this.pouring()) {
           if (inFlight.length === 0) break;
           await inFlight[0];
           continue;
@@ -716,7 +798,7 @@ export class Fib extends EventEmitter {
           throw err;
         }
         if (p) {
-          if (this.bulkLines > 0 && p.changes.length >= this.bulkLines) this.monitor.quiet(true);
+          if (this.isBulk(p.changes.length)) this.monitor.quiet(true);
           start(p);
         }
         // Let the batch get going before preparing the next one.
@@ -730,18 +812,37 @@ export class Fib extends EventEmitter {
     await drain();
     this.monitor.quiet(false);
     if (!this.stopping && !this.urgent) {
-      const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], [], [], new Map(), 'unused nexthop objects');
+      const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], [], new Map(), 'unused nexthop objects');
       if (gc) await this.execute(gc);
     }
   }
 
+  /**
+   * Whether writes come in bulk: `bulkLines` changes within half a second, in one batch or in
+   * several. A table arriving UPDATE by UPDATE makes batches of a few thousand routes each, and
+   * every one of their routes would come back as a monitor event (and overrun its socket, which
+   * costs a full read-back) if only single batches counted.
+   */
+  private isBulk(changes: number): boolean {
+    if (this.bulkLines <= 0) return false;
+    const now = Date.now();
+    if (now - this.recentSince > 500) {
+      this.recentSince = now;
+      this.recentWrites = 0;
+    }
+    this.recentWrites += changes;
+    return this.recentWrites >= this.bulkLines;
+  }
+
+  private recentWrites = 0;
+  private recentSince = 0;
+
   // ---------------------------------------------------------------- one batch
 
   /** Targets for the slice, diffed into changes; null when there is nothing to write. */
-  private prepareSlice(slice: number[]): Prepared | null {
-    const keys: Key[] = [];
+  private prepareSlice(slice: Slot[]): Prepared | null {
     const targets: Array<Target | null> = [];
-    const owners: number[] = [];
+    const owners: Slot[] = [];
     const problems = new Map<number, string>();
     for (const s of slice) {
       const key = this.table.key(s);
@@ -752,24 +853,22 @@ export class Fib extends EventEmitter {
       }
       if (!this.target(s)) continue; // marked dirty again when the lookup answers
       if (this.tProblem) problems.set(s, this.tProblem);
-      keys.push(key);
       targets.push(this.tTarget);
       owners.push(s);
     }
-    if (keys.length === 0) return null;
-    const changes = diffKeyed(this.model, keys, targets, { mode: this.mode });
-    const p = this.prepare(changes, slice, keys, targets, owners, problems, `${keys.length} prefixes`);
-    if (!p) this.settleStates(keys, targets, owners, problems, new Map(), new Map());
+    if (owners.length === 0) return null;
+    const changes = diffKeyed(this.model, owners, targets, { mode: this.mode });
+    const p = this.prepare(changes, slice, owners, targets, problems, `${owners.length} prefixes`);
+    if (!p) this.settleStates(owners, targets, problems, new Map(), new Map());
     return p;
   }
 
   /** Renders the changes and puts them into the model now, remembering how to undo each. */
   private prepare(
-    changes: readonly Change<Key>[],
-    slice: readonly number[],
-    keys: readonly Key[],
+    changes: readonly Change<Slot>[],
+    slice: readonly Slot[],
+    owners: readonly Slot[],
     targets: ReadonlyArray<Target | null>,
-    owners: readonly number[],
     problems: Map<number, string>,
     what: string,
   ): Prepared | null {
@@ -780,7 +879,7 @@ export class Fib extends EventEmitter {
       this.table.setInflight(s, true);
     }
     const undo: Array<InstalledRoute | NexthopObject | undefined> = new Array(changes.length);
-    const kept: Change<Key>[] = [];
+    const kept: Change<Slot>[] = [];
     let barrier = 0;
     for (const c of changes) {
       const i = kept.length;
@@ -805,10 +904,10 @@ export class Fib extends EventEmitter {
     undo.length = kept.length;
     const lines: Lines = { length: kept.length, at: (i) => {
         const c = kept[i];
-        return c === undefined ? undefined : renderChange(c, this.tag, this.format);
+        return c === undefined ? undefined : renderChange(c, this.tag, this.formatSlot);
       } };
     this.unconfirmed.add(no);
-    return { no, changes: kept, lines, undo, barrier, slice, keys, targets, owners, problems, what, t0: performance.now() };
+    return { no, changes: kept, lines, undo, barrier, slice, owners, targets, problems, what, t0: performance.now() };
   }
 
   /** Runs a prepared batch; refused changes are undone in the model and their prefixes fail. */
@@ -828,7 +927,7 @@ export class Fib extends EventEmitter {
       if (c !== undefined && !isHarmlessError(c, msg)) refused.set(i, msg);
     }
     const objectErrors = new Map<number, string>();
-    const routeErrors = new Map<Key, string>();
+    const routeErrors = new Map<Slot, string>();
     let logged = 0;
     for (const i of [...refused.keys()].sort((a, b) => b - a)) {
       const c = p.changes[i]!; // refused holds only indexes of p.changes
@@ -848,7 +947,7 @@ export class Fib extends EventEmitter {
     if (refused.size > 10) this.log.warn({ refused: refused.size }, 'kernel refused writes');
     for (const s of p.slice) this.table.setInflight(s, false);
     this.unconfirmed.delete(p.no);
-    this.settleStates(p.keys, p.targets, p.owners, p.problems, routeErrors, objectErrors);
+    this.settleStates(p.owners, p.targets, p.problems, routeErrors, objectErrors);
     const report: BatchReport = { prefixes: p.slice.length, lines: p.lines.length, failures: refused.size, ms: performance.now() - p.t0 };
     this.log.debug({ ...report, what: p.what, crashes: outcome.crashes }, 'kernel batch');
     if (this.mode === 'groups' && p.barrier > 0) this.refreshPlans();
@@ -856,7 +955,7 @@ export class Fib extends EventEmitter {
   }
 
   /** Puts back what the model held before a change the kernel refused. */
-  private undo(c: Change<Key>, before: InstalledRoute | NexthopObject | undefined): void {
+  private undo(c: Change<Slot>, before: InstalledRoute | NexthopObject | undefined): void {
     try {
       if (c.op === 'route-replace' || c.op === 'route-delete') {
         const now = this.installed.get(c.prefix);
@@ -871,10 +970,7 @@ export class Fib extends EventEmitter {
       // An object that never came to be: whatever was prepared on top of it goes too, and a
       // read-back makes sure the model and the kernel agree again.
       const id = c.op === 'nexthop-replace' ? c.obj.id : c.id;
-      for (const key of this.model.forgetObject(id)) {
-        const s = this.table.slot(key);
-        if (s >= 0 && !this.table.inflight(s)) this.markDirty(s);
-      }
+      for (const s of this.model.forgetObject(id)) if (!this.table.inflight(s)) this.markDirty(s);
       this.monitor.requestVerify(500);
     } catch (err) {
       this.log.error({ err, change: c }, 'cannot undo a refused change; verification will repair it');
@@ -883,29 +979,28 @@ export class Fib extends EventEmitter {
   }
 
   private settleStates(
-    keys: readonly Key[],
+    owners: readonly Slot[],
     targets: ReadonlyArray<Target | null>,
-    owners: readonly number[],
     problems: ReadonlyMap<number, string>,
-    routeErrors: ReadonlyMap<Key, string>,
+    routeErrors: ReadonlyMap<Slot, string>,
     objectErrors: ReadonlyMap<number, string>,
   ): void {
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
+    for (let i = 0; i < owners.length; i++) {
       const target = targets[i];
       const s = owners[i];
-      if (key === undefined || s === undefined || target === undefined) continue; // the three run in step
-      if (this.table.inflight(s) || this.table.dirty(s) || this.table.slot(key) !== s) continue; // changed again meanwhile
-      const ok = this.model.satisfies(this.installed.get(key), target);
-      const problem = problems.get(s) ?? null;
+      if (s === undefined || target === undefined) continue; // the two run in step
+      // Changed again meanwhile. The slot is still this prefix's: forget() keeps a slot in flight.
+      if (this.table.inflight(s) || this.table.dirty(s)) continue;
+      const ok = this.model.satisfies(this.installed.get(s), target);
+      const problem = problems.size === 0 ? null : (problems.get(s) ?? null);
       if (ok && (target !== null || problem === null)) this.setInstalled(s, problem);
-      else this.setFailed(s, routeErrors.get(key) ?? this.objectError(key, target, objectErrors) ?? problem ?? 'not installed');
+      else this.setFailed(s, routeErrors.get(s) ?? this.objectError(s, target, objectErrors) ?? problem ?? 'not installed');
     }
     if (this.failed.size > 0) this.scheduleRetry();
     else this.retryRound = 0;
   }
 
-  private whyObjectFailed(id: number, changes: readonly Change<Key>[], errors: ReadonlyMap<number, string>): string | null {
+  private whyObjectFailed(id: number, changes: readonly Change<Slot>[], errors: ReadonlyMap<number, string>): string | null {
     if (errors.size === 0) return null;
     const own = errors.get(id);
     if (own !== undefined) return `nexthop object ${id}: ${own}`;
@@ -920,9 +1015,9 @@ export class Fib extends EventEmitter {
   }
 
   /** The refusal of an object a unicast route needed (its group change, or one of its legs). */
-  private objectError(key: Key, target: Target | null, errors: ReadonlyMap<number, string>): string | null {
+  private objectError(s: Slot, target: Target | null, errors: ReadonlyMap<number, string>): string | null {
     if (errors.size === 0 || target?.kind !== 'unicast') return null;
-    const r = this.installed.get(key);
+    const r = this.installed.get(s);
     const mine = r?.type === 'nhid' ? errors.get(r.nhid) : undefined;
     if (mine !== undefined) return `nexthop object ${r?.type === 'nhid' ? r.nhid : ''}: ${mine}`;
     const [first] = errors;
@@ -930,12 +1025,12 @@ export class Fib extends EventEmitter {
   }
 
   private setInstalled(s: number, problem: string | null): void {
-    this.failed.delete(s);
-    this.table.setFailures(s, 0);
-    if (problem === null) this.errors.delete(s);
-    else this.errors.set(s, problem);
-    const key = this.table.key(s);
-    if (this.table.want(s) === WANT_NONE && !this.installed.has(key)) {
+    // Per route of every batch: the sets of the few routes with trouble are skipped when empty.
+    if (this.failed.size > 0) this.failed.delete(s);
+    if (this.table.failures(s) !== 0) this.table.setFailures(s, 0);
+    if (problem !== null) this.errors.set(s, problem);
+    else if (this.errors.size > 0) this.errors.delete(s);
+    if (this.table.want(s) === WANT_NONE && !this.installed.has(s)) {
       this.forget(s);
       return;
     }
@@ -943,7 +1038,7 @@ export class Fib extends EventEmitter {
   }
 
   private setFailed(s: number, error: string): void {
-    if (this.table.want(s) === WANT_NONE && !this.installed.has(this.table.key(s))) {
+    if (this.table.want(s) === WANT_NONE && !this.installed.has(s)) {
       this.forget(s);
       return;
     }
@@ -953,10 +1048,15 @@ export class Fib extends EventEmitter {
     this.failed.add(s);
   }
 
-  /** A route the RIB no longer wants and the kernel no longer has: its slot goes. */
-  private forget(s: number): void {
-    this.failed.delete(s);
-    this.errors.delete(s);
+  /**
+   * A route the RIB no longer wants and the kernel no longer has: its slot goes. Not while a write
+   * of it is prepared or in the kernel: the writers name the route by its slot, so the slot must
+   * not become another prefix's before that write reports (its settling comes back here).
+   */
+  private forget(s: Slot): void {
+    if (this.table.inflight(s)) return;
+    if (this.failed.size > 0) this.failed.delete(s);
+    if (this.errors.size > 0) this.errors.delete(s);
     this.raws.move(this.table.want(s), WANT_NONE);
     if (this.table.dirty(s)) this.dirtyCount--;
     this.table.remove(s);
@@ -980,7 +1080,7 @@ export class Fib extends EventEmitter {
     for (const s of this.failed) this.markDirty(s);
   }
 
-  private *strayChanges(): Generator<Change<Key>> {
+  private *strayChanges(): Generator<Change<Slot>> {
     if (!this.isConverged || this.strays.length === 0) return;
     const ids = this.strays;
     this.strays = [];
@@ -1102,19 +1202,17 @@ export class Fib extends EventEmitter {
     switch (ev.kind) {
       case 'own-route-gone': {
         const key = this.keys.parse(ev.prefix);
-        if (key === null) return;
-        const mine = this.installed.get(key);
+        const s = key === null ? -1 : this.table.slot(key);
+        if (s < 0) return;
+        const mine = this.installed.get(s);
         if (!mine || !deletionHits(mine, ev.route)) return;
-        const s = this.table.slot(key);
-        if (s >= 0 && this.table.inflight(s)) return; // being written right now
-        this.model.setRoute(key, undefined);
+        if (this.table.inflight(s)) return; // being written right now
+        this.model.setRoute(s, undefined);
         this.log.warn({ prefix: ev.prefix }, 'a route of necod was removed from the kernel; restoring it');
-        if (s >= 0) {
-          if (this.table.want(s) === WANT_NONE) this.setInstalled(s, null);
-          else {
-            this.stats.restored++;
-            this.markDirty(s);
-          }
+        if (this.table.want(s) === WANT_NONE) this.setInstalled(s, null);
+        else {
+          this.stats.restored++;
+          this.markDirty(s);
         }
         return;
       }
@@ -1130,9 +1228,10 @@ export class Fib extends EventEmitter {
         }
         this.foreign.set(key, ev.protocol);
         const s = this.table.slot(key);
+        if (s < 0) return;
         // The kernel replaced necod's route with theirs.
-        if (this.installed.has(key)) this.model.setRoute(key, undefined);
-        if (s >= 0) this.setFailed(s, this.foreignReason(key, ev.protocol));
+        if (this.installed.has(s)) this.model.setRoute(s, undefined);
+        this.setFailed(s, this.foreignReason(key, ev.protocol));
         return;
       }
       case 'own-nexthop-gone': {
@@ -1140,7 +1239,7 @@ export class Fib extends EventEmitter {
           if (this.unconfirmed.size > 0) this.monitor.requestVerify(50);
           return;
         }
-        for (const key of this.model.forgetObject(ev.id)) this.markKey(key);
+        for (const s of this.model.forgetObject(ev.id)) this.markDirty(s);
         this.refreshPlans();
         return;
       }
@@ -1169,14 +1268,15 @@ export class Fib extends EventEmitter {
    */
   private async verify(full: boolean): Promise<void> {
     if (!this.started || this.stopping) return;
-    // Not while a bulk write streams in: every route of it would be skipped as too new anyway,
-    // and the read would take CPU from the writers. Afterwards the kernel holds what ip accepted.
-    for (let i = 0; i < 100 && this.loop && !this.stopping; i++) await this.loop;
+    // Not while a bulk write streams in or waits for a table still pouring in: every route of
+    // it would be skipped as too new anyway, and the read would take CPU from the writers and
+    // the decoding. Afterwards the kernel holds what ip accepted.
+    for (let i = 0; i < 100 && (this.loop || this.dirtyCount > 0) && !this.stopping; i++) await (this.loop ?? new Promise((r) => setTimeout(r, 50)));
     if (this.stopping) return;
     this.stats.verifications++;
     // Routes of batches not yet confirmed, or written while the read runs, may legitimately differ.
     const g0 = this.unconfirmed.size > 0 ? Math.min(...this.unconfirmed) : this.batchNo + 1;
-    const touched: Key[] = [];
+    const touched: Slot[] = [];
     const objects = await readNexthops(this.ctx);
     if (this.stopping) return;
     if (objects && this.lastObjectBatch < g0) {
@@ -1204,17 +1304,17 @@ export class Fib extends EventEmitter {
             this.table.setMark(s, mark);
             if (this.table.gen(s) >= g0) return;
           }
-          const mine = this.installed.get(key);
+          const mine = s < 0 ? undefined : this.installed.get(s);
           const inKernel = installedFromKernel(r, this.model, this.legs);
           if (sameRoute(mine, inKernel)) return;
-          this.model.setRoute(key, inKernel);
           if (s < 0) {
             // A route of necod's protocol nobody asked for (left by a crash, or made by hand).
             s = this.table.add(key);
             this.table.setState(s, 'stale');
             this.table.setMark(s, mark);
           }
-          touched.push(key);
+          this.model.setRoute(s, inKernel);
+          touched.push(s);
         },
         foreign ? (prefix, proto) => {
           const key = this.keys.parse(prefix);
@@ -1229,11 +1329,10 @@ export class Fib extends EventEmitter {
     // Routes of necod the kernel did not list: gone behind its back.
     this.table.forEach((s) => {
       if (this.table.mark(s) === mark || this.table.gen(s) >= g0) return;
-      const key = this.table.key(s);
-      if (!this.installed.has(key)) return;
+      if (!this.installed.has(s)) return;
       this.stats.restored++;
-      this.model.setRoute(key, undefined);
-      touched.push(key);
+      this.model.setRoute(s, undefined);
+      touched.push(s);
     });
     if (foreign) {
       // Routes of other protocols that came or went while nobody watched.
@@ -1241,17 +1340,17 @@ export class Fib extends EventEmitter {
         if (this.foreign.has(key)) continue;
         this.foreign.set(key, proto);
         const s = this.table.slot(key);
-        if (s >= 0 && !this.installed.has(key) && this.table.want(s) !== WANT_NONE) this.setFailed(s, this.foreignReason(key, proto));
+        if (s >= 0 && !this.installed.has(s) && this.table.want(s) !== WANT_NONE) this.setFailed(s, this.foreignReason(key, proto));
       }
       for (const key of [...this.foreign.keys()]) {
         if (foreign.has(key)) continue;
         this.foreign.delete(key);
-        touched.push(key);
+        const s = this.table.slot(key);
+        if (s >= 0) touched.push(s);
       }
     }
-    for (const key of touched) {
-      const s = this.table.slot(key);
-      if (s < 0) continue;
+    for (const s of touched) {
+      if (!this.table.inUse(s)) continue; // forgotten while the table was read
       if (this.table.want(s) === WANT_NONE && this.table.state(s) === 'stale' && !this.isConverged) continue;
       this.markDirty(s);
     }
@@ -1260,7 +1359,7 @@ export class Fib extends EventEmitter {
   }
 
   /** The netlink writer for the setting, or null for `ip -batch`; "netlink" where it cannot load throws. */
-  private netlinkWriter(setting: WriterSetting): NetlinkRouteWriter<Key> | null {
+  private netlinkWriter(setting: WriterSetting): NetlinkRouteWriter<Slot> | null {
     if (setting === 'ip') return null;
     const why = netlinkUnavailable();
     if (why !== null) {
@@ -1269,15 +1368,21 @@ export class Fib extends EventEmitter {
       return null;
     }
     const keys = this.keys;
-    const prefixes: PrefixCodec<Key> = {
-      v6: (k) => k >= IPV6_BASE,
-      length: (k) => (k >= IPV6_BASE ? keys.v6.length(k) : k % 64),
-      write: (k, buf, at) => {
+    const table = this.table;
+    // Changes name routes by slot; the slot's key is read as the message is built.
+    const prefixes: PrefixCodec<Slot> = {
+      v6: (s) => table.key(s) >= IPV6_BASE,
+      length: (s) => {
+        const k = table.key(s);
+        return k >= IPV6_BASE ? keys.v6.length(k) : k % 64;
+      },
+      write: (s, buf, at) => {
+        const k = table.key(s);
         if (k >= IPV6_BASE) buf.set(keys.v6.address(k), at);
         else buf.writeUInt32BE(Math.floor(k / 64), at);
       },
     };
-    return new NetlinkRouteWriter<Key>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log });
+    return new NetlinkRouteWriter<Slot>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log });
   }
 
   private async probeNexthops(): Promise<boolean> {
@@ -1338,7 +1443,7 @@ export class Fib extends EventEmitter {
   private statusOf(s: number): RouteStatus {
     const key = this.table.key(s);
     const prefix = this.format(key);
-    const installed = this.installed.get(key);
+    const installed = this.installed.get(s);
     let kernel: string | null = null;
     if (installed) {
       switch (installed.type) {

@@ -1,11 +1,15 @@
-// The FIB's per-route bookkeeping, keyed like the RIB (route key: IPv4 address × 64 + length, or
-// an IPv6 prefix id): what the RIB wants for the prefix (an interned desired id), the route's
-// state, its consecutive failures, the batch that last wrote it, and the id of the form installed
-// in the kernel (which the model, fib-model.ts, interprets), in typed arrays. A full table costs a
-// slot in a PrefixTable (17–24 bytes) and 23 bytes of columns per route, no object and no string;
-// errors are kept apart for the few routes that have one. Plain data, no I/O.
-import { PrefixTable } from '../rib/prefix-table.js';
+// The FIB's per-route bookkeeping, by slot of the route keys' shared slot index (RouteSlots in
+// src/rib/route-slots.ts, which the Loc-RIB uses too): what the RIB wants for the prefix (an
+// interned desired id), the route's state, its consecutive failures, the batch that last wrote it,
+// and the id of the form installed in the kernel (which the model, fib-model.ts, interprets), in
+// typed arrays. The key is hashed once, when the RIB hands it over, and in the same table the
+// Loc-RIB uses; from then on the differ, the model and the writers name the route by its slot. The
+// FIB holds its slots (HOLD_FIB) until the kernel no longer has the route, so a slot outlives the
+// Loc-RIB's withdrawal while the delete is in flight and is never another prefix's meanwhile. A
+// full table costs 23 bytes of columns per route here (the key among them), no object and no
+// string; errors are kept apart for the few routes that have one. Plain data, no I/O.
 import type { KeyHolds } from './fib-model.js';
+import { HOLD_FIB, type RouteSlots } from '../rib/route-slots.js';
 import type { RouteStateName } from './types.js';
 
 /** The RIB wants no route (a stale one, or one being removed). */
@@ -15,9 +19,10 @@ const STATES: readonly RouteStateName[] = ['pending', 'installed', 'failed', 'st
 const STATE_MASK = 3;
 const DIRTY = 4;
 const INFLIGHT = 8;
+/** The FIB holds the slot (mirrors its HOLD_FIB bit in the slot index). */
+const LIVE = 16;
 
 export class RouteTable {
-  private readonly slots = new PrefixTable();
   private keyCol = new Float64Array(64);
   private wantCol = new Int32Array(64);
   private genCol = new Int32Array(64);
@@ -26,53 +31,78 @@ export class RouteTable {
   private markCol = new Uint8Array(64);
   private formCol = new Int32Array(64).fill(-1);
   private forms = 0;
-  private readonly free: number[] = [];
-  private used = 0;
+  private count = 0;
 
-  /** `holds` keeps the IPv6 prefix ids of the keys held here alive in the RIB's index. */
-  constructor(private readonly holds: KeyHolds | null = null) {}
+  /**
+   * `slots`: the route keys' slot index, shared with the Loc-RIB; `holds` keeps the IPv6 prefix
+   * ids of the keys held here alive in the RIB's index.
+   */
+  constructor(
+    private readonly slots: RouteSlots,
+    private readonly holds: KeyHolds | null = null,
+  ) {}
 
   get size(): number {
-    return this.slots.size;
+    return this.count;
   }
 
-  /** Bytes held by the arrays (for the bytes-per-route figure). */
+  /** Bytes held by the FIB's own columns (the slot index is the RIB's, see RouteSlots). */
   get byteSize(): number {
-    return this.slots.byteSize + this.keyCol.byteLength + this.wantCol.byteLength + this.genCol.byteLength + this.flagCol.byteLength + this.failCol.byteLength + this.markCol.byteLength + this.formCol.byteLength;
+    return this.keyCol.byteLength + this.wantCol.byteLength + this.genCol.byteLength + this.flagCol.byteLength + this.failCol.byteLength + this.markCol.byteLength + this.formCol.byteLength;
   }
 
-  /** The slot of a key, or -1. */
+  /** The slot of a key the FIB holds, or -1. */
   slot(key: number): number {
-    return this.slots.get(key);
+    const s = this.slots.find(key);
+    return s >= 0 && this.live(s) ? s : -1;
   }
 
-  /** The slot of a key, made (pending, wanting nothing) when new. */
+  /** The slot of a key, made (pending, wanting nothing) when the FIB does not hold it yet. */
   add(key: number): number {
-    const s = this.slots.get(key);
-    if (s >= 0) return s;
-    const slot = this.free.pop() ?? this.used++;
-    if (slot >= this.keyCol.length) this.grow();
-    this.slots.set(key, slot);
+    return this.adopt(this.slots.hold(key, HOLD_FIB), key);
+  }
+
+  /** The same for a key whose slot in the index the caller found (s ≥ 0): no probe at all. */
+  addAt(slot: number, key: number): number {
+    if (this.inUse(slot)) return slot;
+    this.slots.holdSlot(slot, HOLD_FIB);
+    return this.adopt(slot, key);
+  }
+
+  private adopt(slot: number, key: number): number {
+    if (slot >= this.flagCol.length) this.grow();
+    if (this.live(slot)) return slot;
+    this.count++;
     this.holds?.retain(key);
     this.keyCol[slot] = key;
     this.wantCol[slot] = WANT_NONE;
     this.genCol[slot] = -1;
-    this.flagCol[slot] = 0;
+    this.flagCol[slot] = LIVE;
     this.failCol[slot] = 0;
     this.markCol[slot] = 0;
     this.formCol[slot] = -1;
     return slot;
   }
 
-  // A slot is an index add() returned (or a scan below `used`), so every column holds it: the
+  /** A slot the FIB holds (a slot of the index may also be the Loc-RIB's alone). */
+  inUse(slot: number): boolean {
+    return slot >= 0 && slot < this.flagCol.length && this.live(slot);
+  }
+
+  private live(slot: number): boolean {
+    return ((this.flagCol[slot] ?? 0) & LIVE) !== 0; // a slot of the index may lie beyond the columns
+  }
+
+  // A slot is an index add() returned (or a scan of live slots), so every column holds it: the
   // reads below use `!` rather than a check per access on the FIB's per-route path.
 
   remove(slot: number): void {
     this.setForm(slot, -1);
-    this.slots.delete(this.keyCol[slot]!);
-    this.holds?.release(this.keyCol[slot]!);
-    this.keyCol[slot] = -1;
-    this.free.push(slot);
+    const key = this.keyCol[slot]!;
+    this.flagCol[slot] = 0;
+    this.count--;
+    this.slots.release(slot, key, HOLD_FIB);
+    this.holds?.release(key);
   }
 
   key(slot: number): number {
@@ -157,27 +187,31 @@ export class RouteTable {
 
   forEachForm(fn: (slot: number, id: number) => void): void {
     const col = this.formCol;
-    for (let s = 0; s < this.used; s++) {
+    const flags = this.flagCol;
+    for (let s = 0; s < col.length; s++) {
       const id = col[s]!;
-      if (this.keyCol[s]! >= 0 && id >= 0) fn(s, id);
+      if (id >= 0 && (flags[s]! & LIVE) !== 0) fn(s, id);
     }
   }
 
   /** Calls fn with every slot in use; the table must not change meanwhile. */
   forEach(fn: (slot: number) => void): void {
-    for (let s = 0; s < this.used; s++) if (this.keyCol[s]! >= 0) fn(s);
+    const flags = this.flagCol;
+    for (let s = 0; s < flags.length; s++) if ((flags[s]! & LIVE) !== 0) fn(s);
   }
 
   /** Slots whose want is in `wants` (a scan: for rare events, a next hop going down). */
   slotsWanting(wants: ReadonlySet<number>): number[] {
     const out: number[] = [];
     const col = this.wantCol;
-    for (let s = 0; s < this.used; s++) if (this.keyCol[s]! >= 0 && wants.has(col[s]!)) out.push(s);
+    const flags = this.flagCol;
+    for (let s = 0; s < col.length; s++) if ((flags[s]! & LIVE) !== 0 && wants.has(col[s]!)) out.push(s);
     return out;
   }
 
   private grow(): void {
-    const cap = this.keyCol.length * 2;
+    let cap = this.flagCol.length * 2;
+    while (cap < this.slots.bound) cap *= 2;
     const grown = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);

@@ -8,6 +8,7 @@ import { DEFAULT_DECISION, selectPair, selectPaths, type Candidate, type Decisio
 import { PrefixTable } from './prefix-table.js';
 import type { RouteAttrs } from './route-attrs.js';
 import { IPV6_BASE, RouteKeys, familyOfKey } from './route-key.js';
+import { HOLD_LOC } from './route-slots.js';
 import type { RouteSource } from './route-source.js';
 import { SelectionStore, type StoredSelection } from './selection-store.js';
 
@@ -38,7 +39,12 @@ export class Rib {
   private readonly adjIn: (PrefixTable | undefined)[] = [];
   /** Indices of sources whose Adj-RIB-In is not empty: the only ones a lookup visits. */
   private active: number[] = [];
-  private readonly loc = new PrefixTable();
+  /**
+   * The Loc-RIB: per slot of keys.slots (shared with the kernel FIB, so a key is hashed once for
+   * both), the selection id, -1 where the Loc-RIB has no route.
+   */
+  private locSel = new Int32Array(64).fill(-1);
+  private locCount = 0;
   /** Prefixes per source: [IPv4, IPv6], kept as routes come and go (max-prefix checks read it per UPDATE). */
   private readonly counts: (Int32Array | undefined)[] = [];
   private changed = new Float64Array(1024);
@@ -195,11 +201,40 @@ export class Rib {
       const sel = selectPaths(cands, this.decision);
       selId = this.selections.multiPath(sel.chosen.map((i) => cs[i]!), sel.chosen.map((i) => ca[i]!));
     }
-    const old = selId >= 0 ? this.loc.set(key, selId) : this.loc.delete(key);
+    const old = selId >= 0 ? this.locSet(key, selId) : this.locDelete(key);
     if (old === selId) return;
     if (selId >= 0) this.selections.ref(selId);
     if (old >= 0) this.selections.unref(old);
     this.noteChange(key);
+  }
+
+  /** Sets the Loc-RIB entry of key; returns the previous selection id or -1. */
+  private locSet(key: number, selId: number): number {
+    const s = this.keys.slots.hold(key, HOLD_LOC);
+    if (s >= this.locSel.length) this.growLoc();
+    const old = this.locSel[s]!; // grown above
+    this.locSel[s] = selId;
+    if (old < 0) this.locCount++;
+    return old;
+  }
+
+  private locDelete(key: number): number {
+    const s = this.keys.slots.find(key);
+    if (s < 0) return -1;
+    const old = this.locSel[s] ?? -1; // a slot only the FIB holds may lie beyond the column
+    if (old < 0) return -1;
+    this.locSel[s] = -1;
+    this.locCount--;
+    this.keys.slots.release(s, key, HOLD_LOC);
+    return old;
+  }
+
+  private growLoc(): void {
+    let cap = this.locSel.length * 2;
+    while (cap < this.keys.slots.bound) cap *= 2;
+    const next = new Int32Array(cap).fill(-1);
+    next.set(this.locSel);
+    this.locSel = next;
   }
 
   private readonly pairA: { source: RouteSource; attrs: RouteAttrs } = { source: undefined as unknown as RouteSource, attrs: undefined as unknown as RouteAttrs };
@@ -256,7 +291,12 @@ export class Rib {
 
   /** The Loc-RIB entry: sources and attribute sets in use, best first; null when unrouted. */
   selected(key: number): StoredSelection | null {
-    const id = this.loc.get(key);
+    return this.selectedAt(this.keys.slots.find(key));
+  }
+
+  /** The Loc-RIB entry in a slot of keys.slots (keys.slots.find(key)); null when unrouted or s is -1. */
+  selectedAt(s: number): StoredSelection | null {
+    const id = s < 0 ? -1 : (this.locSel[s] ?? -1);
     return id < 0 ? null : this.selections.get(id);
   }
 
@@ -314,16 +354,19 @@ export class Rib {
 
   /** Calls fn for every Loc-RIB entry. */
   forEachRoute(fn: (key: number, selection: StoredSelection) => void): void {
-    this.loc.forEach((key, id) => fn(key, this.selections.get(id)));
+    this.keys.slots.forEach((key, s) => {
+      const id = this.locSel[s] ?? -1; // a slot only the FIB holds may lie beyond the column
+      if (id >= 0) fn(key, this.selections.get(id));
+    });
   }
 
   get size(): number {
-    return this.loc.size;
+    return this.locCount;
   }
 
   stats(): RibStats {
     const adjRibIn: Record<string, number> = {};
     for (const s of this.sourceList()) adjRibIn[s.name] = this.adjIn[s.index]?.size ?? 0;
-    return { prefixes: this.loc.size, attributeSets: this.attrs.size, selections: this.selections.size, adjRibIn };
+    return { prefixes: this.locCount, attributeSets: this.attrs.size, selections: this.selections.size, adjRibIn };
   }
 }

@@ -8,6 +8,7 @@ import {
   type PrefixList,
 } from '../bgp/wire/index.js';
 import { formatIpv4, formatIpv6, maskAddress, parsePrefix, type Family, type Prefix } from '../net/index.js';
+import { RouteSlots } from './route-slots.js';
 
 export const IPV6_BASE = 2 ** 40;
 
@@ -127,6 +128,8 @@ export class Ipv6PrefixIndex {
 /** Maps route keys to and from text and prefix lists. One per RIB. */
 export class RouteKeys {
   readonly v6 = new Ipv6PrefixIndex();
+  /** Slots of the keys the Loc-RIB and the kernel FIB hold (route-slots.ts). */
+  readonly slots = new RouteSlots();
 
   keyAt(list: PrefixList, i: number): number {
     return list.afi === 1 ? list.keys[i]! : this.v6.keyOf(list, i); // i < count

@@ -61,10 +61,21 @@ export class FibFeed {
 
   /** Loc-RIB keys that changed. */
   apply(keys: ArrayLike<number>): void {
+    if (!this.fib.sharesKeys(this.rib.keys)) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as number;
+        const sel = this.rib.selected(key);
+        this.fib.setKey(key, sel === null ? null : this.desiredOf(sel));
+      }
+      return;
+    }
+    // The Loc-RIB and the FIB share the slot index: one probe per key serves both.
+    const slots = this.rib.keys.slots;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as number;
-      const sel = this.rib.selected(key);
-      this.fib.setKey(key, sel === null ? null : this.desiredOf(sel));
+      const s = slots.find(key);
+      const sel = this.rib.selectedAt(s);
+      this.fib.setAt(s, key, sel === null ? null : this.desiredOf(sel));
     }
   }
 

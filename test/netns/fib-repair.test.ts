@@ -145,4 +145,19 @@ describe.each(WRITERS)('kernel FIB bulk writes (%s writer)', (writer) => {
     await t.lab.must(['route', 'del', v4(7), 'proto', '200']);
     await waitFor(async () => (await t.lab.routeMap({ proto: 200 })).has(v4(7)), { what: 'route restored' });
   });
+
+  it('counts a table arriving in small batches as bulk too', async () => {
+    await t.fib.stop();
+    t.fib = new Fib({ netns: t.lab.ns, writer, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500, batchMax: 200 });
+    await t.fib.start();
+    const batches: number[] = [];
+    t.fib.on('batch', (b: { prefixes: number }) => batches.push(b.prefixes));
+    const seen = t.fib.status().monitor.lines;
+    for (let i = 0; i < 3000; i++) t.fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));
+    await t.fib.settled();
+    expect((await t.lab.routes({ proto: 200 })).length).toBe(3000);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(200);
+    // Past the first 500 routes none came back as an event: ip stopped printing them.
+    expect(t.fib.status().monitor.lines - seen).toBeLessThan(1000);
+  });
 });

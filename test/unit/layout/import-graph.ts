@@ -22,7 +22,7 @@ export const ALLOWED_ARROWS: Readonly<Record<string, readonly string[]>> = {
   bfd: ['host', 'bgp/wire', 'config', 'net', 'util'],
   rib: ['bgp/wire', 'config', 'net', 'util'],
   host: ['config', 'net', 'util'],
-  // The FIB keys its state like the RIB: route keys and the typed-array PrefixTable (data structures, no RIB logic).
+  // The FIB keys its state like the RIB: route keys and their shared slot index, RouteSlots (data structures, no RIB logic).
   kernel: ['host', 'rib', 'bgp/wire', 'config', 'net', 'util'],
   origin: ['host', 'bgp/wire', 'config', 'net', 'util'],
   routing: ['origin', 'kernel', 'host', 'rib', 'bfd', 'bgp', 'bgp/wire', 'config', 'net', 'util'],
