@@ -1,7 +1,7 @@
 // BFD failover into the kernel, necod against BIRD 2 in the same run: a server namespace with two
 // uplinks to one peer namespace, where a BIRD announces N prefixes over eBGP on both links with
 // BFD on each, so the server's kernel holds N routes over a 2-way ECMP. The device under test is
-// necod (nexthop groups, the BFD worker writing the prepared group change itself) or BIRD 2
+// necod (nexthop groups, the BFD process writing the prepared group change itself) or BIRD 2
 // (`protocol kernel` with `merge paths`, one route rewrite per prefix). A trial drops every packet
 // on the first link in the peer namespace (one nftables change) and takes, from `ip -ts monitor
 // route nexthop` in the server namespace, the moment the kernel no longer uses that next hop for
@@ -64,7 +64,7 @@ interface Dut {
   failedOver(): Promise<boolean>;
   /** From the monitor events after t0: when the kernel stopped using the dead next hop, or null. */
   kernelTime(events: MonitorEvent[], t0: number): number | null;
-  /** Whether the worker wrote the prepared change itself (necod only). */
+  /** Whether the BFD process wrote the prepared change itself (necod only). */
   fastPath?(): boolean | null;
 }
 
@@ -282,7 +282,7 @@ async function runSize(daemon: Daemon, size: number): Promise<Trial[]> {
       };
       trials.push(trial);
       const f = (v: number | null) => (v === null ? '-' : v.toFixed(3));
-      process.stdout.write(`  #${t + 1}: drop → Down ${f(trial.dropToDown)} ms, Down → kernel ${f(trial.downToKernel)} ms, drop → kernel ${f(trial.dropToKernel)} ms${trial.polled ? ' (polled)' : ''}${trial.fastPath === null ? '' : `, written by the worker: ${trial.fastPath}`}\n`);
+      process.stdout.write(`  #${t + 1}: drop → Down ${f(trial.dropToDown)} ms, Down → kernel ${f(trial.downToKernel)} ms, drop → kernel ${f(trial.dropToKernel)} ms${trial.polled ? ' (polled)' : ''}${trial.fastPath === null ? '' : `, written by the BFD process: ${trial.fastPath}`}\n`);
       await setCut(p, false);
       await waitFor(() => dut.ecmpComplete(), { timeoutMs: 60_000 + size, intervalMs: 500, what: 'ECMP back' });
     }

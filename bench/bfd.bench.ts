@@ -1,9 +1,9 @@
 // BFD detection time, necod against BIRD 2 and FRR bfdd in the same run: two namespaces joined by
 // a veth pair; in the "peer" namespace one BIRD answers three sessions, one to each device under
-// test in the "dut" namespace (necod's BFD worker thread, BIRD's protocol bfd, FRR's bfdd), all
+// test in the "dut" namespace (necod's BFD process, BIRD's protocol bfd, FRR's bfdd), all
 // with the same interval × 3. A trial installs one nftables rule set in the peer namespace that
 // silences all three sessions at once, and takes for each DUT the time from the rules being in
-// place to its Up → Down (necod: the worker's event timestamp; BIRD and FRR: their microsecond
+// place to its Up → Down (necod: the BFD process's event timestamp; BIRD and FRR: their microsecond
 // log timestamps). Medians and worsts per interval, ratios to BIRD and FRR, and a CSV and a
 // gnuplot plot of every trial. Then false Downs: necod's main thread blocked in bursts (as a
 // full-table install would) while its BFD runs at 20 × 3 and 10 × 3.
@@ -40,12 +40,12 @@ function logTime(date: string, time: string): number {
   return Date.parse(`${date.replaceAll('/', '-')}T${time.slice(0, 8)}Z`) + Number(`0.${time.slice(9)}`) * 1000;
 }
 
-// ---- the necod device under test: the BFD worker thread in a process of its own ----------------
+// ---- the necod device under test: the BFD process, started by a daemon-less process ------------
 
 async function runNecodDut(): Promise<void> {
-  const { BfdThread } = await import('../src/bfd/bfd-thread.js');
+  const { BfdProcess } = await import('../src/bfd/bfd-process.js');
   const busyMs = Number(process.env.BUSY_MS ?? 0);
-  const thread = new BfdThread({
+  const thread = new BfdProcess({
     onState: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
     onError: (_id, message) => process.stderr.write(`${message}\n`),
   });

@@ -80,7 +80,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
   publishRoutingEvents(events, neighbors, engine);
   if (kernel) publishKernelEvents(events, kernel);
   // BFD follows the neighbor set: a reload that adds or changes a neighbor's `bfd` applies it.
-  const bfd = startBfd({ neighbors, fib: kernel?.fib ?? null, logger, onTransition: (e) => publishBfdEvent(events, e) });
+  const bfd = startBfd({ neighbors, fib: kernel?.fib ?? null, logger, realtimePriority: config.bfd.realtimePriority, onTransition: (e) => publishBfdEvent(events, e) });
 
   const viewOf = (n: NeighborConfig, peer: Peer): NeighborView => {
     const src = engine.sourceByName(n.name);

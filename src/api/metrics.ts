@@ -17,7 +17,7 @@ export interface MetricsSources {
   kernel(): KernelSummary | null;
   /** Calls `fn` after every kernel write batch with its duration; absent without kernel export. */
   onKernelBatch?(fn: (batch: { ms: number; lines: number; failures: number }) => void): void;
-  /** BFD sessions as the worker reports them; absent without BFD. */
+  /** BFD sessions as the BFD process reports them; absent without BFD. */
   bfdSessions?(): Promise<BfdSessionView[]>;
 }
 

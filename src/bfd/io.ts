@@ -3,7 +3,8 @@
 // multihop (RFC 5883) on 4784; each session sends from its own source port in 49152–65535 with
 // TTL 255. Node cannot read a received datagram's TTL, so the RFC 5881 §5 check (TTL 255 on
 // arrival) is left to the nftables rule in packaging/nftables/ (docs/bfd.md).
-// It runs inside the worker (worker.ts) but knows nothing of threads: tests drive it in-process.
+// It runs inside the BFD process (child.ts) but knows nothing of processes: tests drive it
+// in-process.
 // What it is not: the codec (packet.ts), the machine (session.ts), or who asks for a session
 // (requests.ts).
 import { createSocket, type Socket } from 'node:dgram';
@@ -11,8 +12,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { familyOfText, unmapIpv4Text } from '../net/index.js';
 import { DiscriminatorPool } from './discriminators.js';
-import { PreparedBatchWriter } from '../host/prepared-batch.js';
-import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, FromWorker } from './messages.js';
+import { openDownWriter, type DownWriter, type DownWriterKind } from './down-writer.js';
+import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, DownAction, FromEngine } from './messages.js';
 import { AuthType, UNKNOWN_SEQUENCE, checkAuth, decodeControl, encodeControl, type AuthSettings, type ControlPacket, type DiscardReason, type ReceiveSequence } from './packet.js';
 import { detectionTimeUs, initialSession, step, transmitIntervalUs, type SessionEvent, type SessionState, type TimerName } from './session.js';
 
@@ -25,9 +26,11 @@ export interface EngineOptions {
   /** Receive ports; tests move them off the well-known ones. */
   singleHopPort?: number;
   multihopPort?: number;
-  /** Namespace the down-action `ip` works in (tests); null is the daemon's own. */
+  /** Namespace the down actions are written in (tests); null is the daemon's own. */
   netns?: string | null;
-  emit: (message: FromWorker) => void;
+  /** How down actions reach the kernel; `netlink` falls back to `ip` where the addon does not load. Default netlink. */
+  downWriter?: DownWriterKind;
+  emit: (message: FromEngine) => void;
 }
 
 interface Receiver {
@@ -44,7 +47,7 @@ interface Session {
   auth: AuthSettings | null;
   rcvSeq: ReceiveSequence;
   xmitSeq: number;
-  downAction: readonly string[] | null;
+  downAction: DownAction | null;
   packetsIn: number;
   packetsOut: number;
   /** The latest a transmit timer has fired after its deadline, ms: CPU starvation shows here first. */
@@ -54,7 +57,20 @@ interface Session {
   sendErrors: number;
 }
 
-/** Wall clock with sub-millisecond resolution, comparable across threads. */
+/**
+ * The detection timer is armed this much before its deadline and the rest is waited precisely:
+ * libuv's timers count whole milliseconds, which would act on a failure up to 2 ms after its
+ * deadline, and the kernel change the failure carries is meant to follow within one.
+ */
+const DETECT_LEAD_MS = 1.5;
+const waitCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks for `ms` (a fraction of a millisecond up to DETECT_LEAD_MS): a futex wait, no spinning. */
+function waitPrecisely(ms: number): void {
+  if (ms > 0) Atomics.wait(waitCell, 0, 0, ms);
+}
+
+/** Wall clock with sub-millisecond resolution, comparable across threads and processes. */
 export function wallClock(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -65,10 +81,16 @@ export class BfdEngine {
   private readonly receivers = new Map<string, Receiver>();
   private readonly usedPorts = new Set<number>();
   private readonly discriminators = new DiscriminatorPool(() => randomBytes(4).readUInt32BE(0) / 0x100000000);
-  private readonly downWriter: PreparedBatchWriter;
+  private downWriter: DownWriter | null = null;
+  /** State events wait behind a down action the kernel has not acknowledged yet, so they stay in order. */
+  private emitting: Promise<void> | null = null;
 
-  constructor(private readonly opts: EngineOptions) {
-    this.downWriter = new PreparedBatchWriter(opts.netns ?? null, (message) => opts.emit({ type: 'error', id: null, message }));
+  constructor(private readonly opts: EngineOptions) {}
+
+  /** Opened with the first down action: a daemon without nexthop groups never needs it. */
+  private writer(): DownWriter {
+    this.downWriter ??= openDownWriter(this.opts.downWriter ?? 'netlink', this.opts.netns ?? null, (message) => this.opts.emit({ type: 'error', id: null, message })).writer;
+    return this.downWriter;
   }
 
   async add(spec: BfdSessionSpec): Promise<void> {
@@ -136,11 +158,11 @@ export class BfdEngine {
     if (s) this.feed(s, { type: down ? 'AdminDown' : 'AdminUp' });
   }
 
-  setDownAction(id: string, lines: readonly string[] | null): void {
+  setDownAction(id: string, action: DownAction | null): void {
     const s = this.sessions.get(id);
     if (!s) return;
-    s.downAction = lines && lines.length > 0 ? lines : null;
-    if (s.downAction) this.downWriter.ensure();
+    s.downAction = action && action.changes.length > 0 ? action : null;
+    if (s.downAction) this.writer().prepare(s.downAction);
   }
 
   views(): BfdSessionView[] {
@@ -185,7 +207,8 @@ export class BfdEngine {
     for (const id of [...this.sessions.keys()]) this.remove(id);
     for (const r of this.receivers.values()) r.socket.close();
     this.receivers.clear();
-    this.downWriter.close();
+    this.downWriter?.close();
+    this.downWriter = null;
   }
 
   /** `at`: a timer's deadline, when it fired a hair early; the machine counts it as due. */
@@ -209,20 +232,36 @@ export class BfdEngine {
         }
         case 'state-change': {
           const remoteAdminDown = a.to === 'Down' && s.machine.remoteState === 'AdminDown';
-          let applied = false;
+          const event: BfdStateEvent = { type: 'state', id: s.spec.id, from: a.from, to: a.to, diag: a.diag, remoteDiag: a.remoteDiag, remoteAdminDown, downActionApplied: false, at: wallClock() };
           // RFC 5882 §3.2: the remote's AdminDown is no failure, so the kernel keeps its routes.
-          if (a.from === 'Up' && a.to === 'Down' && !remoteAdminDown && s.downAction) applied = this.downWriter.write(s.downAction);
-          const event: BfdStateEvent = { type: 'state', id: s.spec.id, from: a.from, to: a.to, diag: a.diag, remoteDiag: a.remoteDiag, remoteAdminDown, downActionApplied: applied, at: wallClock() };
-          this.opts.emit(event);
+          const written = a.from === 'Up' && a.to === 'Down' && !remoteAdminDown && s.downAction ? this.writer().write(s.downAction) : false;
+          this.emitState(event, written);
           break;
         }
       }
     }
   }
 
+  /** Sends the event once its down action (if any) is written, after every event before it. */
+  private emitState(event: BfdStateEvent, written: Promise<boolean> | boolean): void {
+    if (this.emitting === null && typeof written === 'boolean') {
+      this.opts.emit({ ...event, downActionApplied: written });
+      return;
+    }
+    const before = this.emitting ?? Promise.resolve();
+    const mine = before
+      .then(() => written)
+      .then((applied) => this.opts.emit({ ...event, downActionApplied: applied }));
+    this.emitting = mine;
+    void mine.then(() => {
+      if (this.emitting === mine) this.emitting = null;
+    });
+  }
+
   private arm(s: Session, timer: TimerName, inMs: number): void {
     const old = s.timers[timer];
     if (old) clearTimeout(old);
+    const lead = timer === 'detect' ? DETECT_LEAD_MS : 0;
     s.timers[timer] = setTimeout(() => {
       s.timers[timer] = null;
       if (this.sessions.get(s.spec.id) !== s) return;
@@ -230,7 +269,7 @@ export class BfdEngine {
       if (deadline === null) return;
       // A timer may fire a hair before its deadline on the performance clock; it is due.
       const now = performance.now();
-      if (deadline > now + 1) return this.arm(s, timer, deadline - now);
+      if (deadline > now + 1 + lead) return this.arm(s, timer, deadline - now);
       if (timer === 'tx') {
         if (now - deadline > s.txLateMaxMs) s.txLateMaxMs = now - deadline;
         this.feed(s, { type: 'TxTimer' }, deadline);
@@ -240,8 +279,9 @@ export class BfdEngine {
       // arrived in time would still wait behind this expiry. Expire only after this turn's
       // reads (setImmediate runs after the poll phase): a packet already here is not a silence
       // (RFC 5880 §6.8.4 counts packets received, not packets read).
+      waitPrecisely(deadline - now);
       setImmediate(() => this.expireDetect(s));
-    }, Math.max(0, inMs));
+    }, Math.max(0, inMs - lead));
   }
 
   private expireDetect(s: Session): void {

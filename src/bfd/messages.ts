@@ -1,6 +1,8 @@
-// The messages between the main thread and the BFD worker, and the plain view of one session
-// that the API shows. Structured-clone friendly: strings, numbers, booleans, Uint8Array.
-// What it is not: the engine (io.ts) or the main thread's handle on it (bfd-thread.ts).
+// The messages between the daemon and the BFD process, and the plain view of one session that
+// the API shows. Structured-clone friendly (the IPC channel uses the advanced serialization):
+// strings, numbers, booleans, Uint8Array. What it is not: the engine (io.ts), the child's entry
+// (child.ts) or the daemon's handle on it (bfd-process.ts).
+import type { FailoverPlan } from '../host/kernel-change.js';
 import type { BfdStateName, ShaAuthType } from './packet.js';
 import type { SessionConfig } from './session.js';
 
@@ -21,13 +23,20 @@ export interface BfdSessionSpec {
   auth: BfdAuthConfig | null;
 }
 
-export type ToWorker =
+/**
+ * What the BFD process writes to the kernel itself the moment a session goes from Up to Down:
+ * the FIB's failover plan, nexthop-object changes for the netlink writer and the same as
+ * `ip -batch` lines for the fallback writer.
+ */
+export type DownAction = FailoverPlan;
+
+export type ToEngine =
   | { type: 'add'; spec: BfdSessionSpec }
   | { type: 'change'; spec: BfdSessionSpec }
   | { type: 'remove'; id: string }
   | { type: 'admin'; id: string; down: boolean }
-  /** `ip -batch` lines the worker writes itself the moment the session goes from Up to Down. */
-  | { type: 'down-action'; id: string; lines: readonly string[] | null }
+  /** The kernel change the BFD process writes itself the moment the session goes from Up to Down. */
+  | { type: 'down-action'; id: string; action: DownAction | null }
   | { type: 'sessions'; request: number }
   | { type: 'stop' };
 
@@ -46,7 +55,7 @@ export interface BfdStateEvent {
   at: number;
 }
 
-export type FromWorker =
+export type FromEngine =
   | BfdStateEvent
   | { type: 'sessions'; request: number; sessions: BfdSessionView[] }
   | { type: 'error'; id: string | null; message: string }

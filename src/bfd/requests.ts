@@ -1,17 +1,17 @@
 // Who asks for a BFD session and who hears about it, as in BIRD's bfd_request_session: one
 // session per next-hop address, asked for by the BGP neighbor of that address, heard by every
-// listener on it (the BGP peer, the kernel side). It turns the worker's state events into the
+// listener on it (the BGP peer, the kernel side). It turns the BFD process's state events into the
 // two signals RFC 5882 cares about: the path failed, and the path is back.
-// What it is not: the engine (io.ts) or the thread (bfd-thread.ts), which it drives through
+// What it is not: the engine (io.ts) or the process (bfd-process.ts), which it drives through
 // the small BfdControl interface so that tests can hand it anything.
 import type { BfdStateName } from './packet.js';
-import type { BfdSessionSpec, BfdStateEvent } from './messages.js';
+import type { BfdSessionSpec, BfdStateEvent, DownAction } from './messages.js';
 
 export interface BfdControl {
   add(spec: BfdSessionSpec): void;
   change(spec: BfdSessionSpec): void;
   remove(id: string): void;
-  setDownAction(id: string, lines: readonly string[] | null): void;
+  setDownAction(id: string, action: DownAction | null): void;
 }
 
 export interface NextHopListener {
@@ -75,15 +75,15 @@ export class BfdRequests {
     this.control.change(spec);
   }
 
-  setDownAction(id: string, lines: readonly string[] | null): void {
-    if (this.requests.has(id)) this.control.setDownAction(id, lines);
+  setDownAction(id: string, action: DownAction | null): void {
+    if (this.requests.has(id)) this.control.setDownAction(id, action);
   }
 
   ids(): string[] {
     return [...this.requests.keys()];
   }
 
-  /** The last state the worker reported; null for an id nobody asked for. */
+  /** The last state the BFD process reported; null for an id nobody asked for. */
   stateOf(id: string): BfdStateName | null {
     return this.requests.get(id)?.state ?? null;
   }

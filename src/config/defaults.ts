@@ -74,3 +74,8 @@ export const DEFAULT_BFD_INTERVAL_MS = 100;
 export const DEFAULT_BFD_MIN_RX_MS = 100;
 export const DEFAULT_BFD_MULTIPLIER = 3;
 export const MAX_BFD_INTERVAL_MS = 60_000;
+/**
+ * SCHED_FIFO priority of the BFD process: low, so that it runs ahead of every ordinary task and
+ * behind the kernel's own real-time threads and anything an operator placed above it.
+ */
+export const DEFAULT_BFD_REALTIME_PRIORITY = 10;

@@ -6,15 +6,16 @@
  */
 import { isScalar } from 'yaml';
 import type { MappingReader } from './mapping-reader.js';
-import type { BfdAuthConfig, BfdDefaults, NeighborBfdConfig } from './types.js';
+import type { BfdAuthConfig, BfdDefaults, BfdGlobalConfig, NeighborBfdConfig } from './types.js';
 import { prefixContainsText, subnetOf } from '../net/index.js';
 import type { IpText } from './ip-text.js';
 import { describeValue, numberHint } from './describe-value.js';
 import { accept, boolean, integerIn, mismatch, oneOf, reject, type ValueCheck } from './value-checks.js';
-import { DEFAULT_BFD_INTERVAL_MS, DEFAULT_BFD_MIN_RX_MS, DEFAULT_BFD_MULTIPLIER, MAX_BFD_INTERVAL_MS } from './defaults.js';
+import { DEFAULT_BFD_INTERVAL_MS, DEFAULT_BFD_MIN_RX_MS, DEFAULT_BFD_MULTIPLIER, DEFAULT_BFD_REALTIME_PRIORITY, MAX_BFD_INTERVAL_MS } from './defaults.js';
 
 export const BFD_KEYS = ['interval', 'min-rx', 'multiplier'] as const;
 export const NEIGHBOR_BFD_KEYS = [...BFD_KEYS, 'multihop', 'auth'] as const;
+export const GLOBAL_BFD_KEYS = [...BFD_KEYS, 'realtime-priority'] as const;
 export const BFD_AUTH_KEYS = ['type', 'key-id', 'secret', 'key-file'] as const;
 const AUTH_TYPES = ['keyed-sha1', 'meticulous-keyed-sha1'] as const;
 /** RFC 5880 §4.4: the SHA1 key field holds 20 bytes. */
@@ -34,19 +35,34 @@ export const bfdInterval: ValueCheck<number> = {
 
 const multiplier = integerIn(1, 255);
 
-const BUILT_IN: BfdDefaults = { intervalMs: DEFAULT_BFD_INTERVAL_MS, minRxMs: DEFAULT_BFD_MIN_RX_MS, multiplier: DEFAULT_BFD_MULTIPLIER };
+const BUILT_IN: BfdGlobalConfig = {
+  intervalMs: DEFAULT_BFD_INTERVAL_MS,
+  minRxMs: DEFAULT_BFD_MIN_RX_MS,
+  multiplier: DEFAULT_BFD_MULTIPLIER,
+  realtimePriority: DEFAULT_BFD_REALTIME_PRIORITY,
+};
 
-/** The top-level `bfd:` mapping: the defaults of every neighbor's BFD session. */
-export function readBfdDefaults(top: MappingReader): BfdDefaults | undefined {
-  const block = top.mapping('bfd', BFD_KEYS);
+/** SCHED_FIFO priorities run 1..99 (sched(7)); false keeps the BFD process off real time. */
+const realtimePriority: ValueCheck<number | null> = {
+  expected: 'an integer 1..99 (SCHED_FIFO priority) or false',
+  check: (value) => {
+    if (value === false) return accept(null);
+    return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 99 ? accept(value) : mismatch(realtimePriority.expected, value, numberHint(value));
+  },
+};
+
+/** The top-level `bfd:` mapping: the defaults of every neighbor's BFD session, and the process's scheduling. */
+export function readBfdDefaults(top: MappingReader): BfdGlobalConfig | undefined {
+  const block = top.mapping('bfd', GLOBAL_BFD_KEYS);
   if (block === undefined) return undefined;
   if (block === null) return BUILT_IN;
   const intervalMs = block.optional('interval', bfdInterval, BUILT_IN.intervalMs);
   // A receiver that wants packets as fast as it sends them is the usual symmetric setup.
   const minRxMs = block.optional('min-rx', bfdInterval, intervalMs ?? BUILT_IN.minRxMs);
   const mult = block.optional('multiplier', multiplier, BUILT_IN.multiplier);
-  if (intervalMs === undefined || minRxMs === undefined || mult === undefined) return undefined;
-  return { intervalMs, minRxMs, multiplier: mult };
+  const priority = block.optional('realtime-priority', realtimePriority, BUILT_IN.realtimePriority);
+  if (intervalMs === undefined || minRxMs === undefined || mult === undefined || priority === undefined) return undefined;
+  return { intervalMs, minRxMs, multiplier: mult, realtimePriority: priority };
 }
 
 /** What a neighbor's `bfd:` is judged against. */
@@ -77,7 +93,7 @@ export function readNeighborBfd(entry: MappingReader, defaults: BfdDefaults | un
   if (at.node === null || isScalar(at.node)) {
     const on = entry.optional('bfd', bfdSwitch, false);
     if (on !== true) return on === false ? null : undefined;
-    return { ...base, multihop: facts.bgpMultihop, auth: null };
+    return { intervalMs: base.intervalMs, minRxMs: base.minRxMs, multiplier: base.multiplier, multihop: facts.bgpMultihop, auth: null };
   }
   const block = entry.mapping('bfd', NEIGHBOR_BFD_KEYS);
   if (block === undefined) return undefined;

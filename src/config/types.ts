@@ -25,7 +25,7 @@ export interface NecodConfig {
   policies: PolicyConfig[];
   originate: OriginateConfig;
   kernel: KernelConfig;
-  bfd: BfdDefaults;
+  bfd: BfdGlobalConfig;
 }
 
 export interface DecisionConfig {
@@ -106,6 +106,12 @@ export interface BfdDefaults {
   /** Required min RX, milliseconds. */
   minRxMs: number;
   multiplier: number;
+}
+
+/** The top-level `bfd:` block: the session defaults and how the BFD process is scheduled. */
+export interface BfdGlobalConfig extends BfdDefaults {
+  /** SCHED_FIFO priority of the BFD process where allowed; null: nice -15 only. */
+  realtimePriority: number | null;
 }
 
 export interface NeighborBfdConfig extends BfdDefaults {

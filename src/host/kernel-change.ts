@@ -44,6 +44,20 @@ export type Change<K = string> =
   | { readonly op: 'route-replace'; readonly prefix: K; readonly route: InstalledRoute }
   | { readonly op: 'route-delete'; readonly prefix: K };
 
+/** A change of nexthop objects only: it names no route, so any writer can take it without a prefix codec. */
+export type NexthopChange = Extract<Change<never>, { readonly op: 'nexthop-replace' | 'nexthop-delete' }>;
+
+/**
+ * A prepared failover: the nexthop-group changes that take one next hop out of every route, as
+ * changes for the netlink writer and as the same `ip -batch` lines, with the tag they carry.
+ * The FIB computes it; the BFD process writes it the moment that next hop's session fails.
+ */
+export interface FailoverPlan {
+  readonly changes: readonly NexthopChange[];
+  readonly lines: readonly string[];
+  readonly tag: RouteTag;
+}
+
 /** Where necod's routes live and how they are tagged; every line carries all three. */
 export interface RouteTag {
   readonly protocol: number;

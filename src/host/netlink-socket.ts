@@ -67,11 +67,37 @@ export function openChannel(netns: string | null, events: ChannelEvents, ip = 'i
   if (!l.cls) throw new Error(`netlink addon not available: ${l.why}`);
   if (netns) return new RelayChannel(ip, netns, l.path, events);
   const sock = new l.cls(NETLINK_ROUTE, { recvBufferSize: RECV_BUFFER, sendBufferSize: SEND_BUFFER });
-  sock.on('message', (m) => events.message(m));
-  sock.on('error', (e) => events.error(e));
+  sock.on('message', outsideNative((m: Buffer) => events.message(m)));
+  sock.on('error', outsideNative((e: Error) => events.error(e)));
   return {
-    send: (buf, done) => sock.send(buf, {}, (err) => done(err)),
+    send: (buf, done) => {
+      const finish = outsideNative(done);
+      try {
+        sock.send(buf, {}, (err) => finish(err));
+      } catch (err) {
+        // A send the addon refuses at once (a closed socket, a full buffer) is a failed send,
+        // reported as the callback would, not an exception inside the caller's own callback.
+        setImmediate(() => done(err instanceof Error ? err : new Error(String(err))));
+      }
+    },
     close: () => sock.close(),
+  };
+}
+
+/**
+ * Runs a handler the addon calls. An exception escaping a native callback aborts the process
+ * with "terminate called after throwing an instance of 'Napi::Error'" and no stack; thrown again
+ * on the next turn it is an ordinary uncaught exception, with its stack in the log.
+ */
+function outsideNative<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      fn(...args);
+    } catch (err) {
+      setImmediate(() => {
+        throw err;
+      });
+    }
   };
 }
 

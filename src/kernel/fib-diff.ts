@@ -7,7 +7,7 @@
 // route still using it.
 import type { FibModel } from './fib-model.js';
 import { BLACKHOLE, UNREACHABLE } from './fib-model.js';
-import type { Change, Leg, LegSet, NexthopMode, NexthopObject, Target } from './types.js';
+import type { Change, Leg, LegSet, NexthopChange, NexthopMode, NexthopObject, Target } from './types.js';
 
 export interface DiffOptions {
   mode: NexthopMode;
@@ -136,8 +136,8 @@ export function gcChanges<K>(model: FibModel<K>): Change<K>[] {
  * place. Routes on these groups need no write at all; routes left with nothing are the caller's
  * to re-target.
  */
-export function downChanges<K>(model: FibModel<K>, down: ReadonlySet<string>): Change<K>[] {
-  const out: Change<K>[] = [];
+export function downChanges<K>(model: FibModel<K>, down: ReadonlySet<string>): NexthopChange[] {
+  const out: NexthopChange[] = [];
   for (const id of [...model.objects.keys()].sort((a, b) => a - b)) {
     const obj = model.objects.get(id)!;
     if (obj.type !== 'group') continue;

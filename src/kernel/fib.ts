@@ -6,23 +6,26 @@
 // up to `batchMax`, the differ turns them into kernel changes against the model, the writer runs
 // them, and the changes the kernel accepted go into the model. Refused ones leave the prefix failed, visible in the API, and retried.
 //
-// Failover plans (the contract with the BFD worker thread). In nexthop-group mode, taking a dead
-// next hop out of every route is a handful of group changes, whatever the number of routes; the
-// FIB keeps those `ip -batch` lines prepared for every next hop its groups hold:
-//   failoverPlan(via)            the lines now (`nexthop replace id G group … proto P`, one per
+// Failover plans (the contract with the BFD process). In nexthop-group mode, taking a dead next
+// hop out of every route is a handful of group changes, whatever the number of routes; the FIB
+// keeps those changes prepared for every next hop its groups hold, as netlink changes and as
+// `ip -batch` lines (FailoverPlan in src/host/kernel-change.ts):
+//   failoverPlan(via)            the plan now (`nexthop replace id G group … proto P`, one per
 //                                group holding via and something else), or null when groups are
 //                                off or there is nothing to do;
-//   onFailoverPlan(cb)           cb(via, lines | null) whenever the plan of a via changes (after a
+//   onFailoverPlan(cb)           cb(via, plan | null) whenever the plan of a via changes (after a
 //                                batch changed nexthop objects, or the mode is known at start);
-//   nextHopDown(via, {applied})  with `applied: true`, another thread already wrote the plan: the
+//   downWriter                   'netlink' or 'ip': the writer the FIB uses, for the BFD side to
+//                                use the same;
+//   nextHopDown(via, {applied})  with `applied: true`, another process already wrote the plan: the
 //                                FIB applies the same group changes to its model without writing
 //                                them, then writes only whatever still differs (normally nothing).
 // The plan replaces groups rather than deleting the via's leg object: deleting the leg would also
 // delete, in the kernel, every route whose group holds nothing else, which the model could only
 // learn by a scan of all routes; replacing groups keeps every route and touches only the groups.
 // A route whose only next hop is via keeps pointing at it until the RIB withdraws it, as without
-// BFD. The lines carry numbers only (ids, protocol), so any `ip -batch -` in the namespace can
-// write them.
+// BFD. The changes carry numbers only (ids, protocol), so any netlink socket or `ip -batch -` in
+// the namespace can write them.
 import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { BatchWriter, type BatchOutcome, type Lines } from '../host/batch-writers.js';
@@ -44,7 +47,7 @@ import { deletionHits, installedFromKernel, loadObjects, readNexthops, sameObjec
 import { NextHopResolver } from './resolver.js';
 import { RouteMonitor } from './route-monitor.js';
 import { RouteTable, WANT_NONE } from './route-table.js';
-import type { Change, DesiredRoute, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
+import type { Change, DesiredRoute, FailoverPlan, FibCounters, IdRange, InstalledRoute, LegSet, NexthopMode, NexthopObject, RouteStateName, RouteStatus, RouteTag, Target } from './types.js';
 
 export type NexthopGroupsSetting = 'auto' | 'on' | 'off';
 /** How changes reach the kernel: rtnetlink messages, `ip -batch` lines, or netlink when it loads. */
@@ -219,7 +222,7 @@ export class Fib extends EventEmitter {
   private epoch = 0;
   private verifyMark = 0;
   /** Failover plan per next-hop address, as last published. */
-  private plans = new Map<string, { changes: Change<Slot>[]; lines: string[] }>();
+  private plans = new Map<string, FailoverPlan>();
   private readonly format = (key: Key): string => this.keys.format(key);
   private readonly formatSlot = (s: Slot): string => this.keys.format(this.table.key(s));
 
@@ -474,16 +477,21 @@ export class Fib extends EventEmitter {
   }
 
   /**
-   * The `ip -batch` lines that take `via` out of every route at once, prepared in advance; null
+   * The group changes that take `via` out of every route at once, prepared in advance; null
    * when nexthop groups are off or no group holds via next to another next hop.
    */
-  failoverPlan(via: string): string[] | null {
+  failoverPlan(via: string): FailoverPlan | null {
     const v = this.canonVia(via);
-    return v === null ? null : (this.plans.get(v)?.lines ?? null);
+    return v === null ? null : (this.plans.get(v) ?? null);
   }
 
-  /** Calls `cb(via, lines | null)` whenever a via's failover plan changes; returns the unsubscribe. */
-  onFailoverPlan(cb: (via: string, lines: string[] | null) => void): () => void {
+  /** The writer this FIB uses; the BFD process writes failover plans with the same kind. */
+  get downWriter(): 'netlink' | 'ip' {
+    return this.nl ? 'netlink' : 'ip';
+  }
+
+  /** Calls `cb(via, plan | null)` whenever a via's failover plan changes; returns the unsubscribe. */
+  onFailoverPlan(cb: (via: string, plan: FailoverPlan | null) => void): () => void {
     this.on('failover-plan', cb);
     return () => this.off('failover-plan', cb);
   }
@@ -506,20 +514,20 @@ export class Fib extends EventEmitter {
 
   /** Recomputes every via's failover plan and announces those that changed. */
   private refreshPlans(): void {
-    const next = new Map<string, { changes: Change<Slot>[]; lines: string[] }>();
+    const next = new Map<string, FailoverPlan>();
     if (this.mode === 'groups' && !this.stopping) {
       const vias = new Set<string>();
       for (const o of this.model.objects.values()) if (o.type === 'leg' && !this.down.has(o.leg.via)) vias.add(o.leg.via);
       for (const via of vias) {
         const changes = downChanges(this.model, new Set([via]));
-        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag, this.formatSlot)) });
+        if (changes.length > 0) next.set(via, { changes, lines: changes.map((c) => renderChange(c, this.tag, this.formatSlot)), tag: this.tag });
       }
     }
     const old = this.plans;
     this.plans = next;
     for (const [via, plan] of next) {
       const before = old.get(via);
-      if (!before || before.lines.join('\n') !== plan.lines.join('\n')) this.emit('failover-plan', via, plan.lines);
+      if (!before || before.lines.join('\n') !== plan.lines.join('\n')) this.emit('failover-plan', via, plan);
     }
     for (const via of old.keys()) if (!next.has(via)) this.emit('failover-plan', via, null);
   }

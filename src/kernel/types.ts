@@ -3,7 +3,7 @@
 import type { LegSet } from '../host/kernel-change.js';
 import type { RouteKind } from '../net/index.js';
 
-export type { Change, InstalledRoute, Leg, LegSet, NexthopObject, RouteTag } from '../host/kernel-change.js';
+export type { Change, FailoverPlan, InstalledRoute, Leg, LegSet, NexthopChange, NexthopObject, RouteTag } from '../host/kernel-change.js';
 
 /** A next hop as the RIB knows it; `dev` null means "find it from the connected route". */
 export interface NextHop {

@@ -2,19 +2,24 @@
 // process, and the Loc-RIB. It knows nothing of sockets or the kernel; what changed is
 // handed out as a list of route keys that consumers (FIB, export) compare with their own
 // state. Prefixes are numbers, attribute sets and selections small interned ids.
+//
+// Every table here is a column indexed by the key's slot in keys.slots (route-slots.ts): an
+// UPDATE's prefix is hashed once, and each source's Adj-RIB-In and the Loc-RIB are then read
+// by slot. Two neighbors sending the same full table share one table of keys.
 import type { PrefixList } from '../bgp/wire/index.js';
 import { AttrStore } from './attr-store.js';
 import { DEFAULT_DECISION, selectPair, selectPaths, type Candidate, type DecisionOptions, type LossReason } from './decision.js';
-import { PrefixTable } from './prefix-table.js';
 import type { RouteAttrs } from './route-attrs.js';
 import { IPV6_BASE, RouteKeys, familyOfKey } from './route-key.js';
-import { HOLD_LOC } from './route-slots.js';
+import { HOLD_ADJ, HOLD_LOC } from './route-slots.js';
 import type { RouteSource } from './route-source.js';
 import { SelectionStore, type StoredSelection } from './selection-store.js';
 
 /** Adj-RIB-In values carry the attribute id and, in this bit, the RFC 4724 stale mark. */
 const STALE = 0x40000000;
 const ATTR_MASK = STALE - 1;
+/** An Adj-RIB-In column's value where the source has no route. */
+const NONE = -1;
 
 export interface RoutePath {
   source: RouteSource;
@@ -36,7 +41,13 @@ export class Rib {
   readonly attrs = new AttrStore();
   private readonly selections = new SelectionStore(this.attrs);
   private readonly sources: (RouteSource | undefined)[] = [];
-  private readonly adjIn: (PrefixTable | undefined)[] = [];
+  /**
+   * The Adj-RIB-Ins: per source, the attribute id (and STALE bit) by slot of keys.slots, NONE
+   * where it has no route; a column is as long as the highest slot it has written. A slot keeps
+   * the HOLD_ADJ hold while any source's column has a route there (the decision process counts
+   * them on every change anyway, so no count is stored).
+   */
+  private readonly adjIn: (Int32Array | undefined)[] = [];
   /** Indices of sources whose Adj-RIB-In is not empty: the only ones a lookup visits. */
   private active: number[] = [];
   /**
@@ -57,7 +68,7 @@ export class Rib {
   addSource(source: RouteSource): void {
     if (this.sources[source.index]) throw new RangeError(`source ${source.index} exists`);
     this.sources[source.index] = source;
-    this.adjIn[source.index] = new PrefixTable();
+    this.adjIn[source.index] = new Int32Array(64).fill(NONE);
     this.counts[source.index] = new Int32Array(2);
   }
 
@@ -80,113 +91,156 @@ export class Rib {
 
   private refreshActive(): void {
     const out: number[] = [];
-    for (let i = 0; i < this.adjIn.length; i++) if ((this.adjIn[i]?.size ?? 0) > 0) out.push(i);
+    for (let i = 0; i < this.adjIn.length; i++) if (this.adjRibInSize(i) > 0) out.push(i);
     this.active = out;
   }
 
   /** Stores the prefixes of `list` with one attribute set (already imported) from a source. */
   announce(sourceIndex: number, list: PrefixList, attrs: RouteAttrs): void {
-    const table = this.tableOf(sourceIndex);
-    const wasEmpty = table.size === 0;
-    for (let i = 0; i < list.count; i++) this.announceKey(sourceIndex, table, this.keys.keyAt(list, i), attrs.id);
+    this.tableOf(sourceIndex);
+    const wasEmpty = this.adjRibInSize(sourceIndex) === 0;
+    for (let i = 0; i < list.count; i++) this.announceKey(sourceIndex, this.keys.keyAt(list, i), attrs.id);
     this.attrs.releaseIfUnused(attrs.id);
-    if (wasEmpty && table.size > 0) this.refreshActive();
+    if (wasEmpty && this.adjRibInSize(sourceIndex) > 0) this.refreshActive();
   }
 
   /** The same for keys already computed (local origins). */
   announceKeys(sourceIndex: number, keys: ArrayLike<number>, attrs: RouteAttrs): void {
-    const table = this.tableOf(sourceIndex);
-    const wasEmpty = table.size === 0;
-    for (let i = 0; i < keys.length; i++) this.announceKey(sourceIndex, table, keys[i]!, attrs.id); // i < length
+    this.tableOf(sourceIndex);
+    const wasEmpty = this.adjRibInSize(sourceIndex) === 0;
+    for (let i = 0; i < keys.length; i++) this.announceKey(sourceIndex, keys[i]!, attrs.id); // i < length
     this.attrs.releaseIfUnused(attrs.id);
-    if (wasEmpty && table.size > 0) this.refreshActive();
+    if (wasEmpty && this.adjRibInSize(sourceIndex) > 0) this.refreshActive();
   }
 
-  private announceKey(sourceIndex: number, table: PrefixTable, key: number, attrId: number): void {
-    const old = table.set(key, attrId);
+  private announceKey(sourceIndex: number, key: number, attrId: number): void {
+    const s = this.keys.slots.hold(key, HOLD_ADJ); // the one probe of the keys for this prefix
+    let col = this.adjIn[sourceIndex] as Int32Array; // tableOf() checked the source
+    if (s >= col.length) col = this.growAdj(sourceIndex, s);
+    const old = col[s]!; // grown above
     if (old === attrId) return; // same route again: nothing changes
+    col[s] = attrId;
     this.attrs.ref(attrId);
     if (old >= 0) this.attrs.unref(old & ATTR_MASK);
-    if (old === -1) {
+    if (old === NONE) {
       this.keys.v6.retain(key);
       (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]!++; // two families, two slots
       if (this.active.indexOf(sourceIndex) < 0) this.active.push(sourceIndex);
     }
-    this.recompute(key);
+    this.recompute(s, key);
+  }
+
+  private growAdj(sourceIndex: number, s: number): Int32Array {
+    const col = this.adjIn[sourceIndex] as Int32Array;
+    let cap = col.length * 2;
+    while (cap <= s) cap *= 2;
+    const next = new Int32Array(cap).fill(NONE);
+    next.set(col);
+    this.adjIn[sourceIndex] = next;
+    return next;
   }
 
   withdraw(sourceIndex: number, list: PrefixList): void {
-    const table = this.tableOf(sourceIndex);
+    this.tableOf(sourceIndex);
+    const slots = this.keys.slots;
     for (let i = 0; i < list.count; i++) {
       const key = list.afi === 1 ? list.keys[i]! : this.keys.v6.findKey(list, i); // i < count
-      if (key >= 0) this.withdrawKey(sourceIndex, table, key);
+      if (key >= 0) this.withdrawAt(sourceIndex, slots.find(key), key);
     }
-    if (table.size === 0) this.refreshActive();
+    if (this.adjRibInSize(sourceIndex) === 0) this.refreshActive();
   }
 
   withdrawKeys(sourceIndex: number, keys: ArrayLike<number>): void {
-    const table = this.tableOf(sourceIndex);
-    for (let i = 0; i < keys.length; i++) this.withdrawKey(sourceIndex, table, keys[i]!); // i < length
-    if (table.size === 0) this.refreshActive();
+    this.tableOf(sourceIndex);
+    const slots = this.keys.slots;
+    for (let i = 0; i < keys.length; i++) this.withdrawAt(sourceIndex, slots.find(keys[i]!), keys[i]!); // i < length
+    if (this.adjRibInSize(sourceIndex) === 0) this.refreshActive();
   }
 
-  private withdrawKey(sourceIndex: number, table: PrefixTable, key: number): void {
-    const old = table.delete(key);
+  /** Withdraws key (in slot s, -1 when it has none) from a source's Adj-RIB-In. */
+  private withdrawAt(sourceIndex: number, s: number, key: number): void {
+    const col = this.adjIn[sourceIndex] as Int32Array; // callers checked the source
+    const old = s >= 0 && s < col.length ? col[s]! : NONE;
     if (old < 0) return;
+    col[s] = NONE;
     (this.counts[sourceIndex] as Int32Array)[key >= IPV6_BASE ? 1 : 0]!--;
     this.attrs.unref(old & ATTR_MASK);
-    this.recompute(key);
+    // The last source to let go frees the slot (unless the FIB still holds it), and only then
+    // may the IPv6 id go: the index keeps the key while the slot is held.
+    if (this.recompute(s, key) === 0) this.keys.slots.release(s, key, HOLD_ADJ);
     this.keys.v6.release(key);
   }
 
+  /** The keys and slots of a source's routes (optionally of one family, or only stale ones), one walk of the key index. */
+  private routesOf(sourceIndex: number, family: 'ipv4' | 'ipv6' | undefined, staleOnly: boolean): { keys: number[]; slots: number[] } {
+    const col = this.adjIn[sourceIndex];
+    const keys: number[] = [];
+    const slots: number[] = [];
+    if (!col || this.adjRibInSize(sourceIndex) === 0) return { keys, slots };
+    this.keys.slots.forEach((key, s) => {
+      const v = s < col.length ? col[s]! : NONE;
+      if (v < 0 || (staleOnly && (v & STALE) === 0)) return;
+      if (family !== undefined && familyOfKey(key) !== family) return;
+      keys.push(key);
+      slots.push(s);
+    });
+    return { keys, slots };
+  }
+
+  private withdrawRoutes(sourceIndex: number, r: { keys: number[]; slots: number[] }): void {
+    for (let i = 0; i < r.keys.length; i++) this.withdrawAt(sourceIndex, r.slots[i]!, r.keys[i]!); // i < length, same length
+    if (this.adjRibInSize(sourceIndex) === 0) this.refreshActive();
+  }
+
   withdrawAll(sourceIndex: number): void {
-    const table = this.adjIn[sourceIndex];
-    if (!table || table.size === 0) return;
-    this.withdrawKeys(sourceIndex, table.keyList());
+    // Collected first: freeing slots changes the index being walked.
+    this.withdrawRoutes(sourceIndex, this.routesOf(sourceIndex, undefined, false));
   }
 
   /** RFC 4724 §4.2: keep a restarting neighbor's routes, marked stale. */
   markStale(sourceIndex: number, family?: 'ipv4' | 'ipv6'): number {
-    const table = this.tableOf(sourceIndex);
-    let n = 0;
-    for (const key of table.keyList()) {
-      if (family !== undefined && familyOfKey(key) !== family) continue;
-      table.set(key, table.get(key) | STALE);
-      n++;
-    }
-    return n;
+    const col = this.tableOf(sourceIndex);
+    const r = this.routesOf(sourceIndex, family, false);
+    for (const s of r.slots) col[s] = col[s]! | STALE; // slots routesOf() found in the column
+    return r.slots.length;
   }
 
   /** Removes the routes still stale (End-of-RIB received, or the restart timer ran out), of one family or all. */
   sweepStale(sourceIndex: number, family?: 'ipv4' | 'ipv6'): number {
-    const table = this.adjIn[sourceIndex];
-    if (!table) return 0;
-    const stale: number[] = [];
-    table.forEach((key, value) => {
-      if (value & STALE && (family === undefined || familyOfKey(key) === family)) stale.push(key);
-    });
-    this.withdrawKeys(sourceIndex, stale);
-    return stale.length;
+    if (!this.adjIn[sourceIndex]) return 0;
+    const r = this.routesOf(sourceIndex, family, true);
+    this.withdrawRoutes(sourceIndex, r);
+    return r.keys.length;
   }
 
-  private tableOf(index: number): PrefixTable {
+  private tableOf(index: number): Int32Array {
     const t = this.adjIn[index];
     if (!t) throw new RangeError(`no source ${index}`);
     return t;
   }
 
-  /** Runs the decision process for one prefix and records a change in the Loc-RIB. */
-  private recompute(key: number): void {
+  /** A source's Adj-RIB-In value in slot s (-1 for none). */
+  private adjAt(sourceIndex: number, s: number): number {
+    const col = this.adjIn[sourceIndex];
+    return col !== undefined && s >= 0 && s < col.length ? col[s]! : NONE;
+  }
+
+  /**
+   * Runs the decision process for one prefix (key, in slot s) and records a change in the
+   * Loc-RIB. Returns how many sources have a route for it.
+   */
+  private recompute(s: number, key: number): number {
     const cs = this.candSources;
     const ca = this.candAttrs;
     let n = 0;
     const active = this.active;
     for (let k = 0; k < active.length; k++) {
-      const s = active[k]!; // k < length; active holds sources with an Adj-RIB-In
-      const v = (this.adjIn[s] as PrefixTable).get(key);
+      const src = active[k]!; // k < length; active holds sources with an Adj-RIB-In
+      const col = this.adjIn[src] as Int32Array;
+      const v = s < col.length ? col[s]! : NONE;
       if (v >= 0) {
         if (n === cs.length) this.growCandidates();
-        this.candSources[n] = s;
+        this.candSources[n] = src;
         this.candAttrs[n] = v & ATTR_MASK;
         n++;
       }
@@ -201,27 +255,28 @@ export class Rib {
       const sel = selectPaths(cands, this.decision);
       selId = this.selections.multiPath(sel.chosen.map((i) => cs[i]!), sel.chosen.map((i) => ca[i]!));
     }
-    const old = selId >= 0 ? this.locSet(key, selId) : this.locDelete(key);
-    if (old === selId) return;
+    const old = selId >= 0 ? this.locSet(s, selId) : this.locDelete(s, key);
+    if (old === selId) return n;
     if (selId >= 0) this.selections.ref(selId);
     if (old >= 0) this.selections.unref(old);
     this.noteChange(key);
+    return n;
   }
 
-  /** Sets the Loc-RIB entry of key; returns the previous selection id or -1. */
-  private locSet(key: number, selId: number): number {
-    const s = this.keys.slots.hold(key, HOLD_LOC);
+  /** Sets the Loc-RIB entry in slot s (held by an Adj-RIB-In); returns the previous selection id or -1. */
+  private locSet(s: number, selId: number): number {
     if (s >= this.locSel.length) this.growLoc();
     const old = this.locSel[s]!; // grown above
     this.locSel[s] = selId;
-    if (old < 0) this.locCount++;
+    if (old < 0) {
+      this.keys.slots.holdSlot(s, HOLD_LOC);
+      this.locCount++;
+    }
     return old;
   }
 
-  private locDelete(key: number): number {
-    const s = this.keys.slots.find(key);
-    if (s < 0) return -1;
-    const old = this.locSel[s] ?? -1; // a slot only the FIB holds may lie beyond the column
+  private locDelete(s: number, key: number): number {
+    const old = this.locSel[s] ?? -1; // a slot the Loc-RIB never had may lie beyond the column
     if (old < 0) return -1;
     this.locSel[s] = -1;
     this.locCount--;
@@ -304,8 +359,9 @@ export class Rib {
   paths(key: number): RoutePath[] {
     const cands: Candidate[] = [];
     const stale: boolean[] = [];
+    const slot = this.keys.slots.find(key);
     for (let s = 0; s < this.adjIn.length; s++) {
-      const v = this.adjIn[s]?.get(key) ?? -1;
+      const v = this.adjAt(s, slot);
       if (v >= 0) {
         cands.push({ source: this.sources[s] as RouteSource, attrs: this.attrs.get(v & ATTR_MASK) });
         stale.push((v & STALE) !== 0);
@@ -321,17 +377,18 @@ export class Rib {
 
   /** Whether a source's Adj-RIB-In has key. */
   holds(sourceIndex: number, key: number): boolean {
-    return (this.adjIn[sourceIndex]?.get(key) ?? -1) >= 0;
+    return this.adjAt(sourceIndex, this.keys.slots.find(key)) >= 0;
   }
 
   /** Adj-RIB-In lookup: the attribute set a source holds for key, or null. */
   adjRibInEntry(sourceIndex: number, key: number): { attrs: RouteAttrs; stale: boolean } | null {
-    const v = this.adjIn[sourceIndex]?.get(key) ?? -1;
+    const v = this.adjAt(sourceIndex, this.keys.slots.find(key));
     return v < 0 ? null : { attrs: this.attrs.get(v & ATTR_MASK), stale: (v & STALE) !== 0 };
   }
 
   adjRibInSize(sourceIndex: number): number {
-    return this.adjIn[sourceIndex]?.size ?? 0;
+    const c = this.counts[sourceIndex];
+    return c === undefined ? 0 : c[0]! + c[1]!; // two families
   }
 
   /** A source's prefixes of one family. */
@@ -341,15 +398,21 @@ export class Rib {
 
   /** Stale routes a source still holds. */
   staleCount(sourceIndex: number): number {
+    const col = this.adjIn[sourceIndex];
+    if (!col) return 0;
     let n = 0;
-    this.adjIn[sourceIndex]?.forEach((_key, value) => {
-      if (value & STALE) n++;
-    });
+    for (let s = 0; s < col.length; s++) if (col[s]! >= 0 && (col[s]! & STALE) !== 0) n++; // s < length
     return n;
   }
 
+  /** Calls fn for every route of a source's Adj-RIB-In; the RIB must not change meanwhile. */
   forEachAdjRibIn(sourceIndex: number, fn: (key: number, attrs: RouteAttrs, stale: boolean) => void): void {
-    this.adjIn[sourceIndex]?.forEach((key, v) => fn(key, this.attrs.get(v & ATTR_MASK), (v & STALE) !== 0));
+    const col = this.adjIn[sourceIndex];
+    if (!col || this.adjRibInSize(sourceIndex) === 0) return;
+    this.keys.slots.forEach((key, s) => {
+      const v = s < col.length ? col[s]! : NONE;
+      if (v >= 0) fn(key, this.attrs.get(v & ATTR_MASK), (v & STALE) !== 0);
+    });
   }
 
   /** Calls fn for every Loc-RIB entry. */
@@ -366,7 +429,7 @@ export class Rib {
 
   stats(): RibStats {
     const adjRibIn: Record<string, number> = {};
-    for (const s of this.sourceList()) adjRibIn[s.name] = this.adjIn[s.index]?.size ?? 0;
+    for (const s of this.sourceList()) adjRibIn[s.name] = this.adjRibInSize(s.index);
     return { prefixes: this.locCount, attributeSets: this.attrs.size, selections: this.selections.size, adjRibIn };
   }
 }

@@ -1,9 +1,9 @@
-// Route slots: a small, stable integer per route key, shared by the Loc-RIB and the kernel FIB,
-// so that one hash table of keys serves both and each keeps its per-route values in typed-array
-// columns indexed by slot. A full table then costs one PrefixTable of keys (17–24 bytes a route)
-// and a byte of holds for the pair instead of a PrefixTable each. The key of a slot is not kept
-// here: whoever needs it by slot (the FIB, to name the route to the kernel) keeps a column. Not for the Adj-RIB-Ins: a neighbor's table is keyed on its
-// own, the Loc-RIB is the one set of keys every consumer downstream shares.
+// Route slots: a small, stable integer per route key, shared by the Adj-RIB-Ins, the Loc-RIB and
+// the kernel FIB, so that one hash table of keys serves them all and each keeps its per-route
+// values in typed-array columns indexed by slot. A full table from two neighbors then costs one
+// PrefixTable of keys (17–24 bytes a route) and a byte of holds instead of a PrefixTable each. The
+// key of a slot is not kept here: whoever needs it by slot (the FIB, to name the route to the
+// kernel) keeps a column, and a walk over one user's slots goes through forEach().
 //
 // Holders: each user sets its own bit on a slot while it keeps state there; the slot is freed when
 // the last bit goes, and only then may it be given to another key. So the FIB keeps a slot past
@@ -15,6 +15,8 @@ import { PrefixTable } from './prefix-table.js';
 export const HOLD_LOC = 1;
 /** The kernel FIB's hold on a slot. */
 export const HOLD_FIB = 2;
+/** The Adj-RIB-Ins' hold on a slot: set while any source's Adj-RIB-In has the key (the RIB tells which). */
+export const HOLD_ADJ = 4;
 
 export class RouteSlots {
   private readonly index = new PrefixTable();
@@ -41,7 +43,7 @@ export class RouteSlots {
     return this.index.get(key);
   }
 
-  /** The slot of key for `holder` (HOLD_LOC, HOLD_FIB), made when new: one probe of the keys. */
+  /** The slot of key for `holder` (HOLD_LOC, HOLD_FIB, HOLD_ADJ), made when new: one probe of the keys. */
   hold(key: number, holder: number): number {
     const next = this.free.length > 0 ? this.free[this.free.length - 1]! : this.used; // length > 0
     const s = this.index.getOrSet(key, next);

@@ -1,14 +1,15 @@
-// BFD in a running necod (RFC 5882): one session per neighbor with `bfd`, in the worker thread,
+// BFD in a running necod (RFC 5882): one session per neighbor with `bfd`, in the BFD process,
 // following the neighbor set as reloads add, change and remove neighbors;
 // a failure closes that BGP session with Cease/BFD Down (RFC 9384) and holds it in Idle until BFD
 // is Up again, and takes the neighbor's address out of the kernel's next hops. Where the FIB
-// prepares its failover lines, the worker writes them itself the moment it detects the failure
-// and the FIB is told they are applied; otherwise the FIB does the work on the main thread.
+// prepares its failover plans, the BFD process writes them itself (netlink, or `ip -batch` when
+// the FIB writes with ip) the moment it detects the failure and the FIB is told they are
+// applied; otherwise the FIB does the work on the main thread.
 // What it is not: the BFD machine or engine (src/bfd/), or the kernel writer (src/kernel/).
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { BfdThread } from '../bfd/bfd-thread.js';
-import type { BfdSessionSpec, BfdSessionView, BfdStateEvent } from '../bfd/messages.js';
+import { BfdProcess } from '../bfd/bfd-process.js';
+import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, DownAction } from '../bfd/messages.js';
 import { AuthType, diagName, type BfdStateName } from '../bfd/packet.js';
 import { BfdRequests, type BfdControl } from '../bfd/requests.js';
 import type { NeighborConfig } from '../config/types.js';
@@ -23,8 +24,10 @@ export interface BfdPeer {
 /** What it needs of the FIB; the failover plan is optional (RFC 5882 §4.1 fast path). */
 export interface FailoverFib {
   nextHopDown(via: string, opts?: { applied: boolean }): void;
-  failoverPlan?(via: string): string[] | null;
-  onFailoverPlan?(fn: (via: string, lines: string[] | null) => void): void;
+  failoverPlan?(via: string): DownAction | null;
+  onFailoverPlan?(fn: (via: string, plan: DownAction | null) => void): void;
+  /** The FIB's writer; the BFD process writes the plans with the same. */
+  readonly downWriter?: 'netlink' | 'ip';
 }
 
 export interface BfdEngineHandle extends BfdControl {
@@ -33,11 +36,11 @@ export interface BfdEngineHandle extends BfdControl {
 }
 
 export interface BfdSide {
-  /** Every session the worker runs; empty while no neighbor has BFD. */
+  /** Every session the BFD process runs; empty while no neighbor has BFD. */
   sessions(): Promise<BfdSessionView[]>;
   /** A neighbor's BFD state for `show protocols`; null without BFD. */
   stateOf(neighbor: NeighborConfig): BfdStateName | null;
-  /** Whether the worker thread runs (some neighbor has or had BFD). */
+  /** Whether the BFD process runs (some neighbor has or had BFD). */
   readonly running: boolean;
   stop(): Promise<void>;
 }
@@ -90,7 +93,9 @@ export interface BfdSetup {
   neighbors: BfdNeighbors;
   fib: FailoverFib | null;
   logger: Logger;
-  /** The engine; a worker thread unless a test hands in its own. Started with the first session. */
+  /** SCHED_FIFO priority of the BFD process (`bfd.realtime-priority`); null: nice -15 only. */
+  realtimePriority?: number | null;
+  /** The engine; the BFD process unless a test hands in its own. Started with the first session. */
   engine?: (onState: (e: BfdStateEvent) => void) => BfdEngineHandle;
   /** Hears every state change, after the coupling has acted on it (the event stream). */
   onTransition?: (e: BfdStateEvent) => void;
@@ -105,7 +110,7 @@ interface Followed {
 }
 
 /**
- * Couples BFD to the neighbors that have it; the worker thread starts with the first such
+ * Couples BFD to the neighbors that have it; the BFD process starts with the first such
  * neighbor, so a reload that adds one gets BFD without a restart.
  */
 export function startBfd(setup: BfdSetup): BfdSide {
@@ -122,12 +127,18 @@ export function startBfd(setup: BfdSetup): BfdSide {
   };
   const started = (): BfdEngineHandle =>
     (engine ??=
-      setup.engine?.(onState) ?? new BfdThread({ onState, onError: (id, message) => logger.error({ neighbor: id }, `BFD: ${message}`) }));
+      setup.engine?.(onState) ??
+      new BfdProcess({
+        onState,
+        onError: (id, message) => logger.error({ neighbor: id }, `BFD: ${message}`),
+        downWriter: fib?.downWriter,
+        realtimePriority: setup.realtimePriority,
+      }));
   const requests = new BfdRequests({
     add: (spec) => started().add(spec),
     change: (spec) => engine?.change(spec),
     remove: (id) => engine?.remove(id),
-    setDownAction: (id, lines) => engine?.setDownAction(id, lines),
+    setDownAction: (id, action) => engine?.setDownAction(id, action),
   });
   const fastPath = fib !== null && typeof fib.failoverPlan === 'function' && typeof fib.onFailoverPlan === 'function';
   const followed = new Map<string, Followed>();
@@ -188,7 +199,7 @@ export function startBfd(setup: BfdSetup): BfdSide {
     if (spec) followed.set(n.name, { spec, peer, withdraw: request(n, spec, peer) });
   });
   setup.neighbors.onRemoved((name) => void forget(name));
-  if (fastPath) fib.onFailoverPlan?.((via, lines) => requests.setDownAction(via, lines));
+  if (fastPath) fib.onFailoverPlan?.((via, plan) => requests.setDownAction(via, plan));
 
   return {
     sessions: () => engine?.sessions() ?? Promise.resolve([]),

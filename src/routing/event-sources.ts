@@ -48,7 +48,7 @@ export function publishKernelEvents(bus: EventBus, side: KernelSide): void {
   side.onConverged((why) => bus.publish('kernel', `first convergence: ${why}`, { converged: true, why }));
 }
 
-/** A BFD transition, with the diagnostic and whether the kernel change was already written by the worker. */
+/** A BFD transition, with the diagnostic and whether the kernel change was already written by the BFD process. */
 export function publishBfdEvent(bus: EventBus, e: BfdStateEvent): void {
   bus.publish('bfd', `${e.id}: ${e.from} -> ${e.to} (${diagName(e.diag)})`, {
     peer: e.id,

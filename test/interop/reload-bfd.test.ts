@@ -1,5 +1,5 @@
 // BFD through a configuration reload against a real BIRD 2 ToR, with the kernel on: a neighbor
-// that had no BFD gets it by reload (the BFD worker starts then), new intervals go through a
+// that had no BFD gets it by reload (the BFD process starts then), new intervals go through a
 // poll sequence, and BFD off again takes the session away; the BGP session's uptime on BIRD's
 // side is unchanged by the first two. The same run checks what an operator watches: the BFD transition
 // on GET /v1/events, and necod_bfd_* and the kernel write-latency histogram on GET /metrics.

@@ -82,15 +82,16 @@ describe.each(GROUPS_AND_WRITERS)('kernel FIB failover (nexthop-groups %s, %s wr
       return;
     }
     // One group holds A and B for each family: one line each, numbers only.
-    expect(plan4).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
-    expect(plan6).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
-    expect(fib.failoverPlan(B.gw4)?.[0]).not.toBe(plan4?.[0]);
-    const announced: Array<[string, string[] | null]> = [];
-    const off = fib.onFailoverPlan((via, lines) => announced.push([via, lines]));
+    expect(plan4?.lines).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
+    expect(plan6?.lines).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
+    expect(plan4?.changes).toEqual([{ op: 'nexthop-replace', obj: { type: 'group', id: expect.any(Number), members: [expect.any(Number)] } }]);
+    expect(fib.failoverPlan(B.gw4)?.lines[0]).not.toBe(plan4?.lines[0]);
+    const announced: Array<[string, readonly string[] | null]> = [];
+    const off = fib.onFailoverPlan((via, plan) => announced.push([via, plan?.lines ?? null]));
 
     // Another thread (BFD) writes the plan through a writer of its own, then tells the FIB.
     const other = new BatchWriter({ netns: lab.ns, writers: 1 });
-    const out = await other.runQuick([...(plan4 ?? []), ...(plan6 ?? [])]);
+    const out = await other.runQuick([...(plan4?.lines ?? []), ...(plan6?.lines ?? [])]);
     await other.close();
     expect(out.errors.size).toBe(0);
     expect(await allUse(lab, [B.gw4], [B.gw6])).toBe(true);
@@ -109,7 +110,7 @@ describe.each(GROUPS_AND_WRITERS)('kernel FIB failover (nexthop-groups %s, %s wr
     fib.nextHopUp(A.gw6);
     await fib.settled();
     expect(await allUse(lab, [A.gw4, B.gw4], [A.gw6, B.gw6])).toBe(true);
-    expect(fib.failoverPlan(A.gw4)).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
+    expect(fib.failoverPlan(A.gw4)?.lines).toEqual([expect.stringMatching(/^nexthop replace id \d+ group \d+ proto 200$/)]);
     expect(announced.some(([via, lines]) => via === A.gw4 && lines !== null)).toBe(true);
     off();
   });

@@ -1,6 +1,6 @@
 /**
  * GET /v1/bfd/sessions: every BFD session with its state, intervals in use, discriminators,
- * diagnostics and counters, as the BFD worker reports them. An empty list without BFD.
+ * diagnostics and counters, as the BFD process reports them. An empty list without BFD.
  */
 import type { FastifyInstance } from 'fastify';
 import type { BfdSessionView } from '../../bfd/messages.js';

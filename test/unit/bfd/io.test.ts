@@ -4,7 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BfdEngine } from '../../../src/bfd/io.js';
-import type { BfdSessionSpec, BfdStateEvent, FromWorker } from '../../../src/bfd/messages.js';
+import type { BfdSessionSpec, BfdStateEvent, FromEngine } from '../../../src/bfd/messages.js';
 import { waitFor, sleep } from '../../support/wait.js';
 
 const engines: BfdEngine[] = [];
@@ -14,7 +14,7 @@ afterEach(() => {
 
 function engine(port: number): { engine: BfdEngine; events: BfdStateEvent[] } {
   const events: BfdStateEvent[] = [];
-  const emit = (m: FromWorker) => {
+  const emit = (m: FromEngine) => {
     if (m.type === 'state') events.push(m);
   };
   const e = new BfdEngine({ singleHopPort: port, multihopPort: port + 1, emit });

@@ -1,6 +1,6 @@
 // A BFD engine whose event loop wakes late must not take packets that arrived in time for a
-// silence. The engine under test runs on this thread; its peer runs in the BFD worker thread
-// (dist/), so it keeps sending while this thread is blocked. The peer's own detection time is
+// silence. The engine under test runs on this thread; its peer runs in a BFD process (dist/),
+// so it keeps sending while this thread is blocked. The peer's own detection time is
 // long (our multiplier 5 × 100 ms), so only our side can misjudge the pause.
 import { randomInt } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,16 +8,16 @@ import { BfdEngine } from '../../../src/bfd/io.js';
 import type { BfdSessionSpec, BfdStateEvent } from '../../../src/bfd/messages.js';
 import { waitFor, sleep } from '../../support/wait.js';
 
-// The built worker: BfdThread runs dist/src/bfd/worker.js.
-const dist = new URL('../../../dist/src/bfd/bfd-thread.js', import.meta.url).href;
-const { BfdThread } = (await import(dist)) as typeof import('../../../src/bfd/bfd-thread.js');
+// The built process: BfdProcess runs dist/src/bfd/child.js.
+const dist = new URL('../../../dist/src/bfd/bfd-process.js', import.meta.url).href;
+const { BfdProcess } = (await import(dist)) as typeof import('../../../src/bfd/bfd-process.js');
 
 const port = randomInt(40_000, 50_000);
 const spec = (id: string, local: string, remote: string, config: BfdSessionSpec['config']): BfdSessionSpec => ({ id, local, remote, multihop: false, config, auth: null });
 
 const events: BfdStateEvent[] = [];
 const engine = new BfdEngine({ singleHopPort: port, multihopPort: port + 1, emit: (m) => void (m.type === 'state' && events.push(m)) });
-const peer = new BfdThread({ singleHopPort: port, multihopPort: port + 1, onState: () => undefined, onError: () => undefined });
+const peer = new BfdProcess({ singleHopPort: port, multihopPort: port + 1, onState: () => undefined, onError: () => undefined });
 afterAll(async () => {
   engine.stop();
   await peer.stop();

@@ -3,13 +3,18 @@ import { configErrors, GLOBAL, oneNeighbor, onlyError, parsedConfig, parsedNeigh
 
 describe('parseConfig: bfd defaults', () => {
   it('defaults to 100 ms × 3', () => {
-    expect(parsedConfig(yaml(...GLOBAL)).bfd).toEqual({ intervalMs: 100, minRxMs: 100, multiplier: 3 });
-    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {}')).bfd).toEqual({ intervalMs: 100, minRxMs: 100, multiplier: 3 });
+    expect(parsedConfig(yaml(...GLOBAL)).bfd).toEqual({ intervalMs: 100, minRxMs: 100, multiplier: 3, realtimePriority: 10 });
+    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {}')).bfd).toEqual({ intervalMs: 100, minRxMs: 100, multiplier: 3, realtimePriority: 10 });
+  });
+
+  it('takes the BFD process real-time priority, or false for none', () => {
+    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {realtime-priority: 40}')).bfd.realtimePriority).toBe(40);
+    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {realtime-priority: false}')).bfd.realtimePriority).toBeNull();
   });
 
   it('takes interval, min-rx (following interval) and multiplier', () => {
-    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {interval: 20, multiplier: 5}')).bfd).toEqual({ intervalMs: 20, minRxMs: 20, multiplier: 5 });
-    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {interval: 20, min-rx: 2.5}')).bfd).toEqual({ intervalMs: 20, minRxMs: 2.5, multiplier: 3 });
+    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {interval: 20, multiplier: 5}')).bfd).toMatchObject({ intervalMs: 20, minRxMs: 20, multiplier: 5 });
+    expect(parsedConfig(yaml(...GLOBAL, 'bfd: {interval: 20, min-rx: 2.5}')).bfd).toMatchObject({ intervalMs: 20, minRxMs: 2.5, multiplier: 3 });
   });
 
   it.each([
@@ -18,6 +23,8 @@ describe('parseConfig: bfd defaults', () => {
     ['bfd: {interval: "10"}', 'bfd.interval', 'expected a number of milliseconds 1..60000, got "10" (a string: remove the quotes)'],
     ['bfd: {interval: 1.0001}', 'bfd.interval', '1.0001 ms is finer than the microseconds BFD carries'],
     ['bfd: {multiplier: 0}', 'bfd.multiplier', 'expected an integer 1..255, got 0'],
+    ['bfd: {realtime-priority: 0}', 'bfd.realtime-priority', 'expected an integer 1..99 (SCHED_FIFO priority) or false, got 0'],
+    ['bfd: {realtime-priority: true}', 'bfd.realtime-priority', 'expected an integer 1..99 (SCHED_FIFO priority) or false, got true'],
   ])('rejects %s', (line, path, message) => {
     expect(onlyError(yaml(...GLOBAL, line))).toEqual({ path, line: 3, message });
   });

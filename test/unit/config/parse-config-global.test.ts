@@ -17,7 +17,7 @@ describe('parseConfig: the smallest file', () => {
       policies: [],
       originate: { interfaces: [], static: [], kernelTables: [] },
       kernel: KERNEL_DEFAULTS,
-      bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3 },
+      bfd: { intervalMs: 100, minRxMs: 100, multiplier: 3, realtimePriority: 10 },
     } satisfies NecodConfig);
   });
 

@@ -3,7 +3,7 @@
 // that the peer's AdminDown is no failure.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { BfdSessionSpec, BfdStateEvent } from '../../../src/bfd/messages.js';
+import type { BfdSessionSpec, BfdStateEvent, DownAction } from '../../../src/bfd/messages.js';
 import { bfdSessionSpec, startBfd, type BfdEngineHandle, type BfdPeer, type FailoverFib } from '../../../src/routing/bfd-setup.js';
 import { parsedConfig } from '../config/config-text.js';
 import type { NeighborConfig } from '../../../src/config/types.js';
@@ -26,7 +26,7 @@ function harness(fib: FailoverFib | null) {
   const added: BfdSessionSpec[] = [];
   const changed: BfdSessionSpec[] = [];
   const removed: string[] = [];
-  const downActions = new Map<string, readonly string[] | null>();
+  const downActions = new Map<string, DownAction | null>();
   let emit: (e: BfdStateEvent) => void = () => undefined;
   const engine = (onState: (e: BfdStateEvent) => void): BfdEngineHandle => {
     emit = onState;
@@ -34,7 +34,7 @@ function harness(fib: FailoverFib | null) {
       add: (s) => added.push(s),
       change: (s) => changed.push(s),
       remove: (id) => removed.push(id),
-      setDownAction: (id, lines) => downActions.set(id, lines),
+      setDownAction: (id, action) => downActions.set(id, action),
       sessions: async () => [],
       stop: async () => undefined,
     };
@@ -99,18 +99,24 @@ describe('BFD coupling', () => {
     expect(fibLog).toEqual([]);
   });
 
-  it('with a FIB failover plan, the worker holds the lines and the FIB hears they are applied', () => {
+  it('with a FIB failover plan, the BFD process holds the plan and the FIB hears it is applied', () => {
     const fibLog: string[] = [];
-    let planListener: (via: string, lines: string[] | null) => void = () => undefined;
+    let planListener: (via: string, plan: DownAction | null) => void = () => undefined;
+    const tag = { protocol: 200, metric: 32, table: 254 };
+    const plan = (id: number, member: number, note: string): DownAction => ({
+      changes: [{ op: 'nexthop-replace', obj: { type: 'group', id, members: [member] } }],
+      lines: [`nexthop replace id ${id} group ${member}`, note],
+      tag,
+    });
     const fib: FailoverFib = {
       nextHopDown: (via, opts) => fibLog.push(`${via} ${JSON.stringify(opts ?? {})}`),
-      failoverPlan: (via) => [`nexthop replace id 7 group 2`, `# ${via}`],
+      failoverPlan: (via) => plan(7, 2, `# ${via}`),
       onFailoverPlan: (fn) => (planListener = fn),
     };
     const h = harness(fib);
-    expect(h.downActions.get('10.1.0.1')).toEqual(['nexthop replace id 7 group 2', '# 10.1.0.1']);
-    planListener('10.2.0.1', ['nexthop replace id 9 group 1']);
-    expect(h.downActions.get('10.2.0.1')).toEqual(['nexthop replace id 9 group 1']);
+    expect(h.downActions.get('10.1.0.1')).toEqual(plan(7, 2, '# 10.1.0.1'));
+    planListener('10.2.0.1', plan(9, 1, ''));
+    expect(h.downActions.get('10.2.0.1')).toEqual(plan(9, 1, ''));
     h.event('10.2.0.1', 'Up', 'Down', { downActionApplied: true });
     expect(fibLog).toEqual(['10.2.0.1 {"applied":true}']);
   });
