@@ -5,7 +5,7 @@
 // with a fixed 128 KiB mmap threshold, so that the backing stores of large typed arrays, freed
 // when a table grows or a batch ends, go back to the kernel at once instead of staying in the
 // malloc heap (glibc otherwise raises the threshold after the first such free); at most two
-// malloc arenas for V8's helper threads; an old generation allowed to grow to 1.5 times what
+// malloc arenas for V8's background threads; an old generation allowed to grow to 1.5 times what
 // was live after the last full collection (V8 picks a factor of up to 4 from how fast it collects,
 // which during a full-table install left 40-60 MiB of dead objects on top of the tables).
 import '../dist/src/cli/necod.js';
