@@ -58,6 +58,7 @@ export class BfdProcess {
   constructor(private readonly opts: BfdProcessOptions) {
     this.scheduling = chooseScheduling(opts.realtimePriority === undefined ? DEFAULT_BFD_REALTIME_PRIORITY : opts.realtimePriority);
     if (this.scheduling.kind === 'nice' && opts.realtimePriority !== null) opts.onError(null, `BFD process runs at nice -15: ${this.scheduling.why}`);
+    if (this.scheduling.kind === 'inherited' && opts.realtimePriority !== null) opts.onError(null, `BFD process runs at the daemon's real-time priority, not above it: ${this.scheduling.why}`);
     this.child = this.spawn();
   }
 

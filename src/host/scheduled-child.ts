@@ -2,8 +2,11 @@
 // (the BFD process: a process that wakes every few milliseconds must not wait behind the daemon's
 // full-table work, `ip`, or GC helpers; a late transmission is a false failure at the peer).
 // How it is scheduled, in order of preference:
-//   inherited  the daemon already runs real-time (the systemd unit's CPUSchedulingPolicy=rr):
-//              the child inherits that policy and is left alone;
+//   above      the daemon already runs real-time (the systemd unit's CPUSchedulingPolicy=rr 50):
+//              the child runs SCHED_FIFO one priority above it (or at the configured priority if
+//              that is higher), so that neither the daemon's main thread nor its GC helpers, which
+//              inherit the same policy, hold it back for a round-robin time slice (100 ms); where
+//              that is refused, it inherits the daemon's policy as it is;
 //   fifo       SCHED_FIFO at a low real-time priority, set by starting the child under `chrt`
 //              (util-linux) so that every thread Node starts inherits it; allowed to root or
 //              with CAP_SYS_NICE. The kernel's RT throttling (sched_rt_runtime_us, 95 % of each
@@ -18,27 +21,46 @@ import { getPriority, setPriority } from 'node:os';
 export const RAISED_NICE = -15;
 const SCHED_OTHER = 0;
 
-export type ChildScheduling = { kind: 'inherited'; policy: number } | { kind: 'fifo'; priority: number } | { kind: 'nice'; why: string };
+export type ChildScheduling = { kind: 'inherited'; policy: number; why: string } | { kind: 'fifo'; priority: number } | { kind: 'nice'; why: string };
 
-/** Scheduling policy of a task from its /proc stat (field 41): 0 SCHED_OTHER, 1 FIFO, 2 RR. */
-export function schedulingPolicy(statPath = '/proc/thread-self/stat'): number | null {
+const MAX_RT_PRIORITY = 99;
+
+/** Scheduling policy and real-time priority of a task from its /proc stat (fields 41 and 40). */
+export function schedulingOf(statPath = '/proc/thread-self/stat'): { policy: number; priority: number } | null {
   try {
     const stat = readFileSync(statPath, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { policy: Number(fields[38]), priority: Number(fields[37]) };
   } catch {
     return null;
   }
 }
 
-/** Decides how to start the child (null: no real time); `chrt` is tried once, a few milliseconds. */
-export function chooseScheduling(realtimePriority: number | null, chrt = 'chrt'): ChildScheduling {
-  const policy = schedulingPolicy();
-  if (policy !== null && policy !== SCHED_OTHER) return { kind: 'inherited', policy };
+/** Scheduling policy of a task: 0 SCHED_OTHER, 1 FIFO, 2 RR. */
+export function schedulingPolicy(statPath = '/proc/thread-self/stat'): number | null {
+  return schedulingOf(statPath)?.policy ?? null;
+}
+
+/**
+ * Decides how to start the child (`realtimePriority` null: no real time of its own); `chrt` is
+ * tried once, a few milliseconds. `own` is the daemon's scheduling (tests pass another).
+ */
+export function chooseScheduling(realtimePriority: number | null, chrt = 'chrt', own = schedulingOf()): ChildScheduling {
+  const probe = (priority: number): string | null => {
+    const r = spawnSync(chrt, ['-f', String(priority), 'true'], { encoding: 'utf8', timeout: 2_000 });
+    return r.status === 0 ? null : (r.error?.message ?? (r.stderr.trim() || `chrt exited with ${r.status}`));
+  };
+  if (own !== null && own.policy !== SCHED_OTHER) {
+    if (realtimePriority === null) return { kind: 'inherited', policy: own.policy, why: 'real-time priority is off' };
+    const priority = Math.min(MAX_RT_PRIORITY, Math.max(own.priority + 1, realtimePriority));
+    const refused = probe(priority);
+    if (refused === null) return { kind: 'fifo', priority };
+    return { kind: 'inherited', policy: own.policy, why: `SCHED_FIFO ${priority} not allowed (${refused})` };
+  }
   if (realtimePriority === null) return { kind: 'nice', why: 'real-time priority is off' };
-  const probe = spawnSync(chrt, ['-f', String(realtimePriority), 'true'], { encoding: 'utf8', timeout: 2_000 });
-  if (probe.status === 0) return { kind: 'fifo', priority: realtimePriority };
-  const why = probe.error?.message ?? (probe.stderr.trim() || `chrt exited with ${probe.status}`);
-  return { kind: 'nice', why: `SCHED_FIFO not allowed (${why})` };
+  const refused = probe(realtimePriority);
+  if (refused === null) return { kind: 'fifo', priority: realtimePriority };
+  return { kind: 'nice', why: `SCHED_FIFO not allowed (${refused})` };
 }
 
 /**

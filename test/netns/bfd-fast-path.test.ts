@@ -181,6 +181,26 @@ describe('BFD process fast path', () => {
     peer.remove('us-restart');
   });
 
+  it('runs the child one real-time priority above a daemon that runs rr 50 (the systemd unit)', async () => {
+    const script = `const { BfdProcess } = await import(${JSON.stringify(dist('bfd-process.js'))});
+      const p = new BfdProcess({ singleHopPort: ${port + 4}, multihopPort: ${port + 5}, onState() {}, onError(_, m) { process.stdout.write('error ' + m + '\\n'); } });
+      await p.sessions();
+      process.stdout.write(JSON.stringify({ pid: p.pid, scheduling: p.scheduling }) + '\\n');
+      setInterval(() => {}, 1000);`;
+    const daemon = spawn('chrt', ['-r', '50', process.execPath, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    daemon.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const line = await waitFor(() => out.split('\n').find((l) => l.startsWith('{')), { what: 'the child started', timeoutMs: 10_000 });
+    const { pid, scheduling } = JSON.parse(line) as { pid: number; scheduling: unknown };
+    expect(scheduling).toEqual({ kind: 'fifo', priority: 51 });
+    const threads = threadsOf(pid);
+    expect(threads.every((t) => t.policy === 1 && t.rtPriority === 51)).toBe(true);
+    expect(threadsOf(daemon.pid!).every((t) => t.policy === 2 && t.rtPriority === 50)).toBe(true);
+    expect(out).not.toContain('error');
+    daemon.kill('SIGKILL');
+    await waitFor(() => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '), { what: 'the child gone', timeoutMs: 5_000 });
+  });
+
   it('does not outlive a daemon killed with SIGKILL', async () => {
     // A daemon of its own, in the lab's namespace: it starts a BFD process and prints its pid.
     const script = `const { BfdProcess } = await import(${JSON.stringify(dist('bfd-process.js'))});
