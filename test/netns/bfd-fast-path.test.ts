@@ -6,11 +6,11 @@
 // root), is started again when it is killed, and does not outlive a daemon killed with SIGKILL.
 // BFD packets run over loopback (127.0.0.1 ↔ 127.0.0.2) on a private port; the peer is an engine
 // in this process.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BfdProcess as BfdProcessType } from '../../src/bfd/bfd-process.js';
 import type { BfdEngine as BfdEngineType } from '../../src/bfd/io.js';
 import type { BfdSessionSpec, BfdStateEvent, DownAction } from '../../src/bfd/messages.js';
@@ -114,6 +114,41 @@ async function failOnce(h: ReturnType<typeof bfdProcess>, peerId: string): Promi
   return waitFor(() => h.events.find((e) => e.from === 'Up' && e.to === 'Down' && !e.remoteAdminDown), { what: 'failure detected' });
 }
 
+/** A process that has exited, or is a zombie waiting for its parent. */
+function gone(pid: number): boolean {
+  return !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+}
+
+const ownDaemons: ChildProcess[] = [];
+
+/**
+ * A daemon of its own, started under `prefix` (a namespace, a scheduling policy): a small Node
+ * process that starts a BfdProcess on `firstPort` and `firstPort + 1`, prints the child's pid and
+ * scheduling, and stays. afterEach kills it, whatever the test found.
+ */
+async function ownDaemon(prefix: string[], firstPort: number): Promise<{ daemon: ChildProcess; child: number; scheduling: unknown; errors: () => string[] }> {
+  const script = `const { BfdProcess } = await import(${JSON.stringify(dist('bfd-process.js'))});
+    const p = new BfdProcess({ singleHopPort: ${firstPort}, multihopPort: ${firstPort + 1}, onState() {}, onError(_, m) { process.stdout.write('error ' + m + '\\n'); } });
+    await p.sessions();
+    process.stdout.write(JSON.stringify({ pid: p.pid, scheduling: p.scheduling }) + '\\n');
+    setInterval(() => {}, 1000);`;
+  const [cmd, ...args] = prefix;
+  const daemon = spawn(cmd!, [...args, process.execPath, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  ownDaemons.push(daemon);
+  let out = '';
+  daemon.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const line = await waitFor(() => out.split('\n').find((l) => l.startsWith('{')), { what: 'the BFD process started', timeoutMs: 10_000 });
+  const { pid, scheduling } = JSON.parse(line) as { pid: number; scheduling: unknown };
+  return { daemon, child: pid, scheduling, errors: () => out.split('\n').filter((l) => l.startsWith('error ')) };
+}
+
+afterEach(async () => {
+  for (const d of ownDaemons.splice(0)) {
+    d.kill('SIGKILL');
+    if (d.pid !== undefined) await waitFor(() => gone(d.pid!), { what: 'the test daemon gone', timeoutMs: 5_000 });
+  }
+});
+
 describe('BFD process fast path', () => {
   it('runs the child SCHED_FIFO at priority 10 on every thread, the daemon untouched', async () => {
     const h = bfdProcess();
@@ -182,38 +217,17 @@ describe('BFD process fast path', () => {
   });
 
   it('runs the child one real-time priority above a daemon that runs rr 50 (the systemd unit)', async () => {
-    const script = `const { BfdProcess } = await import(${JSON.stringify(dist('bfd-process.js'))});
-      const p = new BfdProcess({ singleHopPort: ${port + 4}, multihopPort: ${port + 5}, onState() {}, onError(_, m) { process.stdout.write('error ' + m + '\\n'); } });
-      await p.sessions();
-      process.stdout.write(JSON.stringify({ pid: p.pid, scheduling: p.scheduling }) + '\\n');
-      setInterval(() => {}, 1000);`;
-    const daemon = spawn('chrt', ['-r', '50', process.execPath, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    daemon.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const line = await waitFor(() => out.split('\n').find((l) => l.startsWith('{')), { what: 'the child started', timeoutMs: 10_000 });
-    const { pid, scheduling } = JSON.parse(line) as { pid: number; scheduling: unknown };
-    expect(scheduling).toEqual({ kind: 'fifo', priority: 51 });
-    const threads = threadsOf(pid);
-    expect(threads.every((t) => t.policy === 1 && t.rtPriority === 51)).toBe(true);
-    expect(threadsOf(daemon.pid!).every((t) => t.policy === 2 && t.rtPriority === 50)).toBe(true);
-    expect(out).not.toContain('error');
-    daemon.kill('SIGKILL');
-    await waitFor(() => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '), { what: 'the child gone', timeoutMs: 5_000 });
+    const d = await ownDaemon(['chrt', '-r', '50'], port + 4);
+    expect(d.scheduling).toEqual({ kind: 'fifo', priority: 51 });
+    expect(threadsOf(d.child).every((t) => t.policy === 1 && t.rtPriority === 51)).toBe(true);
+    expect(threadsOf(d.daemon.pid!).every((t) => t.policy === 2 && t.rtPriority === 50)).toBe(true);
+    expect(d.errors()).toEqual([]);
   });
 
   it('does not outlive a daemon killed with SIGKILL', async () => {
-    // A daemon of its own, in the lab's namespace: it starts a BFD process and prints its pid.
-    const script = `const { BfdProcess } = await import(${JSON.stringify(dist('bfd-process.js'))});
-      const p = new BfdProcess({ singleHopPort: ${port + 2}, multihopPort: ${port + 3}, onState() {}, onError() {} });
-      await p.sessions();
-      process.stdout.write(p.pid + '\\n');
-      setInterval(() => {}, 1000);`;
-    const daemon = spawn('ip', ['netns', 'exec', lab.ns, process.execPath, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    daemon.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const child = Number(await waitFor(() => (out.includes('\n') ? out.trim() : undefined), { what: 'child pid', timeoutMs: 10_000 }));
-    expect(existsSync(`/proc/${child}`)).toBe(true);
-    daemon.kill('SIGKILL');
-    await waitFor(() => !existsSync(`/proc/${child}`) || readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z '), { what: 'the child gone', timeoutMs: 5_000 });
+    const d = await ownDaemon(['ip', 'netns', 'exec', lab.ns], port + 2);
+    expect(existsSync(`/proc/${d.child}`)).toBe(true);
+    d.daemon.kill('SIGKILL');
+    await waitFor(() => gone(d.child), { what: 'the child gone', timeoutMs: 5_000 });
   });
 });
