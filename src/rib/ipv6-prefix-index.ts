@@ -130,8 +130,10 @@ export class Ipv6PrefixIndex {
     const reused = this.free.pop();
     const id = reused >= 0 ? reused : this.count++;
     if (id >= this.refs.length) this.growIds();
-    this.bytes.set(list.addrs.subarray(at, at + 16), id * RECORD);
-    this.bytes[id * RECORD + 16] = length;
+    const bytes = this.bytes;
+    const base = id * RECORD;
+    for (let k = 0; k < 16; k++) bytes[base + k] = list.addrs[at + k]!; // a copy without a view per prefix; i < count
+    bytes[base + 16] = length;
     this.hashes[id] = h;
     this.refs[id] = 0;
     this.live[id] = 1;
