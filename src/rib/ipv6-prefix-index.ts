@@ -1,10 +1,10 @@
-// IPv6 prefixes interned to small ids, so that every RIB table keys an IPv6 route by a number
-// (route-key.ts makes IPV6_BASE + id of it). Memory designed first, as in prefix-table.ts: an
+// IPv6 prefixes interned to small ids, so that every RIB table keys an IPv6 route by a number,
+// IPV6_BASE + id (route-key.ts has the keys of both families). Memory designed first, as in prefix-table.ts: an
 // id's prefix is a 17-byte record (address, then length) in one growable array, its hash, its
 // hold count and a live flag sit in typed columns by id, and the lookup is an open-addressing
 // table of ids (Int32Array, linear probing, backward-shift deletion, grown at load 0.7) over
 // those records. About 26 bytes an id plus 6–11 bytes of buckets, no object and no string per
-// prefix (a Map keyed by a 17-character string cost some 200 bytes of heap a prefix). The index
+// prefix (a Map keyed by a 17-character string cost some 230 bytes of heap a prefix). The index
 // does not know what a route is: the tables that hold a prefix count themselves in and out.
 import type { Ipv6PrefixList } from '../bgp/wire/index.js';
 
@@ -15,17 +15,20 @@ const EMPTY = -1;
 const MIN_BUCKETS = 1024;
 const MAX_LOAD = 0.7;
 
+/** A copy of `a` in a longer array of the same kind. */
+function grown<T extends Uint8Array | Int32Array>(a: T, length: number): T {
+  const next = (a instanceof Uint8Array ? new Uint8Array(length) : new Int32Array(length)) as T;
+  next.set(a);
+  return next;
+}
+
 /** A stack of ids in a growable Int32Array (free ids, orphans): no JS array per push. */
 class IdStack {
   private items = new Int32Array(256);
   length = 0;
 
   push(id: number): void {
-    if (this.length === this.items.length) {
-      const next = new Int32Array(this.items.length * 2);
-      next.set(this.items);
-      this.items = next;
-    }
+    if (this.length === this.items.length) this.items = grown(this.items, this.items.length * 2);
     this.items[this.length++] = id;
   }
 
@@ -227,18 +230,10 @@ export class Ipv6PrefixIndex {
 
   private growIds(): void {
     const cap = this.refs.length * 2;
-    const bytes = new Uint8Array(cap * RECORD);
-    bytes.set(this.bytes);
-    this.bytes = bytes;
-    const hashes = new Int32Array(cap);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    const refs = new Int32Array(cap);
-    refs.set(this.refs);
-    this.refs = refs;
-    const live = new Uint8Array(cap);
-    live.set(this.live);
-    this.live = live;
+    this.bytes = grown(this.bytes, cap * RECORD);
+    this.hashes = grown(this.hashes, cap);
+    this.refs = grown(this.refs, cap);
+    this.live = grown(this.live, cap);
   }
 
   /** The address of a key's prefix: a view into the index, valid until the index grows. */
