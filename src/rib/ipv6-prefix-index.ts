@@ -1,10 +1,10 @@
 // IPv6 prefixes interned to small ids, so that every RIB table keys an IPv6 route by a number,
-// IPV6_BASE + id (route-key.ts has the keys of both families). Memory designed first, as in prefix-table.ts: an
-// id's prefix is a 17-byte record (address, then length) in one growable array, its hash, its
-// hold count and a live flag sit in typed columns by id, and the lookup is an open-addressing
-// table of ids (Int32Array, linear probing, backward-shift deletion, grown at load 0.7) over
-// those records. About 26 bytes an id plus 6–11 bytes of buckets, no object and no string per
-// prefix (a Map keyed by a 17-character string cost some 230 bytes of heap a prefix). The index
+// IPV6_BASE + id (route-key.ts has the keys of both families). Memory designed first, as in
+// prefix-table.ts: an id's prefix is a 17-byte record (address, then length) in one growable array,
+// its hash, its hold count and a live flag sit in typed columns by id, and the lookup is an
+// open-addressing table of ids (Int32Array, linear probing, backward-shift deletion, grown at load
+// 0.7) over those records. About 26 bytes an id plus 6–11 bytes of buckets, no object and no string
+// per prefix (a Map keyed by a 17-character string cost some 230 bytes of heap a prefix). The index
 // does not know what a route is: the tables that hold a prefix count themselves in and out.
 import type { Ipv6PrefixList } from '../bgp/wire/index.js';
 
