@@ -48,6 +48,21 @@ const IFLA_IFNAME = 3;
 
 const HDR = 16;
 
+// Little-endian stores by hand: Buffer's writeUInt16LE/writeUInt32LE check their arguments on
+// every call, and this is the per-route path of a full-table install. Offsets stay inside the
+// buffer the writer sized with maxChangeBytes().
+function w16(buf: Uint8Array, at: number, v: number): void {
+  buf[at] = v;
+  buf[at + 1] = v >>> 8;
+}
+
+function w32(buf: Uint8Array, at: number, v: number): void {
+  buf[at] = v;
+  buf[at + 1] = v >>> 8;
+  buf[at + 2] = v >>> 16;
+  buf[at + 3] = v >>> 24;
+}
+
 /** How a route key becomes family, length and address bytes; the FIB's keys are numbers. */
 export interface PrefixCodec<K> {
   v6(key: K): boolean;
@@ -91,29 +106,29 @@ function addressBytes(via: string): Uint8Array {
 
 /** NLMSG_NOOP with an ack request: answered once everything before it on the socket was handled. */
 export function encodeNoop(buf: Buffer, at: number, seq: number): number {
-  buf.writeUInt32LE(HDR, at);
+  w32(buf, at, HDR);
   header(buf, at, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, seq);
   return at + HDR;
 }
 
 function header(buf: Buffer, at: number, type: number, flags: number, seq: number): void {
-  buf.writeUInt16LE(type, at + 4);
-  buf.writeUInt16LE(flags, at + 6);
-  buf.writeUInt32LE(seq >>> 0, at + 8);
-  buf.writeUInt32LE(0, at + 12);
+  w16(buf, at + 4, type);
+  w16(buf, at + 6, flags);
+  w32(buf, at + 8, seq >>> 0);
+  w32(buf, at + 12, 0);
 }
 
 function u32Attr(buf: Buffer, at: number, type: number, value: number): number {
-  buf.writeUInt16LE(8, at);
-  buf.writeUInt16LE(type, at + 2);
-  buf.writeUInt32LE(value >>> 0, at + 4);
+  w16(buf, at, 8);
+  w16(buf, at + 2, type);
+  w32(buf, at + 4, value >>> 0);
   return at + 8;
 }
 
 function bytesAttr(buf: Buffer, at: number, type: number, bytes: Uint8Array): number {
   const len = 4 + bytes.length;
-  buf.writeUInt16LE(len, at);
-  buf.writeUInt16LE(type, at + 2);
+  w16(buf, at, len);
+  w16(buf, at + 2, type);
   buf.set(bytes, at + 4);
   const end = at + ((len + 3) & ~3);
   buf.fill(0, at + len, end);
@@ -125,7 +140,7 @@ function gatewayAttr(buf: Buffer, at: number, leg: Leg, routeV6: boolean): numbe
   const b = addressBytes(leg.via);
   if (routeV6 || b.length === 4) return bytesAttr(buf, at, RTA_GATEWAY, b);
   const via = Buffer.alloc(2 + b.length);
-  via.writeUInt16LE(AF_INET6, 0);
+  w16(via, 0, AF_INET6);
   via.set(b, 2);
   return bytesAttr(buf, at, RTA_VIA, via);
 }
@@ -142,11 +157,11 @@ function routeHead<K>(buf: Buffer, at: number, key: K, prefixes: PrefixCodec<K>,
   buf[at + 5] = tag.protocol;
   buf[at + 6] = scope;
   buf[at + 7] = type;
-  buf.writeUInt32LE(0, at + 8);
+  w32(buf, at + 8, 0);
   let o = at + 12;
   const n = v6 ? 16 : 4;
-  buf.writeUInt16LE(4 + n, o);
-  buf.writeUInt16LE(RTA_DST, o + 2);
+  w16(buf, o, 4 + n);
+  w16(buf, o + 2, RTA_DST);
   prefixes.write(key, buf, o + 4);
   o += 4 + n;
   o = u32Attr(buf, o, RTA_TABLE, tag.table);
@@ -169,7 +184,7 @@ function routeReplace<K>(buf: Buffer, at: number, key: K, route: InstalledRoute,
       // A single path without the multipath form, as the `ip` line writes it.
       const l = legs[0];
       if (legs.length === 1 && l !== undefined) {
-        if (l.onlink) buf.writeUInt32LE(RTNH_F_ONLINK, rtm + 8);
+        if (l.onlink) w32(buf, rtm + 8, RTNH_F_ONLINK);
         o = gatewayAttr(buf, o, l, v6);
         return u32Attr(buf, o, RTA_OIF, ifindex(l.dev));
       }
@@ -179,12 +194,12 @@ function routeReplace<K>(buf: Buffer, at: number, key: K, route: InstalledRoute,
         const nh = o;
         buf[nh + 2] = l.onlink ? RTNH_F_ONLINK : 0;
         buf[nh + 3] = 0; // weight 1
-        buf.writeInt32LE(ifindex(l.dev), nh + 4);
+        w32(buf, nh + 4, ifindex(l.dev));
         o = gatewayAttr(buf, nh + 8, l, v6);
-        buf.writeUInt16LE(o - nh, nh);
+        w16(buf, nh, o - nh);
       }
-      buf.writeUInt16LE(o - mp, mp);
-      buf.writeUInt16LE(RTA_MULTIPATH, mp + 2);
+      w16(buf, mp, o - mp);
+      w16(buf, mp + 2, RTA_MULTIPATH);
       return o;
     }
     case 'other':
@@ -201,17 +216,17 @@ function nexthopReplace(buf: Buffer, at: number, obj: NexthopObject, tag: RouteT
   if (obj.type === 'leg') {
     const b = addressBytes(obj.leg.via);
     buf[nh] = b.length === 4 ? AF_INET : AF_INET6;
-    if (obj.leg.onlink) buf.writeUInt32LE(RTNH_F_ONLINK, nh + 4);
+    if (obj.leg.onlink) w32(buf, nh + 4, RTNH_F_ONLINK);
     o = bytesAttr(buf, o, NHA_GATEWAY, b);
     return u32Attr(buf, o, NHA_OIF, ifindex(obj.leg.dev));
   }
   // struct nexthop_grp: id, weight - 1, two reserved fields.
   const len = 4 + 8 * obj.members.length;
-  buf.writeUInt16LE(len, o);
-  buf.writeUInt16LE(NHA_GROUP, o + 2);
+  w16(buf, o, len);
+  w16(buf, o + 2, NHA_GROUP);
   for (let i = 0; i < obj.members.length; i++) {
-    buf.writeUInt32LE(obj.members[i]!, o + 4 + 8 * i);
-    buf.writeUInt32LE(0, o + 8 + 8 * i);
+    w32(buf, o + 4 + 8 * i, obj.members[i]!);
+    w32(buf, o + 8 + 8 * i, 0);
   }
   return o + len;
 }
@@ -243,7 +258,7 @@ export function encodeChange<K>(buf: Buffer, at: number, change: Change<K>, seq:
       end = u32Attr(buf, at + HDR + 8, NHA_ID, change.id);
       break;
   }
-  buf.writeUInt32LE(end - at, at);
+  w32(buf, at, end - at);
   return end;
 }
 
@@ -253,7 +268,7 @@ export function encodeGetLink(name: string, seq: number): Buffer {
   const buf = Buffer.alloc(HDR + 16 + 4 + ((nameBytes.length + 3) & ~3));
   header(buf, 0, RTM_GETLINK, NLM_F_REQUEST, seq);
   const end = bytesAttr(buf, HDR + 16, IFLA_IFNAME, nameBytes);
-  buf.writeUInt32LE(end, 0);
+  w32(buf, 0, end);
   return buf;
 }
 

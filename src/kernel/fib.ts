@@ -1379,7 +1379,13 @@ export class Fib extends EventEmitter {
       write: (s, buf, at) => {
         const k = table.key(s);
         if (k >= IPV6_BASE) keys.v6.copyAddress(k, buf, at);
-        else buf.writeUInt32BE(Math.floor(k / 64), at);
+        else {
+          const a = Math.floor(k / 64);
+          buf[at] = a >>> 24;
+          buf[at + 1] = a >>> 16;
+          buf[at + 2] = a >>> 8;
+          buf[at + 3] = a;
+        }
       },
     };
     return new NetlinkRouteWriter<Slot>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log });

@@ -5,9 +5,10 @@
 // typed arrays. The key is hashed once, when the RIB hands it over, and in the same table the
 // Loc-RIB uses; from then on the differ, the model and the writers name the route by its slot. The
 // FIB holds its slots (HOLD_FIB) until the kernel no longer has the route, so a slot outlives the
-// Loc-RIB's withdrawal while the delete is in flight and is never another prefix's meanwhile. A
-// full table costs 23 bytes of columns per route here (the key among them), no object and no
-// string; errors are kept apart for the few routes that have one. Plain data, no I/O.
+// Loc-RIB's withdrawal while the delete is in flight and is never another prefix's meanwhile, and
+// the slot's key stays readable in the index. A full table costs 15 bytes of columns per route
+// here, no object and no string; errors are kept apart for the few routes that have one. Plain
+// data, no I/O.
 import type { KeyHolds } from './fib-model.js';
 import { HOLD_FIB, type RouteSlots } from '../rib/route-slots.js';
 import type { RouteStateName } from './types.js';
@@ -23,7 +24,6 @@ const INFLIGHT = 8;
 const LIVE = 16;
 
 export class RouteTable {
-  private keyCol = new Float64Array(64);
   private wantCol = new Int32Array(64);
   private genCol = new Int32Array(64);
   private flagCol = new Uint8Array(64);
@@ -48,7 +48,7 @@ export class RouteTable {
 
   /** Bytes held by the FIB's own columns (the slot index is the RIB's, see RouteSlots). */
   get byteSize(): number {
-    return this.keyCol.byteLength + this.wantCol.byteLength + this.genCol.byteLength + this.flagCol.byteLength + this.failCol.byteLength + this.markCol.byteLength + this.formCol.byteLength;
+    return this.wantCol.byteLength + this.genCol.byteLength + this.flagCol.byteLength + this.failCol.byteLength + this.markCol.byteLength + this.formCol.byteLength;
   }
 
   /** The slot of a key the FIB holds, or -1. */
@@ -74,7 +74,6 @@ export class RouteTable {
     if (this.live(slot)) return slot;
     this.count++;
     this.holds?.retain(key);
-    this.keyCol[slot] = key;
     this.wantCol[slot] = WANT_NONE;
     this.genCol[slot] = -1;
     this.flagCol[slot] = LIVE;
@@ -98,15 +97,15 @@ export class RouteTable {
 
   remove(slot: number): void {
     this.setForm(slot, -1);
-    const key = this.keyCol[slot]!;
+    const key = this.slots.keyOf(slot);
     this.flagCol[slot] = 0;
     this.count--;
-    this.slots.release(slot, key, HOLD_FIB);
+    this.slots.release(slot, HOLD_FIB);
     this.holds?.release(key);
   }
 
   key(slot: number): number {
-    return this.keyCol[slot]!;
+    return this.slots.keyOf(slot);
   }
 
   want(slot: number): number {
@@ -212,12 +211,11 @@ export class RouteTable {
   private grow(): void {
     let cap = this.flagCol.length * 2;
     while (cap < this.slots.bound) cap *= 2;
-    const grown = <T extends Float64Array | Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+    const grown = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);
       return b;
     };
-    this.keyCol = grown(this.keyCol, (n) => new Float64Array(n));
     this.wantCol = grown(this.wantCol, (n) => new Int32Array(n));
     this.genCol = grown(this.genCol, (n) => new Int32Array(n));
     this.flagCol = grown(this.flagCol, (n) => new Uint8Array(n));

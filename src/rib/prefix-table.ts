@@ -10,6 +10,16 @@ const MAX_LOAD = 0.7;
 // Every index below is masked by `mask` (capacity − 1) or bounded by the arrays' length, so the
 // typed-array reads carry `!`: a check per probe would sit on the RIB's hottest path.
 
+/** A 32-bit hash of a route key, for open addressing; IPv4 keys differ mostly in the middle bits, so the high and low parts are mixed. */
+export function keyHash(key: number): number {
+  const lo = key % 4294967296 | 0;
+  const hi = (key / 4294967296) | 0;
+  let h = Math.imul(lo ^ (hi * 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 export class PrefixTable {
   private keys: Float64Array;
   private values: Int32Array;
@@ -34,14 +44,7 @@ export class PrefixTable {
   }
 
   private slotOf(key: number): number {
-    // Mix the high and low parts; IPv4 keys differ mostly in the middle bits.
-    const lo = key % 4294967296 | 0;
-    const hi = (key / 4294967296) | 0;
-    let h = Math.imul(lo ^ (hi * 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h & this.mask;
+    return keyHash(key) & this.mask;
   }
 
   /** The value for key, or `missing` (default -1). */

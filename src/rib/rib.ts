@@ -167,7 +167,7 @@ export class Rib {
     this.attrs.unref(old & ATTR_MASK);
     // The last source to let go frees the slot (unless the FIB still holds it), and only then
     // may the IPv6 id go: the index keeps the key while the slot is held.
-    if (this.recompute(s, key) === 0) this.keys.slots.release(s, key, HOLD_ADJ);
+    if (this.recompute(s, key) === 0) this.keys.slots.release(s, HOLD_ADJ);
     this.keys.v6.release(key);
   }
 
@@ -280,7 +280,7 @@ export class Rib {
     if (old < 0) return -1;
     this.locSel[s] = -1;
     this.locCount--;
-    this.keys.slots.release(s, key, HOLD_LOC);
+    this.keys.slots.release(s, HOLD_LOC);
     return old;
   }
 

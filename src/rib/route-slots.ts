@@ -1,15 +1,16 @@
 // Route slots: a small, stable integer per route key, shared by the Adj-RIB-Ins, the Loc-RIB and
 // the kernel FIB, so that one hash table of keys serves them all and each keeps its per-route
-// values in typed-array columns indexed by slot. A full table from two neighbors then costs one
-// PrefixTable of keys (17–24 bytes a route) and a byte of holds instead of a PrefixTable each. The
-// key of a slot is not kept here: whoever needs it by slot (the FIB, to name the route to the
-// kernel) keeps a column, and a walk over one user's slots goes through forEach().
+// values in typed-array columns indexed by slot. The key of each slot is kept here, in a column of
+// its own, and the hash table holds only slot numbers: one 8-byte key and a 4-byte bucket at the
+// table's load, instead of a key and value per bucket plus a key column per user. A full table
+// from two neighbors costs about 17 bytes a route here and a byte of holds.
 //
 // Holders: each user sets its own bit on a slot while it keeps state there; the slot is freed when
 // the last bit goes, and only then may it be given to another key. So the FIB keeps a slot past
 // the Loc-RIB's withdrawal until the kernel's delete of it has reported, and a re-announcement of
-// the same prefix meanwhile finds the same slot again. Plain data, no I/O.
-import { PrefixTable } from './prefix-table.js';
+// the same prefix meanwhile finds the same slot again, and the slot's key stays readable. Plain
+// data, no I/O.
+import { keyHash } from './prefix-table.js';
 
 /** The Loc-RIB's hold on a slot. */
 export const HOLD_LOC = 1;
@@ -18,15 +19,25 @@ export const HOLD_FIB = 2;
 /** The Adj-RIB-Ins' hold on a slot: set while any source's Adj-RIB-In has the key (the RIB tells which). */
 export const HOLD_ADJ = 4;
 
+const MIN_BUCKETS = 16;
+const MAX_LOAD = 0.7;
+
+// Buckets hold slot + 1 (0 is empty) and are masked by `mask`; slots come from the buckets or from
+// callers that hold them, so they lie inside the columns: the typed-array reads carry `!`, as in
+// prefix-table.ts, on the RIB's hottest path.
+
 export class RouteSlots {
-  private readonly index = new PrefixTable();
+  private buckets = new Int32Array(MIN_BUCKETS);
+  private mask = MIN_BUCKETS - 1;
+  private keyCol = new Float64Array(64);
   private holdCol = new Uint8Array(64);
   private readonly free: number[] = [];
   private used = 0;
+  private count = 0;
 
   /** Keys with a slot. */
   get size(): number {
-    return this.index.size;
+    return this.count;
   }
 
   /** Slots ever handed out: every slot is below this (columns of users grow to it). */
@@ -35,27 +46,51 @@ export class RouteSlots {
   }
 
   get byteSize(): number {
-    return this.index.byteSize + this.holdCol.byteLength;
+    return this.buckets.byteLength + this.keyCol.byteLength + this.holdCol.byteLength;
   }
 
   /** The slot of key, or -1. */
   find(key: number): number {
-    return this.index.get(key);
+    const buckets = this.buckets;
+    const keys = this.keyCol;
+    const mask = this.mask;
+    let i = keyHash(key) & mask;
+    for (;;) {
+      const b = buckets[i]!;
+      if (b === 0) return -1;
+      if (keys[b - 1] === key) return b - 1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** The key of a held slot. */
+  keyOf(slot: number): number {
+    return this.keyCol[slot]!;
   }
 
   /** The slot of key for `holder` (HOLD_LOC, HOLD_FIB, HOLD_ADJ), made when new: one probe of the keys. */
   hold(key: number, holder: number): number {
-    const next = this.free.length > 0 ? this.free[this.free.length - 1]! : this.used; // length > 0
-    const s = this.index.getOrSet(key, next);
-    if (s >= 0) {
-      this.holdCol[s] = this.holdCol[s]! | holder; // s came from the index: within the columns
-      return s;
+    if (this.count + 1 > this.buckets.length * MAX_LOAD) this.rehash(this.buckets.length * 2);
+    const buckets = this.buckets;
+    const keys = this.keyCol;
+    const mask = this.mask;
+    let i = keyHash(key) & mask;
+    for (;;) {
+      const b = buckets[i]!;
+      if (b === 0) break;
+      if (keys[b - 1] === key) {
+        this.holdCol[b - 1] = this.holdCol[b - 1]! | holder;
+        return b - 1;
+      }
+      i = (i + 1) & mask;
     }
-    if (this.free.length > 0) this.free.pop();
-    else this.used++;
-    if (next >= this.holdCol.length) this.grow();
-    this.holdCol[next] = holder;
-    return next;
+    const s = this.free.length > 0 ? this.free.pop()! : this.used++; // length > 0
+    if (s >= this.holdCol.length) this.grow();
+    this.keyCol[s] = key;
+    this.holdCol[s] = holder;
+    buckets[i] = s + 1;
+    this.count++;
+    return s;
   }
 
   /** Adds `holder`'s hold to a slot some other holder has (its key found by find()). */
@@ -63,19 +98,21 @@ export class RouteSlots {
     this.holdCol[slot] = this.holdCol[slot]! | holder; // a slot find() returned
   }
 
-  /** Drops `holder`'s hold on key's slot; the slot is freed when nobody holds it. Returns whether it was. */
-  release(slot: number, key: number, holder: number): boolean {
+  /** Drops `holder`'s hold on a slot; the slot is freed when nobody holds it. Returns whether it was. */
+  release(slot: number, holder: number): boolean {
     const h = this.holdCol[slot]! & ~holder; // callers pass slots they hold
     this.holdCol[slot] = h;
     if (h !== 0) return false;
-    this.index.delete(key);
+    this.unlink(slot);
     this.free.push(slot);
     return true;
   }
 
-  /** Calls fn with every key and its slot; the index must not change meanwhile. */
+  /** Calls fn with every key and its slot, in slot order; slots must not be freed meanwhile. */
   forEach(fn: (key: number, slot: number) => void): void {
-    this.index.forEach(fn);
+    const holds = this.holdCol;
+    const keys = this.keyCol;
+    for (let s = 0; s < this.used; s++) if (holds[s] !== 0) fn(keys[s]!, s);
   }
 
   /** Whether `holder` holds the slot. */
@@ -83,7 +120,51 @@ export class RouteSlots {
     return slot >= 0 && slot < this.used && (this.holdCol[slot]! & holder) !== 0;
   }
 
+  /** Takes the slot's bucket out; backward-shift deletion keeps probes short without tombstones. */
+  private unlink(slot: number): void {
+    const buckets = this.buckets;
+    const keys = this.keyCol;
+    const mask = this.mask;
+    let i = keyHash(keys[slot]!) & mask;
+    while (buckets[i] !== slot + 1) i = (i + 1) & mask; // a held slot has its bucket
+    let hole = i;
+    let j = (i + 1) & mask;
+    for (;;) {
+      const b = buckets[j]!;
+      if (b === 0) break;
+      const home = keyHash(keys[b - 1]!) & mask;
+      // Move j into the hole when its home bucket does not lie cyclically in (hole, j].
+      const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!between) {
+        buckets[hole] = b;
+        hole = j;
+      }
+      j = (j + 1) & mask;
+    }
+    buckets[hole] = 0;
+    this.count--;
+  }
+
+  private rehash(size: number): void {
+    const buckets = new Int32Array(size);
+    const mask = size - 1;
+    const keys = this.keyCol;
+    const holds = this.holdCol;
+    // Every held slot has a distinct key: each goes to the first free bucket of its probe.
+    for (let s = 0; s < this.used; s++) {
+      if (holds[s] === 0) continue;
+      let i = keyHash(keys[s]!) & mask;
+      while (buckets[i] !== 0) i = (i + 1) & mask;
+      buckets[i] = s + 1;
+    }
+    this.buckets = buckets;
+    this.mask = mask;
+  }
+
   private grow(): void {
+    const keys = new Float64Array(this.keyCol.length * 2);
+    keys.set(this.keyCol);
+    this.keyCol = keys;
     const holds = new Uint8Array(this.holdCol.length * 2);
     holds.set(this.holdCol);
     this.holdCol = holds;

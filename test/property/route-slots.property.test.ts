@@ -30,7 +30,7 @@ describe('route slots', () => {
             } else model.set(key, { slot: s, bits: o.holder });
           } else if (m && (m.bits & o.holder) !== 0) {
             m.bits &= ~o.holder;
-            expect(slots.release(m.slot, key, o.holder)).toBe(m.bits === 0);
+            expect(slots.release(m.slot, o.holder)).toBe(m.bits === 0);
             if (m.bits === 0) model.delete(key);
           }
           expect(slots.size).toBe(model.size);
@@ -50,6 +50,37 @@ describe('route slots', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('find every held key and give its key back by slot, through growth and backward-shift deletion', () => {
+    // Many keys in few buckets: probes collide, the table grows, and deletions shift runs back.
+    const pool = Array.from({ length: 400 }, (_, i) => (0x0a000000 + i * 256) * 64 + 24);
+    const op = fc.record({ key: fc.integer({ min: 0, max: pool.length - 1 }), hold: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 1500 }), (ops) => {
+        const slots = new RouteSlots();
+        const model = new Map<number, number>();
+        for (const o of ops) {
+          const key = pool[o.key]!;
+          const s = model.get(key);
+          if (o.hold) model.set(key, slots.hold(key, HOLD_LOC));
+          else if (s !== undefined) {
+            slots.release(s, HOLD_LOC);
+            model.delete(key);
+          }
+        }
+        expect(slots.size).toBe(model.size);
+        for (const key of pool) {
+          const s = model.get(key);
+          expect(slots.find(key)).toBe(s ?? -1);
+          if (s !== undefined) expect(slots.keyOf(s)).toBe(key);
+        }
+        const seen = new Map<number, number>();
+        slots.forEach((key, s) => seen.set(key, s));
+        expect(seen).toEqual(model);
+      }),
+      { numRuns: 200 },
     );
   });
 
