@@ -304,6 +304,7 @@ async function runOne(c: Case, feederNs: string, dir: string, start: () => Promi
     if (d.memory) console.error(`  necod memory after the run: ${await d.memory()}`);
     await sleep(SETTLE_MS);
     const settledRss = status(pid, 'VmRSS');
+    if (d.memory) console.error(`  necod memory settled: ${await d.memory()}`);
     peakRss = Math.max(peakRss, status(pid, 'VmHWM'));
     return { ms: doneAt - first, cpu, peakRss, finalRss, settledRss, baseRss };
   } finally {

@@ -1378,7 +1378,7 @@ export class Fib extends EventEmitter {
       },
       write: (s, buf, at) => {
         const k = table.key(s);
-        if (k >= IPV6_BASE) buf.set(keys.v6.address(k), at);
+        if (k >= IPV6_BASE) keys.v6.copyAddress(k, buf, at);
         else {
           const a = Math.floor(k / 64);
           buf[at] = a >>> 24;

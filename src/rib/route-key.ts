@@ -8,121 +8,13 @@ import {
   type PrefixList,
 } from '../bgp/wire/index.js';
 import { formatIpv4, formatIpv6, maskAddress, parsePrefix, type Family, type Prefix } from '../net/index.js';
+import { IPV6_BASE, Ipv6PrefixIndex } from './ipv6-prefix-index.js';
 import { RouteSlots } from './route-slots.js';
 
-export const IPV6_BASE = 2 ** 40;
+export { IPV6_BASE, Ipv6PrefixIndex };
 
 export function familyOfKey(key: number): Family {
   return key >= IPV6_BASE ? 'ipv6' : 'ipv4';
-}
-
-/**
- * IPv6 prefixes by id: 17 bytes each (address + length) in one growable array, and a count of
- * the tables holding each (Adj-RIB-In entries, Adj-RIB-Out entries and pending changes). An id
- * nobody holds any more is freed by sweep(), which the route engine calls once a round of
- * changes has reached every consumer: a key in a change list stays valid until then, and a
- * consumer that keeps a key longer must retain it. So IPv6 churn does not grow the index.
- */
-export class Ipv6PrefixIndex {
-  private readonly ids = new Map<string, number>();
-  private bytes = new Uint8Array(17 * 1024);
-  private refs = new Int32Array(1024);
-  private live = new Uint8Array(1024);
-  private count = 0;
-  private readonly free: number[] = [];
-  /** Ids whose count reached zero (or that were created unheld) since the last sweep. */
-  private orphans: number[] = [];
-
-  // Ids, list indexes (i < count) and keys handed out here always lie inside these typed arrays,
-  // so their reads carry `!`: this is the IPv6 route-key path, run per prefix.
-
-  private static text(b: Uint8Array, base: number, length: number): string {
-    let s = '';
-    for (let k = 0; k < 16; k++) s += String.fromCharCode(b[base + k]!);
-    return s + String.fromCharCode(length);
-  }
-
-  /** The key for the prefix at list[i], creating its id when new (unheld until retained). */
-  keyOf(list: Ipv6PrefixList, i: number): number {
-    const base = i * 16;
-    const s = Ipv6PrefixIndex.text(list.addrs, base, list.lengths[i]!);
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.free.pop() ?? this.count++;
-      this.grow(id);
-      this.bytes.set(list.addrs.subarray(base, base + 16), id * 17);
-      this.bytes[id * 17 + 16] = list.lengths[i]!;
-      this.ids.set(s, id);
-      this.refs[id] = 0;
-      this.live[id] = 1;
-      this.orphans.push(id);
-    }
-    return IPV6_BASE + id;
-  }
-
-  private grow(id: number): void {
-    if ((id + 1) * 17 > this.bytes.length) {
-      const next = new Uint8Array(this.bytes.length * 2);
-      next.set(this.bytes);
-      this.bytes = next;
-    }
-    if (id >= this.refs.length) {
-      const refs = new Int32Array(this.refs.length * 2);
-      refs.set(this.refs);
-      this.refs = refs;
-      const live = new Uint8Array(this.live.length * 2);
-      live.set(this.live);
-      this.live = live;
-    }
-  }
-
-  /** Looks a key up without creating it; -1 when unknown. */
-  findKey(list: Ipv6PrefixList, i: number): number {
-    const id = this.ids.get(Ipv6PrefixIndex.text(list.addrs, i * 16, list.lengths[i]!));
-    return id === undefined ? -1 : IPV6_BASE + id;
-  }
-
-  /** A table now holds `key` (IPv4 keys need nothing). */
-  retain(key: number): void {
-    if (key >= IPV6_BASE) this.refs[key - IPV6_BASE]!++;
-  }
-
-  /** A table no longer holds `key`; the id is freed at the next sweep if nobody else does. */
-  release(key: number): void {
-    if (key < IPV6_BASE) return;
-    const id = key - IPV6_BASE;
-    if (--this.refs[id]! <= 0) {
-      this.refs[id] = 0;
-      this.orphans.push(id);
-    }
-  }
-
-  /** Frees the ids nobody holds; returns how many. */
-  sweep(): number {
-    let n = 0;
-    for (const id of this.orphans) {
-      if (!this.live[id] || this.refs[id] !== 0) continue;
-      this.ids.delete(Ipv6PrefixIndex.text(this.bytes, id * 17, this.bytes[id * 17 + 16]!));
-      this.live[id] = 0;
-      this.free.push(id);
-      n++;
-    }
-    this.orphans = [];
-    return n;
-  }
-
-  address(key: number): Uint8Array {
-    const id = key - IPV6_BASE;
-    return this.bytes.subarray(id * 17, id * 17 + 16);
-  }
-
-  length(key: number): number {
-    return this.bytes[(key - IPV6_BASE) * 17 + 16]!;
-  }
-
-  get size(): number {
-    return this.ids.size;
-  }
 }
 
 /** Maps route keys to and from text and prefix lists. One per RIB. */
@@ -169,7 +61,7 @@ export class RouteKeys {
     const lengths = new Uint8Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!; // i < length
-      addrs.set(this.v6.address(key), i * 16);
+      this.v6.copyAddress(key, addrs, i * 16);
       lengths[i] = this.v6.length(key);
     }
     return { afi: 2, count: keys.length, addrs, lengths, pathIds: null };
