@@ -257,7 +257,9 @@ export class NetlinkRouteWriter<K> {
   /** Looks up the index of every device the changes name that is not known yet. */
   private async resolveDevices(ch: Channel, changes: readonly Change<K>[]): Promise<Map<string, string>> {
     const wanted = new Set<string>();
-    for (const c of changes) {
+    // An indexed loop: this runs over every change of every batch, most of them routes on objects.
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i]!; // i < length
       if (c.op === 'route-replace' && c.route.type === 'inline') {
         for (const l of c.route.set.legs) if (!this.ifindexes.has(l.dev)) wanted.add(l.dev);
       } else if (c.op === 'nexthop-replace' && c.obj.type === 'leg' && !this.ifindexes.has(c.obj.leg.dev)) wanted.add(c.obj.leg.dev);

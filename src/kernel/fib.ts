@@ -704,7 +704,14 @@ export class Fib extends EventEmitter {
     const now = Date.now();
     if (now - this.marksAt >= POUR_LOOK_MS) {
       const fast = this.marks - this.marksSeen >= POUR_PER_MS * (now - this.marksAt);
-      if (fast && this.pourSince === 0) this.pourSince = now;
+      if (fast && this.pourSince === 0) {
+        this.pourSince = now;
+        // A table is coming: stop following route events now, while nothing is written, so the
+        // monitor's swap is done before the first bulk batch rather than racing it (every route
+        // of that batch would come back as an event for ip to format and necod to drop, and an
+        // overrun of the old monitor's socket asks for a full read-back).
+        if (this.bulkLines > 0) this.monitor.quiet(true);
+      }
       else if (!fast) this.pourSince = 0;
       this.marksSeen = this.marks;
       this.marksAt = now;
