@@ -42,6 +42,8 @@ export interface MonitorSubscription {
    */
   quiet(on: boolean): void;
   readonly restarts: number;
+  /** Route additions of an ignored protocol that ip printed and the shared child dropped (echoes of one's own writes). */
+  readonly echoes: number;
   readonly pid: number | null;
   /** Whether route events are left out right now. */
   readonly routesOff: boolean;
@@ -185,10 +187,16 @@ class Hub {
         at = text.indexOf(this.needles[i]!, start);
         this.nextAt[i] = at < 0 ? -2 : at;
       }
-      if (at >= start && at < end) return true;
+      if (at >= start && at < end) {
+        this.echoes++;
+        return true;
+      }
     }
     return false;
   }
+
+  /** Lines dropped as routes added with an ignored protocol: necod's own writes, echoed. */
+  echoes = 0;
 }
 
 const hubs = new Map<string, Hub>();
@@ -224,6 +232,9 @@ export function subscribeMonitor(ctx: IpContext, listener: MonitorListener, inte
     },
     get restarts() {
       return hub?.restarts ?? 0;
+    },
+    get echoes() {
+      return hub?.echoes ?? 0;
     },
     get pid() {
       return hub?.monitor.pid ?? null;

@@ -139,7 +139,7 @@ export interface FibStatus {
   down: string[];
   counters: FibCounters;
   /** Lines `ip monitor` printed, and those that concerned necod. */
-  monitor: { lines: number; events: number; restarts: number; overruns: number };
+  monitor: { lines: number; events: number; restarts: number; overruns: number; echoes: number };
 }
 
 /** Route keys: IPv4 address × 64 + length, or 2^40 + an IPv6 prefix id (src/rib/route-key.ts). */
@@ -597,7 +597,7 @@ export class Fib extends EventEmitter {
       stale,
       down: [...this.down],
       counters: this.counters(),
-      monitor: { ...this.monitor.counters, restarts: this.monitor.restarts },
+      monitor: { ...this.monitor.counters, restarts: this.monitor.restarts, echoes: this.monitor.echoes },
     };
   }
 
@@ -622,8 +622,16 @@ export class Fib extends EventEmitter {
 
   private markDirty(slot: number): void {
     if (this.table.dirty(slot)) return;
+    if (this.dirtyCount === 0) {
+      this.firstDirtyAt = Date.now();
+      // The rate of a table pouring in is judged from its first route on, so the first window
+      // of writing already knows (see pouring()).
+      if (this.pourSince === 0) {
+        this.marksAt = this.firstDirtyAt;
+        this.marksSeen = this.marks;
+      }
+    }
     this.marks++;
-    if (this.dirtyCount === 0) this.firstDirtyAt = Date.now();
     this.table.setDirty(slot, true);
     this.queueDirty(slot);
     this.dirtyCount++;
@@ -817,7 +825,9 @@ export class Fib extends EventEmitter {
       }
     }
     await drain();
-    this.monitor.quiet(false);
+    // Routes follow again once the table is written; not while it still pours in (the loop
+    // stopped to let the decoding have the thread, and writing goes on after it).
+    if (this.pourSince === 0 || this.dirtyCount === 0) this.monitor.quiet(false);
     if (!this.stopping && !this.urgent) {
       const gc = this.prepare([...gcChanges(this.model), ...this.strayChanges()], [], [], [], new Map(), 'unused nexthop objects');
       if (gc) await this.execute(gc);

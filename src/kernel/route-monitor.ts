@@ -76,6 +76,11 @@ export class RouteMonitor {
     return this.subscription.restarts;
   }
 
+  /** Echoes of necod's own route additions that ip printed and the shared monitor dropped. */
+  get echoes(): number {
+    return this.subscription.echoes;
+  }
+
   /**
    * Route events are not followed while necod writes a bulk of its own routes (every one would
    * come back as an event for ip to format): links, addresses and nexthop objects still are.

@@ -146,6 +146,23 @@ describe.each(WRITERS)('kernel FIB bulk writes (%s writer)', (writer) => {
     await waitFor(async () => (await t.lab.routeMap({ proto: 200 })).has(v4(7)), { what: 'route restored' });
   });
 
+  it('stops following route events when a table starts pouring in, before its first write', async () => {
+    await t.fib.stop();
+    t.fib = new Fib({ netns: t.lab.ns, writer, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500 });
+    await t.fib.start();
+    const echoes = t.fib.status().monitor.echoes;
+    // 1000 routes every few milliseconds (well over 50 a millisecond) for about 100 ms: a table
+    // being received.
+    for (let k = 0; k < 20; k++) {
+      for (let i = k * 1000; i < (k + 1) * 1000; i++) t.fib.set(v4(i), uni(v4(i), A.gw4, B.gw4));
+      await sleep(5);
+    }
+    await t.fib.settled();
+    expect((await t.lab.routes({ proto: 200 })).length).toBe(20_000);
+    // The monitor was swapped while nothing was written: ip printed none of the 20 000 back.
+    expect(t.fib.status().monitor.echoes - echoes).toBe(0);
+  });
+
   it('counts a table arriving in small batches as bulk too', async () => {
     await t.fib.stop();
     t.fib = new Fib({ netns: t.lab.ns, writer, verifyIntervalMs: 0, nexthopGroups: 'off', bulkLines: 500, batchMax: 200 });
