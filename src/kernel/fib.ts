@@ -442,6 +442,12 @@ export class Fib extends EventEmitter {
       this.log.error({ prefix: this.format(key), nextHops: route.nextHops }, 'kernel FIB: bad next hop, route ignored');
       return null;
     }
+    if (raw.asked !== this.epoch) {
+      // A next-hop set new in this epoch: its devices are looked up now, while the table still
+      // arrives, rather than when its first batch is prepared (which would then wait for ip).
+      raw.asked = this.epoch;
+      for (const h of raw.hops) if (h.dev === null && !h.onlink && !this.down.has(h.via)) this.resolver.get(h.via);
+    }
     return raw.want;
   }
 

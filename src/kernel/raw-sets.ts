@@ -21,6 +21,8 @@ export class RawSet {
   problem: string | null = null;
   /** The target routes on this set get, made once per resolution. */
   target: Target | null = null;
+  /** The epoch in which the devices of its next hops were last asked for (see Fib.wantOf). */
+  asked = -1;
 
   /** Some next hop is an IPv4 address: not usable by IPv6 routes. */
   readonly hasV4: boolean;
