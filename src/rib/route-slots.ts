@@ -51,16 +51,7 @@ export class RouteSlots {
 
   /** The slot of key, or -1. */
   find(key: number): number {
-    const buckets = this.buckets;
-    const keys = this.keyCol;
-    const mask = this.mask;
-    let i = keyHash(key) & mask;
-    for (;;) {
-      const b = buckets[i]!;
-      if (b === 0) return -1;
-      if (keys[b - 1] === key) return b - 1;
-      i = (i + 1) & mask;
-    }
+    return this.buckets[this.place(key)]! - 1; // an empty bucket holds 0
   }
 
   /** The key of a held slot. */
@@ -71,26 +62,32 @@ export class RouteSlots {
   /** The slot of key for `holder` (HOLD_LOC, HOLD_FIB, HOLD_ADJ), made when new: one probe of the keys. */
   hold(key: number, holder: number): number {
     if (this.count + 1 > this.buckets.length * MAX_LOAD) this.rehash(this.buckets.length * 2);
+    const i = this.place(key);
+    const b = this.buckets[i]!;
+    if (b !== 0) {
+      this.holdCol[b - 1] = this.holdCol[b - 1]! | holder;
+      return b - 1;
+    }
+    const s = this.free.length > 0 ? this.free.pop()! : this.used++; // length > 0
+    if (s >= this.holdCol.length) this.grow();
+    this.keyCol[s] = key;
+    this.holdCol[s] = holder;
+    this.buckets[i] = s + 1;
+    this.count++;
+    return s;
+  }
+
+  /** The bucket holding key's slot, or the empty bucket where it goes. */
+  private place(key: number): number {
     const buckets = this.buckets;
     const keys = this.keyCol;
     const mask = this.mask;
     let i = keyHash(key) & mask;
     for (;;) {
       const b = buckets[i]!;
-      if (b === 0) break;
-      if (keys[b - 1] === key) {
-        this.holdCol[b - 1] = this.holdCol[b - 1]! | holder;
-        return b - 1;
-      }
+      if (b === 0 || keys[b - 1] === key) return i;
       i = (i + 1) & mask;
     }
-    const s = this.free.length > 0 ? this.free.pop()! : this.used++; // length > 0
-    if (s >= this.holdCol.length) this.grow();
-    this.keyCol[s] = key;
-    this.holdCol[s] = holder;
-    buckets[i] = s + 1;
-    this.count++;
-    return s;
   }
 
   /** Adds `holder`'s hold to a slot some other holder has (its key found by find()). */
