@@ -282,7 +282,11 @@ export function describeSessions(opts: SessionsOptions): void {
         // RFC 4271 §6.8: the connection opened by the speaker with the higher BGP Identifier
         // survives; necod's 10.255.0.2 is higher than the peer's 10.255.0.1.
         expect(portOf(survivors[0]?.peer ?? '')).toBe(179);
-        expect(collisionLog().map((l) => l.decision)).toEqual([expect.stringMatching(/^dump-(other|arrived)$/)]);
+        // The peer may connect again while necod's connection still waits for its KEEPALIVE (BIRD
+        // retries after a second); each such arrival is settled the same way.
+        const decisions = collisionLog().map((l) => l.decision);
+        expect(decisions.length).toBeGreaterThan(0);
+        for (const d of decisions) expect(d).toMatch(/^dump-(other|arrived)$/);
       }
       expect(necod.logEntries().some((l) => l.neighbor === 'c' && typeof l.msg === 'string' && l.msg.includes('collision'))).toBe(true);
       expect(await necod.sessionState('c')).toBe('Established');
