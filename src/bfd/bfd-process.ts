@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chooseScheduling, forkScheduled, type ChildScheduling } from '../host/scheduled-child.js';
 import { DEFAULT_BFD_REALTIME_PRIORITY } from '../config/defaults.js';
 import type { BfdChildOptions } from './child.js';
-import type { DownWriterKind } from './down-writer.js';
+import type { EngineSettings } from './io.js';
 import type { BfdSessionSpec, BfdSessionView, BfdStateEvent, DownAction, FromEngine, ToEngine } from './messages.js';
 
 /** Restarts back off from this delay, doubling up to RESTART_MAX_MS while the child keeps dying. */
@@ -21,13 +21,8 @@ const RESTART_MAX_MS = 5_000;
 /** A child that lived this long resets the back-off. */
 const STABLE_MS = 60_000;
 
-export interface BfdProcessOptions {
-  singleHopPort?: number;
-  multihopPort?: number;
-  /** Namespace the down actions are written in (tests); null is the daemon's own. */
-  netns?: string | null;
-  /** How down actions reach the kernel: the FIB's writer. Default netlink (ip where the addon does not load). */
-  downWriter?: DownWriterKind;
+/** The engine's settings (the FIB's writer for `downWriter`), and how the process runs and reports. */
+export interface BfdProcessOptions extends EngineSettings {
   /** SCHED_FIFO priority of the child, or null for nice -15 only. Default `bfd.realtime-priority`'s (10). */
   realtimePriority?: number | null;
   onState: (event: BfdStateEvent) => void;

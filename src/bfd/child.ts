@@ -4,17 +4,12 @@
 // daemon dies the channel closes and this process exits at once (no AdminDown: the daemon is gone,
 // and the peer's detection is what should follow); an orderly stop sends AdminDown first.
 // Nothing else lives here, so the engine stays testable without a process.
-import { BfdEngine } from './io.js';
+import { BfdEngine, type EngineSettings } from './io.js';
 import type { FromEngine, ToEngine } from './messages.js';
 import { raiseNiceOfAllThreads } from '../host/scheduled-child.js';
-import type { DownWriterKind } from './down-writer.js';
 
 /** What the daemon passes as the child's one argument (JSON). */
-export interface BfdChildOptions {
-  singleHopPort?: number;
-  multihopPort?: number;
-  netns?: string | null;
-  downWriter?: DownWriterKind;
+export interface BfdChildOptions extends EngineSettings {
   /** Renice every thread to -15 at start (neither real-time nor inherited). */
   nice: boolean;
 }
@@ -26,9 +21,10 @@ const options = JSON.parse(process.argv[2] ?? '{}') as BfdChildOptions;
 const emit = (message: FromEngine): void => {
   if (process.connected) send(message);
 };
-const engine = new BfdEngine({ singleHopPort: options.singleHopPort, multihopPort: options.multihopPort, netns: options.netns ?? null, downWriter: options.downWriter, emit });
+const { nice, ...settings } = options;
+const engine = new BfdEngine({ ...settings, netns: settings.netns ?? null, emit });
 
-if (options.nice) {
+if (nice) {
   const failed = raiseNiceOfAllThreads();
   if (failed) emit({ type: 'error', id: null, message: `BFD process priority not raised: ${failed}` });
 }

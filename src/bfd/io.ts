@@ -22,7 +22,8 @@ export const MULTIHOP_PORT = 4784;
 const SOURCE_PORT_MIN = 49152;
 const SOURCE_PORT_MAX = 65535;
 
-export interface EngineOptions {
+/** Where the engine listens and how it writes down actions: what the daemon passes on to the BFD process. */
+export interface EngineSettings {
   /** Receive ports; tests move them off the well-known ones. */
   singleHopPort?: number;
   multihopPort?: number;
@@ -30,6 +31,9 @@ export interface EngineOptions {
   netns?: string | null;
   /** How down actions reach the kernel; `netlink` falls back to `ip` where the addon does not load. Default netlink. */
   downWriter?: DownWriterKind;
+}
+
+export interface EngineOptions extends EngineSettings {
   emit: (message: FromEngine) => void;
 }
 

@@ -1,8 +1,8 @@
 // A line to the kernel for prepared changes: one long-lived `ip -force -batch -` child that
 // takes lines on stdin and applies each as it arrives. The BFD process holds one where the FIB
 // writes with `ip`, so that a detected failure reaches the kernel without a process start and
-// without waiting for the daemon. What it is not: a batch writer with error accounting (batch-writers.ts is; the FIB
-// catches up after the event reaches it).
+// without waiting for the daemon. What it is not: a batch writer with error accounting
+// (batch-writers.ts is; the FIB catches up after the event reaches it).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 export function spawnIpBatch(netns: string | null): ChildProcessWithoutNullStreams {
