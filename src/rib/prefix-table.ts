@@ -72,41 +72,24 @@ export class PrefixTable {
 
   /** Sets key to value; returns the previous value or `missing` when the key was new. */
   set(key: number, value: number, missing = -1): number {
-    const i = this.place(key);
-    const old = this.keys[i] === key ? this.values[i]! : missing;
-    this.put(i, key, value);
-    return old;
-  }
-
-  /**
-   * The value of key when present; otherwise sets it to `value` and returns `missing`. One probe
-   * sequence where get() then set() would walk it twice.
-   */
-  getOrSet(key: number, value: number, missing = -1): number {
-    const i = this.place(key);
-    if (this.keys[i] === key) return this.values[i]!;
-    this.put(i, key, value);
-    return missing;
-  }
-
-  /** The slot holding key, or the free slot where it goes (the table grown first if need be). */
-  private place(key: number): number {
     if ((this.count + 1) > this.keys.length * MAX_LOAD) this.grow();
     const keys = this.keys;
     let i = this.slotOf(key);
     for (;;) {
       const k = keys[i];
-      if (k === key || k === EMPTY) return i;
+      if (k === key) {
+        const old = this.values[i]!;
+        this.values[i] = value;
+        return old;
+      }
+      if (k === EMPTY) {
+        keys[i] = key;
+        this.values[i] = value;
+        this.count++;
+        return missing;
+      }
       i = (i + 1) & this.mask;
     }
-  }
-
-  private put(i: number, key: number, value: number): void {
-    if (this.keys[i] !== key) {
-      this.keys[i] = key;
-      this.count++;
-    }
-    this.values[i] = value;
   }
 
   /** Removes key; returns its value or `missing`. Backward-shift deletion keeps probes short without tombstones. */

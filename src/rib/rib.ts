@@ -255,7 +255,7 @@ export class Rib {
       const sel = selectPaths(cands, this.decision);
       selId = this.selections.multiPath(sel.chosen.map((i) => cs[i]!), sel.chosen.map((i) => ca[i]!));
     }
-    const old = selId >= 0 ? this.locSet(s, selId) : this.locDelete(s, key);
+    const old = selId >= 0 ? this.locSet(s, selId) : this.locDelete(s);
     if (old === selId) return n;
     if (selId >= 0) this.selections.ref(selId);
     if (old >= 0) this.selections.unref(old);
@@ -275,7 +275,7 @@ export class Rib {
     return old;
   }
 
-  private locDelete(s: number, key: number): number {
+  private locDelete(s: number): number {
     const old = this.locSel[s] ?? -1; // a slot the Loc-RIB never had may lie beyond the column
     if (old < 0) return -1;
     this.locSel[s] = -1;
