@@ -2,16 +2,17 @@
 // IPV6_BASE + id (route-key.ts has the keys of both families). Memory designed first, as in
 // prefix-table.ts: an id's prefix is a 17-byte record (address, then length) in one growable array,
 // its hash, its hold count and a live flag sit in typed columns by id, and the lookup is an
-// open-addressing table of ids (Int32Array, linear probing, backward-shift deletion, grown at load
-// 0.7) over those records. About 26 bytes an id plus 6–11 bytes of buckets, no object and no string
-// per prefix (a Map keyed by a 17-character string cost some 230 bytes of heap a prefix). The index
-// does not know what a route is: the tables that hold a prefix count themselves in and out.
+// open-addressing table of ids (id-buckets.ts: linear probing, backward-shift deletion, grown at
+// load 0.7) over those records. About 26 bytes an id plus 6–11 bytes of buckets, no object and no
+// string per prefix (a Map keyed by a 17-character string cost some 230 bytes of heap a prefix).
+// The index does not know what a route is: the tables that hold a prefix count themselves in and
+// out.
 import type { Ipv6PrefixList } from '../bgp/wire/index.js';
+import { IdBuckets, NO_ID } from './id-buckets.js';
 
 /** Keys at or above this are IPv6: IPV6_BASE + id (IPv4 keys, address × 64 + length, stay below 2^38). */
 export const IPV6_BASE = 2 ** 40;
 const RECORD = 17;
-const EMPTY = -1;
 const MIN_BUCKETS = 1024;
 const MAX_LOAD = 0.7;
 
@@ -79,8 +80,9 @@ export class Ipv6PrefixIndex {
   private hashes = new Int32Array(1024);
   private refs = new Int32Array(1024);
   private live = new Uint8Array(1024);
-  private buckets = new Int32Array(MIN_BUCKETS).fill(EMPTY);
-  private mask = MIN_BUCKETS - 1;
+  private readonly table = new IdBuckets(MIN_BUCKETS);
+  /** An id's hash, as the buckets placed it. */
+  private readonly hashOf = (id: number): number => this.hashes[id]!;
   /** Ids ever handed out: every id is below this. */
   private count = 0;
   private ids = 0;
@@ -93,7 +95,7 @@ export class Ipv6PrefixIndex {
 
   /** Bytes held by the index's arrays. */
   get byteSize(): number {
-    return this.bytes.byteLength + this.hashes.byteLength + this.refs.byteLength + this.live.byteLength + this.buckets.byteLength;
+    return this.bytes.byteLength + this.hashes.byteLength + this.refs.byteLength + this.live.byteLength + this.table.byteSize;
   }
 
   /** Whether id's record is the prefix at a[at..at+16) with `length`. */
@@ -107,13 +109,12 @@ export class Ipv6PrefixIndex {
 
   /** The bucket holding the prefix, or the empty bucket where it would go. */
   private probe(a: Uint8Array, at: number, length: number, h: number): number {
-    const buckets = this.buckets;
+    const { buckets, mask } = this.table;
     const hashes = this.hashes;
-    const mask = this.mask;
     let i = h & mask;
     for (;;) {
       const id = buckets[i]!;
-      if (id === EMPTY || (hashes[id] === h && this.same(id, a, at, length))) return i;
+      if (id === NO_ID || (hashes[id] === h && this.same(id, a, at, length))) return i;
       i = (i + 1) & mask;
     }
   }
@@ -124,10 +125,10 @@ export class Ipv6PrefixIndex {
     const length = list.lengths[i]!;
     const h = hashPrefix(list.addrs, at, length);
     let b = this.probe(list.addrs, at, length, h);
-    const found = this.buckets[b]!;
-    if (found !== EMPTY) return IPV6_BASE + found;
-    if (this.ids + 1 > this.buckets.length * MAX_LOAD) {
-      this.growBuckets();
+    const found = this.table.buckets[b]!;
+    if (found !== NO_ID) return IPV6_BASE + found;
+    if (this.ids + 1 > this.table.buckets.length * MAX_LOAD) {
+      this.table.grow(this.hashOf);
       b = this.probe(list.addrs, at, length, h); // absent: the first empty bucket of its probe
     }
     const reused = this.free.pop();
@@ -140,7 +141,7 @@ export class Ipv6PrefixIndex {
     this.hashes[id] = h;
     this.refs[id] = 0;
     this.live[id] = 1;
-    this.buckets[b] = id;
+    this.table.buckets[b] = id;
     this.ids++;
     this.orphans.push(id);
     return IPV6_BASE + id;
@@ -150,8 +151,8 @@ export class Ipv6PrefixIndex {
   findKey(list: Ipv6PrefixList, i: number): number {
     const at = i * 16;
     const length = list.lengths[i]!;
-    const id = this.buckets[this.probe(list.addrs, at, length, hashPrefix(list.addrs, at, length))]!;
-    return id === EMPTY ? -1 : IPV6_BASE + id;
+    const id = this.table.buckets[this.probe(list.addrs, at, length, hashPrefix(list.addrs, at, length))]!;
+    return id === NO_ID ? -1 : IPV6_BASE + id;
   }
 
   /** A table now holds `key` (IPv4 keys need nothing). */
@@ -176,7 +177,7 @@ export class Ipv6PrefixIndex {
     for (let k = 0; k < orphans.length; k++) {
       const id = orphans.at(k);
       if (!this.live[id] || this.refs[id] !== 0) continue;
-      this.unlink(id);
+      this.table.remove(id, this.hashOf);
       this.live[id] = 0;
       this.free.push(id);
       this.ids--;
@@ -184,48 +185,6 @@ export class Ipv6PrefixIndex {
     }
     orphans.clear();
     return n;
-  }
-
-  /** Takes a live id out of the buckets. Backward-shift deletion keeps probes short without tombstones. */
-  private unlink(id: number): void {
-    const buckets = this.buckets;
-    const hashes = this.hashes;
-    const mask = this.mask;
-    let hole = hashes[id]! & mask;
-    while (buckets[hole] !== id) hole = (hole + 1) & mask;
-    let j = (hole + 1) & mask;
-    for (;;) {
-      const other = buckets[j]!;
-      if (other === EMPTY) break;
-      const home = hashes[other]! & mask;
-      // Move j into the hole when its home bucket does not lie cyclically in (hole, j].
-      const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
-      if (!between) {
-        buckets[hole] = other;
-        hole = j;
-      }
-      j = (j + 1) & mask;
-    }
-    buckets[hole] = EMPTY;
-  }
-
-  private growBuckets(): void {
-    const old = this.buckets;
-    const cap = old.length * 2;
-    const buckets = new Int32Array(cap).fill(EMPTY);
-    const hashes = this.hashes;
-    const mask = cap - 1;
-    // Ids are distinct and the new table has room: each goes to the first empty bucket of its
-    // probe, with no comparison.
-    for (let i = 0; i < old.length; i++) {
-      const id = old[i]!;
-      if (id === EMPTY) continue;
-      let j = hashes[id]! & mask;
-      while (buckets[j] !== EMPTY) j = (j + 1) & mask;
-      buckets[j] = id;
-    }
-    this.buckets = buckets;
-    this.mask = mask;
   }
 
   private growIds(): void {

@@ -1,8 +1,8 @@
 // Route slots: a small, stable integer per route key, shared by the Adj-RIB-Ins, the Loc-RIB and
 // the kernel FIB, so that one hash table of keys serves them all and each keeps its per-route
 // values in typed-array columns indexed by slot. The key of each slot is kept here, in a column of
-// its own, and the hash table holds only slot numbers: one 8-byte key and a 4-byte bucket at the
-// table's load, instead of a key and value per bucket plus a key column per user. A full table
+// its own, and the hash table holds only slot numbers (id-buckets.ts): one 8-byte key and a 4-byte
+// bucket at the table's load, instead of a key and value per bucket plus a key column per user. A full table
 // from two neighbors costs about 17 bytes a route here and a byte of holds.
 //
 // Holders: each user sets its own bit on a slot while it keeps state there; the slot is freed when
@@ -10,6 +10,7 @@
 // the Loc-RIB's withdrawal until the kernel's delete of it has reported, and a re-announcement of
 // the same prefix meanwhile finds the same slot again, and the slot's key stays readable. Plain
 // data, no I/O.
+import { IdBuckets, NO_ID } from './id-buckets.js';
 import { keyHash } from './prefix-table.js';
 
 /** The Loc-RIB's hold on a slot. */
@@ -22,13 +23,13 @@ export const HOLD_ADJ = 4;
 const MIN_BUCKETS = 16;
 const MAX_LOAD = 0.7;
 
-// Buckets hold slot + 1 (0 is empty) and are masked by `mask`; slots come from the buckets or from
-// callers that hold them, so they lie inside the columns: the typed-array reads carry `!`, as in
-// prefix-table.ts, on the RIB's hottest path.
+// Slots come from the buckets or from callers that hold them, so they lie inside the columns: the
+// typed-array reads carry `!`, as in prefix-table.ts, on the RIB's hottest path.
 
 export class RouteSlots {
-  private buckets = new Int32Array(MIN_BUCKETS);
-  private mask = MIN_BUCKETS - 1;
+  private readonly table = new IdBuckets(MIN_BUCKETS);
+  /** A held slot's hash, as the buckets placed it. */
+  private readonly hashOf = (slot: number): number => keyHash(this.keyCol[slot]!);
   private keyCol = new Float64Array(64);
   private holdCol = new Uint8Array(64);
   private readonly free: number[] = [];
@@ -46,12 +47,12 @@ export class RouteSlots {
   }
 
   get byteSize(): number {
-    return this.buckets.byteLength + this.keyCol.byteLength + this.holdCol.byteLength;
+    return this.table.byteSize + this.keyCol.byteLength + this.holdCol.byteLength;
   }
 
   /** The slot of key, or -1. */
   find(key: number): number {
-    return this.buckets[this.place(key)]! - 1; // an empty bucket holds 0
+    return this.table.buckets[this.place(key)]!; // NO_ID (-1) when absent
   }
 
   /** The key of a held slot. */
@@ -61,31 +62,30 @@ export class RouteSlots {
 
   /** The slot of key for `holder` (HOLD_LOC, HOLD_FIB, HOLD_ADJ), made when new: one probe of the keys. */
   hold(key: number, holder: number): number {
-    if (this.count + 1 > this.buckets.length * MAX_LOAD) this.rehash(this.buckets.length * 2);
+    if (this.count + 1 > this.table.buckets.length * MAX_LOAD) this.table.grow(this.hashOf);
     const i = this.place(key);
-    const b = this.buckets[i]!;
-    if (b !== 0) {
-      this.holdCol[b - 1] = this.holdCol[b - 1]! | holder;
-      return b - 1;
+    const b = this.table.buckets[i]!;
+    if (b !== NO_ID) {
+      this.holdCol[b] = this.holdCol[b]! | holder;
+      return b;
     }
     const s = this.free.length > 0 ? this.free.pop()! : this.used++; // length > 0
     if (s >= this.holdCol.length) this.grow();
     this.keyCol[s] = key;
     this.holdCol[s] = holder;
-    this.buckets[i] = s + 1;
+    this.table.buckets[i] = s;
     this.count++;
     return s;
   }
 
   /** The bucket holding key's slot, or the empty bucket where it goes. */
   private place(key: number): number {
-    const buckets = this.buckets;
+    const { buckets, mask } = this.table;
     const keys = this.keyCol;
-    const mask = this.mask;
     let i = keyHash(key) & mask;
     for (;;) {
       const b = buckets[i]!;
-      if (b === 0 || keys[b - 1] === key) return i;
+      if (b === NO_ID || keys[b] === key) return i;
       i = (i + 1) & mask;
     }
   }
@@ -100,7 +100,8 @@ export class RouteSlots {
     const h = this.holdCol[slot]! & ~holder; // callers pass slots they hold
     this.holdCol[slot] = h;
     if (h !== 0) return false;
-    this.unlink(slot);
+    this.table.remove(slot, this.hashOf);
+    this.count--;
     this.free.push(slot);
     return true;
   }
@@ -115,47 +116,6 @@ export class RouteSlots {
   /** Whether `holder` holds the slot. */
   holds(slot: number, holder: number): boolean {
     return slot >= 0 && slot < this.used && (this.holdCol[slot]! & holder) !== 0;
-  }
-
-  /** Takes the slot's bucket out; backward-shift deletion keeps probes short without tombstones. */
-  private unlink(slot: number): void {
-    const buckets = this.buckets;
-    const keys = this.keyCol;
-    const mask = this.mask;
-    let i = keyHash(keys[slot]!) & mask;
-    while (buckets[i] !== slot + 1) i = (i + 1) & mask; // a held slot has its bucket
-    let hole = i;
-    let j = (i + 1) & mask;
-    for (;;) {
-      const b = buckets[j]!;
-      if (b === 0) break;
-      const home = keyHash(keys[b - 1]!) & mask;
-      // Move j into the hole when its home bucket does not lie cyclically in (hole, j].
-      const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;
-      if (!between) {
-        buckets[hole] = b;
-        hole = j;
-      }
-      j = (j + 1) & mask;
-    }
-    buckets[hole] = 0;
-    this.count--;
-  }
-
-  private rehash(size: number): void {
-    const buckets = new Int32Array(size);
-    const mask = size - 1;
-    const keys = this.keyCol;
-    const holds = this.holdCol;
-    // Every held slot has a distinct key: each goes to the first free bucket of its probe.
-    for (let s = 0; s < this.used; s++) {
-      if (holds[s] === 0) continue;
-      let i = keyHash(keys[s]!) & mask;
-      while (buckets[i] !== 0) i = (i + 1) & mask;
-      buckets[i] = s + 1;
-    }
-    this.buckets = buckets;
-    this.mask = mask;
   }
 
   private grow(): void {
