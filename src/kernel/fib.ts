@@ -4,7 +4,8 @@
 // Flow: set() records the wish and marks the prefix dirty; after `coalesceMs` (longer while a
 // table pours in, see pouring()) the dirty prefixes get their next hops resolved, in batches of
 // up to `batchMax`, the differ turns them into kernel changes against the model, the writer runs
-// them, and the changes the kernel accepted go into the model. Refused ones leave the prefix failed, visible in the API, and retried.
+// them, and the changes the kernel accepted go into the model. Refused ones leave the prefix
+// failed, visible in the API, and retried.
 //
 // Failover plans (the contract with the BFD process). In nexthop-group mode, taking a dead next
 // hop out of every route is a handful of group changes, whatever the number of routes; the FIB
@@ -725,8 +726,7 @@ export class Fib extends EventEmitter {
         // of that batch would come back as an event for ip to format and necod to drop, and an
         // overrun of the old monitor's socket asks for a full read-back).
         if (this.bulkLines > 0) this.monitor.quiet(true);
-      }
-      else if (!fast) this.pourSince = 0;
+      } else if (!fast) this.pourSince = 0;
       this.marksSeen = this.marks;
       this.marksAt = now;
     }

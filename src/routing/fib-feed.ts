@@ -41,7 +41,10 @@ export class FibFeed {
     private readonly rib: Rib,
     private readonly fib: Fib,
     private readonly ecmpMax: number,
-  ) {}
+  ) {
+    // Routes are handed over by slot: the FIB must work on the RIB's slot index.
+    if (!fib.sharesKeys(rib.keys)) throw new Error('the FIB is not built on the RIB\'s route keys');
+  }
 
   private desiredOf(sel: StoredSelection): DesiredRoute | null {
     if (sel.sources.length > 1) {
@@ -61,14 +64,6 @@ export class FibFeed {
 
   /** Loc-RIB keys that changed. */
   apply(keys: ArrayLike<number>): void {
-    if (!this.fib.sharesKeys(this.rib.keys)) {
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i] as number;
-        const sel = this.rib.selected(key);
-        this.fib.setKey(key, sel === null ? null : this.desiredOf(sel));
-      }
-      return;
-    }
     // The Loc-RIB and the FIB share the slot index: one probe per key serves both.
     const slots = this.rib.keys.slots;
     for (let i = 0; i < keys.length; i++) {

@@ -19,8 +19,8 @@ export interface KernelSide {
   stop(keep: boolean): Promise<void>;
 }
 
-/** `keys`: the RIB's route keys, so that routes reach the FIB as keys. */
-export async function startKernel(config: NecodConfig, logger: Logger, keys?: RouteKeys): Promise<KernelSide | null> {
+/** `keys`: the RIB's route keys, so that routes reach the FIB by the RIB's slots (see FibFeed). */
+export async function startKernel(config: NecodConfig, logger: Logger, keys: RouteKeys): Promise<KernelSide | null> {
   const k = config.kernel;
   if (!k.export) return null;
   const fib = new Fib({
