@@ -200,6 +200,9 @@ describe("a ToR that answers with garbage", () => {
     const tor = a.tors[0];
     const up = a.plan.uplinks[0];
     if (tor === undefined || up === undefined) throw new Error('no first uplink');
+    // From a converged fabric: a session an earlier test reset may still be dialling again.
+    await dc.waitForSessions();
+    await dc.waitForEcmp(30_000);
     const tor2Flaps = await flaps(a, 'tor2');
     const speaker = lab.spawnIn(tor.ns, [process.execPath, '-e', GARBAGE_SPEAKER, tor.plan.address], { name: 'garbage-speaker' });
     await waitFor(() => speaker.running && readFileSync(speaker.logPath, 'utf8').includes('listening'), { timeoutMs: 10_000, what: 'garbage speaker listening' });
