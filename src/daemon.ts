@@ -20,6 +20,7 @@ import type { LogLevel, NecodConfig, NeighborConfig } from './config/types.js';
 import { RouteEngine } from './routing/route-engine.js';
 import { Origins } from './routing/origins.js';
 import { feedKernel, startKernel } from './routing/kernel-setup.js';
+import { rehearseRoutePath } from './routing/rehearsal.js';
 import { announcementStore } from './routing/announcement-store.js';
 import { NeighborSet } from './routing/neighbor-set.js';
 import { EventBus } from './routing/events.js';
@@ -39,6 +40,12 @@ export interface DaemonOptions {
   handleSignals?: boolean;
   /** The file the configuration came from: what SIGHUP and POST /v1/reload read again. */
   configFile?: string;
+  /**
+   * Run a scratch table through the route path while the sessions come up (routing/rehearsal.ts),
+   * so that the first real one meets compiled code. The necod command does, unless
+   * NECOD_REHEARSAL=0; off by default here.
+   */
+  rehearse?: boolean;
 }
 
 export interface Daemon {
@@ -205,6 +212,17 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
   neighbors.startActive();
 
   let stopping: Promise<void> | undefined;
+  // Ends as soon as a session is up: from then on a real table may arrive, and it goes first.
+  const rehearsal = options.rehearse
+    ? rehearseRoutePath({
+        config,
+        fibMode: kernel ? kernel.fib.status().mode : null,
+        stop: () => stopping !== undefined || config.neighbors.some((n) => neighbors.get(n.name)?.established === true),
+      }).then(
+        (r) => logger.info({ routes: r.routes, installed: r.installed, ms: Math.round(r.ms), cut: r.cut }, 'route path rehearsed on a scratch table'),
+        (err: unknown) => logger.warn({ err }, 'route path rehearsal failed; the first table meets uncompiled code'),
+      )
+    : Promise.resolve();
   /**
    * A plain stop tells every neighbor why the session ends (Cease/Administrative Shutdown with
    * an RFC 9003 text), as BIRD does on SIGTERM. A graceful stop (SIGUSR2, before a planned
@@ -216,6 +234,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
       removeSignalHandlers();
       notifySystemd('STOPPING=1', logger);
       disconnectKernel();
+      await rehearsal;
       // AdminDown first (RFC 5882 §3.2): the ToRs must not take our goodbye for a failure.
       await bfd.stop();
       await neighbors.stopAll(how);

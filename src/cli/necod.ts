@@ -29,7 +29,7 @@ const program = new Command('necod')
     // Loaded only now, so that --check-config stays quick and needs no more than the config code.
     const { startDaemon } = await import('../daemon.js');
     try {
-      await startDaemon(check.config, { configFile: fileName });
+      await startDaemon(check.config, { configFile: fileName, rehearse: process.env.NECOD_REHEARSAL !== '0' });
     } catch (error) {
       process.stderr.write(`necod: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

@@ -287,11 +287,44 @@ export function readAnswers(msg: Uint8Array, fn: (a: NetlinkAnswer) => void): vo
     if (len < HDR || o + len > b.length) return;
     const type = b.readUInt16LE(o + 4);
     const seq = b.readUInt32LE(o + 8);
-    if (type === NLMSG_ERROR && len >= HDR + 4) fn({ kind: 'ack', seq, errno: -b.readInt32LE(o + HDR) });
+    if (type === NLMSG_ERROR && len >= HDR + 4) fn({ kind: 'ack', seq, errno: -b.readInt32LE(o + HDR) || 0 });
     else if (type === RTM_NEWLINK && len >= HDR + 8) fn({ kind: 'link', seq, index: b.readInt32LE(o + HDR + 4) });
     else fn({ kind: 'other', seq });
     o += (len + 3) & ~3;
   }
+}
+
+/**
+ * The answers a kernel that takes every request would give to one buffer of them: an ack
+ * (nlmsgerr, errno 0) for each message that asks for one, and for RTM_GETLINK a link with
+ * index 1; null when nothing asks. For the start-up rehearsal, which writes to no kernel.
+ */
+export function answersOfAcceptingKernel(requests: Uint8Array): Buffer | null {
+  const b = Buffer.from(requests.buffer, requests.byteOffset, requests.byteLength);
+  const out: Buffer[] = [];
+  for (let o = 0; o + HDR <= b.length; ) {
+    const len = b.readUInt32LE(o);
+    if (len < HDR || o + len > b.length) break;
+    const type = b.readUInt16LE(o + 4);
+    const seq = b.readUInt32LE(o + 8);
+    if (type === RTM_GETLINK) {
+      // struct ifinfomsg: family, pad, type (u16), index (s32), flags, change.
+      const a = Buffer.alloc(HDR + 16);
+      header(a, 0, RTM_NEWLINK, 0, seq);
+      w32(a, 0, a.length);
+      w32(a, HDR + 4, 1);
+      out.push(a);
+    } else if ((b.readUInt16LE(o + 6) & NLM_F_ACK) !== 0) {
+      // struct nlmsgerr: errno, then the request's header.
+      const a = Buffer.alloc(HDR + 4 + HDR);
+      header(a, 0, NLMSG_ERROR, 0, seq);
+      w32(a, 0, a.length);
+      b.copy(a, HDR + 4, o, o + HDR);
+      out.push(a);
+    }
+    o += (len + 3) & ~3;
+  }
+  return out.length > 0 ? Buffer.concat(out) : null;
 }
 
 /** The text `ip` prints for an errno, so that the FIB reads refusals the same from either writer. */

@@ -5,6 +5,7 @@
 // send(buffer, done) and answers. Not a codec (netlink-codec.ts is) and not a writer.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { answersOfAcceptingKernel } from './netlink-codec.js';
 
 const NETLINK_ROUTE = 0;
 /** Room for the kernel's refusals of a whole burst (each echoes its request). */
@@ -81,6 +82,26 @@ export function openChannel(netns: string | null, events: ChannelEvents, ip = 'i
       }
     },
     close: () => sock.close(),
+  };
+}
+
+/**
+ * A channel to no kernel: every buffer is taken, and answered as a kernel that accepts every
+ * request would answer it (answersOfAcceptingKernel). The start-up rehearsal writes through it.
+ */
+export function acceptingChannel(events: ChannelEvents): NetlinkChannel {
+  let open = true;
+  return {
+    send: (buf, done) => {
+      const answers = answersOfAcceptingKernel(buf);
+      setImmediate(() => {
+        done();
+        if (answers && open) events.message(answers);
+      });
+    },
+    close: () => {
+      open = false;
+    },
   };
 }
 

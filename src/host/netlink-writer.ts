@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { BatchOutcome } from './batch-writers.js';
 import type { Change, RouteTag } from './kernel-change.js';
 import { encodeChange, encodeGetLink, encodeNoop, errnoText, maxChangeBytes, readAnswers, type PrefixCodec } from './netlink-codec.js';
-import { openChannel, type NetlinkChannel } from './netlink-socket.js';
+import { openChannel, type ChannelEvents, type NetlinkChannel } from './netlink-socket.js';
 
 const CHUNK_BYTES = 128 * 1024;
 /** Messages per step when every message is acknowledged (after lost answers). */
@@ -29,6 +29,8 @@ export interface NetlinkWriterOptions<K> {
   tag: RouteTag;
   /** Most legs of one inline route (sizes the per-message room). Default 16. */
   ecmpMax?: number;
+  /** The channel to write through instead of a netlink socket (the rehearsal's acceptingChannel). */
+  channel?: (events: ChannelEvents) => NetlinkChannel;
   /** A job gets this long, plus 1 ms per 100 changes, before its answers count as lost. */
   timeoutMs?: number;
   logger?: Logger;
@@ -128,8 +130,10 @@ export class NetlinkRouteWriter<K> {
   private closed = false;
 
   constructor(private readonly opts: NetlinkWriterOptions<K>) {
-    const open = (c: Channel): NetlinkChannel =>
-      openChannel(opts.netns ?? null, { message: (m) => c.onMessage(m), error: (e) => c.onError(e) }, opts.ip);
+    const open = (c: Channel): NetlinkChannel => {
+      const events: ChannelEvents = { message: (m) => c.onMessage(m), error: (e) => c.onError(e) };
+      return opts.channel ? opts.channel(events) : openChannel(opts.netns ?? null, events, opts.ip);
+    };
     this.bulk = new Channel(open);
     this.quick = new Channel(open);
     this.chunk = Math.max(CHUNK_BYTES, 4 * maxChangeBytes(opts.ecmpMax ?? 16));

@@ -31,7 +31,7 @@ import { EventEmitter } from 'node:events';
 import pino, { type Logger } from 'pino';
 import { BatchWriter, type BatchOutcome, type Lines } from '../host/batch-writers.js';
 import type { PrefixCodec } from '../host/netlink-codec.js';
-import { netlinkUnavailable } from '../host/netlink-socket.js';
+import { acceptingChannel, netlinkUnavailable, type ChannelEvents, type NetlinkChannel } from '../host/netlink-socket.js';
 import { NetlinkRouteWriter } from '../host/netlink-writer.js';
 import { runIp, type IpContext } from '../host/ip-runner.js';
 import { streamRoutes } from '../host/route-stream.js';
@@ -104,6 +104,12 @@ export interface FibOptions {
    * shared; a Fib without a RIB (tests) makes its own.
    */
   keys?: RouteKeys;
+  /**
+   * A FIB that writes to no kernel, in this nexthop mode: nothing is probed, read or watched, and
+   * every change is encoded as a netlink message and taken by a kernel stand-in that accepts all
+   * (acceptingChannel). The start-up rehearsal runs its scratch table through one.
+   */
+  rehearsal?: NexthopMode;
   /** Run every ip command in this network namespace (tests, benchmarks). */
   netns?: string | null;
   /** The ip binary. */
@@ -194,6 +200,7 @@ export class Fib extends EventEmitter {
   private readonly watch: boolean;
   private readonly keys: RouteKeys;
   private readonly bulkLines: number;
+  private readonly rehearsal: NexthopMode | null;
 
   private readonly legs = new LegTable();
   private readonly installed: InstalledRoutes;
@@ -275,7 +282,8 @@ export class Fib extends EventEmitter {
     this.arrivalWaitMs = Math.max(0, opts.arrivalWaitMs ?? 2_000);
     this.retryMinMs = opts.retryMinMs ?? 1_000;
     this.retryMaxMs = opts.retryMaxMs ?? 60_000;
-    this.watch = opts.monitor ?? true;
+    this.rehearsal = opts.rehearsal ?? null;
+    this.watch = this.rehearsal === null && (opts.monitor ?? true);
     this.keys = opts.keys ?? new RouteKeys();
     // The FIB holds keys beyond the RIB's fan-out: their IPv6 ids must stay alive while it does.
     this.table = new RouteTable(this.keys.slots, this.keys.v6);
@@ -283,8 +291,12 @@ export class Fib extends EventEmitter {
     this.bulkLines = opts.bulkLines ?? 10_000;
     this.model = new FibModel<Slot>(ids, this.legs, this.installed);
     this.writer = new BatchWriter({ ip: this.ctx.ip, netns: this.ctx.netns, writers: opts.writers ?? 2, logger: this.log });
-    this.nl = this.netlinkWriter(opts.writer ?? 'auto');
-    this.resolver = new NextHopResolver(this.ctx, { onChange: (vias) => this.resolutionChanged(vias) });
+    this.nl = this.rehearsal !== null ? this.netlinkWriterTo(acceptingChannel) : this.netlinkWriter(opts.writer ?? 'auto');
+    this.resolver = new NextHopResolver(this.ctx, {
+      onChange: (vias) => this.resolutionChanged(vias),
+      // No kernel to ask: every next hop of a rehearsal is on the loopback device.
+      ...(this.rehearsal !== null ? { lookup: () => Promise.resolve({ ok: true, dev: 'lo' } as const) } : {}),
+    });
     this.monitor = new RouteMonitor({
       ctx: this.ctx,
       verifyIntervalMs: opts.verifyIntervalMs ?? 30_000,
@@ -311,6 +323,11 @@ export class Fib extends EventEmitter {
    */
   async start(): Promise<void> {
     if (this.started || this.stopping) return;
+    if (this.rehearsal !== null) {
+      this.mode = this.rehearsal;
+      this.started = true;
+      return;
+    }
     const nexthops = await this.probeNexthops();
     this.mode = nexthops ? 'groups' : 'inline';
     if (this.watch) await this.monitor.start();
@@ -367,7 +384,7 @@ export class Fib extends EventEmitter {
   async stop(opts: StopOptions = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    const keep = opts.keep ?? this.keepOnStop;
+    const keep = this.rehearsal !== null || (opts.keep ?? this.keepOnStop);
     for (const t of [this.timer, this.retryTimer, this.refreshTimer]) if (t) clearTimeout(t);
     this.timer = this.retryTimer = this.refreshTimer = null;
     await this.loop;
@@ -1390,6 +1407,11 @@ export class Fib extends EventEmitter {
       this.log.info({ reason: why }, 'kernel writes go through ip -batch');
       return null;
     }
+    return this.netlinkWriterTo();
+  }
+
+  /** The netlink writer, through `channel` instead of a socket when given. */
+  private netlinkWriterTo(channel?: (events: ChannelEvents) => NetlinkChannel): NetlinkRouteWriter<Slot> {
     const keys = this.keys;
     const table = this.table;
     // Changes name routes by slot; the slot's key is read as the message is built.
@@ -1411,7 +1433,7 @@ export class Fib extends EventEmitter {
         }
       },
     };
-    return new NetlinkRouteWriter<Slot>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log });
+    return new NetlinkRouteWriter<Slot>({ netns: this.ctx.netns, ip: this.ctx.ip, prefixes, tag: this.tag, ecmpMax: this.ecmpMax, logger: this.log, ...(channel ? { channel } : {}) });
   }
 
   private async probeNexthops(): Promise<boolean> {

@@ -41,6 +41,14 @@ export interface ResolverOptions {
   /** Called with next hops whose resolution is new or changed. */
   onChange: (vias: string[]) => void;
   concurrency?: number;
+  /** How one next hop is looked up; default `ip route get`. The rehearsal's FIB answers without asking the kernel. */
+  lookup?: (ctx: IpContext, via: string) => Promise<Resolution>;
+}
+
+/** The kernel's answer: `ip -json route get VIA`. */
+async function routeGet(ctx: IpContext, via: string): Promise<Resolution> {
+  const r = await runIp(ctx, ['-N', '-json', 'route', 'get', via]);
+  return interpretRouteGet(via, r.code, r.stdout, r.stderr);
 }
 
 export class NextHopResolver {
@@ -124,11 +132,10 @@ export class NextHopResolver {
     while (this.running < this.concurrency && this.queue.length > 0) {
       const via = this.queue.shift()!;
       this.running++;
-      void runIp(this.ctx, ['-N', '-json', 'route', 'get', via]).then((r) => {
+      void (this.opts.lookup ?? routeGet)(this.ctx, via).then((next) => {
         this.running--;
         this.inFlight.delete(via);
         if (!this.closed) {
-          const next = interpretRouteGet(via, r.code, r.stdout, r.stderr);
           const prev = this.cache.get(via);
           this.cache.set(via, next);
           if (!prev || prev.ok !== next.ok || (prev.ok && next.ok && prev.dev !== next.dev) || (!prev.ok && !next.ok && prev.error !== next.error)) {

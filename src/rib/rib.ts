@@ -9,6 +9,7 @@
 import type { PrefixList } from '../bgp/wire/index.js';
 import { AttrStore } from './attr-store.js';
 import { DEFAULT_DECISION, selectPair, selectPaths, type Candidate, type DecisionOptions, type LossReason } from './decision.js';
+import type { ImportResult } from './import.js';
 import type { RouteAttrs } from './route-attrs.js';
 import { IPV6_BASE, RouteKeys, familyOfKey } from './route-key.js';
 import { HOLD_ADJ, HOLD_LOC } from './route-slots.js';
@@ -93,6 +94,12 @@ export class Rib {
     const out: number[] = [];
     for (let i = 0; i < this.adjIn.length; i++) if (this.adjRibInSize(i) > 0) out.push(i);
     this.active = out;
+  }
+
+  /** What importUpdate() made of one UPDATE, applied for a source: withdrawals, then announcements. */
+  applyImport(sourceIndex: number, r: Pick<ImportResult, 'withdrawals' | 'announcements'>): void {
+    for (const w of r.withdrawals) this.withdraw(sourceIndex, w);
+    for (const a of r.announcements) this.announce(sourceIndex, a.list, this.attrs.intern(a.attrs));
   }
 
   /** Stores the prefixes of `list` with one attribute set (already imported) from a source. */

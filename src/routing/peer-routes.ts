@@ -176,9 +176,7 @@ export class PeerRoutes implements UpdateSink {
       const over = this.overLimit(r, maxPrefixes);
       if (over) return over;
     }
-    const src = this.o.source.index;
-    for (const w of r.withdrawals) this.o.rib.withdraw(src, w);
-    for (const a of r.announcements) this.o.rib.announce(src, a.list, this.o.rib.attrs.intern(a.attrs));
+    this.o.rib.applyImport(this.o.source.index, r);
     if (r.rejected) this.rejected[r.rejected] = (this.rejected[r.rejected] ?? 0) + 1;
     if (r.policyRejected) this.rejected.policy = (this.rejected.policy ?? 0) + r.policyRejected;
     this.o.onRibChanged();

@@ -114,6 +114,11 @@ export class RouteEngine {
     setImmediate(() => void this.fanOut());
   }
 
+  /** Loc-RIB changes are waiting for, or in, a fan-out. */
+  get fanningOut(): boolean {
+    return this.scheduled || this.rib.pendingChanges > 0;
+  }
+
   private async fanOut(): Promise<void> {
     const keys = this.rib.takeChanges();
     for (let i = 0; i < keys.length; i += FAN_OUT_SLICE) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,28 @@ describe('startDaemon', () => {
     await daemon.stop();
     await expect(stat(socketPath)).rejects.toThrow(/ENOENT/);
     expect(logLines.filter((line) => line.msg === 'necod stopped')).toHaveLength(1);
+  });
+
+  it('rehearses the route path on a scratch table that never reaches its own RIB', async () => {
+    const ownRoutesBefore = execFileSync('ip', ['-4', 'route', 'show', 'table', 'all', 'proto', '200'], { encoding: 'utf8' });
+    const ownObjectsBefore = execFileSync('ip', ['nexthop', 'show', 'proto', '200'], { encoding: 'utf8' });
+    const socketPath = join(dir, 'necod.sock');
+    daemon = await startDaemon(config(socketPath), { logDestination, handleSignals: false, rehearse: true });
+    for (let i = 0; i < 200 && !logLines.some((l) => l.msg === 'route path rehearsed on a scratch table'); i++) await new Promise((r) => setTimeout(r, 25));
+    // The kernel side is on by default (table main): the scratch FIB takes part, the kernel does not.
+    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'route path rehearsed on a scratch table', routes: 20_000, installed: 20_000, cut: false }));
+    expect(execFileSync('ip', ['-4', 'route', 'show', 'table', 'all', 'proto', '200'], { encoding: 'utf8' })).toBe(ownRoutesBefore);
+    expect(execFileSync('ip', ['nexthop', 'show', 'proto', '200'], { encoding: 'utf8' })).toBe(ownObjectsBefore);
+    expect(daemon.engine.rib.stats().prefixes).toBe(0);
+    expect((await createApiClient(socketPath).get('/v1/rib')).body).toMatchObject({ prefixes: 0 });
+  });
+
+  it('ends the rehearsal when it stops', async () => {
+    daemon = await startDaemon(config(join(dir, 'necod.sock')), { logDestination, handleSignals: false, rehearse: true });
+    await daemon.stop();
+    const line = logLines.find((l) => l.msg === 'route path rehearsed on a scratch table');
+    expect(line).toMatchObject({ cut: true });
+    expect(logLines.findIndex((l) => l === line)).toBeLessThan(logLines.findIndex((l) => l.msg === 'necod stopped'));
   });
 
   it('refuses to start on a socket another daemon serves', async () => {

@@ -1,0 +1,170 @@
+// The start-up rehearsal. V8 runs a function as bytecode until it has run often enough to be
+// worth compiling, so without it the first table after a start is decoded, selected and written
+// by slow code: 100k routes took 420 ms from the first UPDATE into the kernel, the same table sent
+// a second time into the same daemon 320 ms. While the sessions come up, necod sends a scratch
+// table down the same path on scratch instances: UPDATE bytes through the framer and the decoder,
+// import, a RIB with its exporter (one iBGP session that sends nowhere) and its fan-out, the FIB
+// feed and a FIB that writes to no kernel (FibOptions.rehearsal: netlink messages are encoded and
+// taken by a stand-in that accepts everything). Nothing touches the real RIB, the kernel or the
+// network. It yields between UPDATEs, and stops early when `stop()` says so (a real session is
+// up: a real table then warms the same code, and must not wait behind a scratch one).
+import pino from 'pino';
+import { MessageFramer } from '../bgp/framer.js';
+import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, type Ipv4PrefixList } from '../bgp/wire/index.js';
+import type { NecodConfig } from '../config/types.js';
+import { Fib } from '../kernel/fib.js';
+import type { NexthopMode } from '../kernel/types.js';
+import { importUpdate, type ImportContext } from '../rib/import.js';
+import { addressOrder, BGP_PREFERENCE, type RouteSource } from '../rib/route-source.js';
+import { FibFeed } from './fib-feed.js';
+import { RouteEngine } from './route-engine.js';
+
+export interface RehearsalOptions {
+  /** The running configuration: the scratch RIB decides as the real one does. */
+  config: NecodConfig;
+  /** The real FIB's nexthop mode; null when the kernel is not written (the FIB part is left out). */
+  fibMode: NexthopMode | null;
+  /** Scratch routes. Default 20 000. */
+  routes?: number;
+  /** Asked between UPDATEs: true ends the rehearsal there. */
+  stop?: () => boolean;
+}
+
+export interface RehearsalReport {
+  /** Routes that went through the RIB (and the FIB, when it took part). */
+  routes: number;
+  /** Routes the scratch FIB counts as installed at the end. */
+  installed: number;
+  ms: number;
+  /** Ended early by `stop()`. */
+  cut: boolean;
+}
+
+/**
+ * Attribute sets of the scratch table: prefixes come in runs sharing one, as from a real neighbor,
+ * in UPDATEs of at most PER_UPDATE prefixes. Many small UPDATEs: the code that runs once per
+ * UPDATE (framing, decoding attributes, import, interning) is compiled only after hundreds of them.
+ */
+const GROUPS = 200;
+const PER_UPDATE = 25;
+/** The scratch neighbor and its next hop (TEST-NET-1, never written anywhere). */
+const PEER = '192.0.2.1';
+const NEXT_HOP = 0xc0000201;
+
+/** /24 … /32 prefixes from 10.0.0.0 upwards, distinct, in a fixed order. */
+function scratchPrefixes(n: number): Ipv4PrefixList {
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const len = 24 + (i % 9);
+    keys[i] = (0x0a000000 + i * 256) * 64 + len;
+  }
+  return { afi: 1, count: n, keys, pathIds: null };
+}
+
+/** The scratch table as one byte stream of UPDATEs, as a neighbor's socket would deliver it. */
+function scratchStream(n: number): Uint8Array {
+  const all = scratchPrefixes(n);
+  const per = Math.ceil(n / GROUPS);
+  const messages: Uint8Array[] = [];
+  for (let g = 0; g * per < n; g++) {
+    const attrs = [
+      makeAttribute('ORIGIN', 0),
+      makeAttribute('AS_PATH', [{ type: 2, asns: [65001, 65100 + g] }]),
+      makeAttribute('NEXT_HOP', NEXT_HOP),
+      makeAttribute('LOCAL_PREF', 100),
+    ];
+    for (let from = g * per; from < Math.min(n, (g + 1) * per); from += PER_UPDATE) {
+      const keys = all.keys.subarray(from, Math.min(n, (g + 1) * per, from + PER_UPDATE));
+      messages.push(...packAnnouncements(attrs, { afi: 1, count: keys.length, keys, pathIds: null }, AS4_CONTEXT));
+    }
+  }
+  const out = new Uint8Array(messages.reduce((sum, m) => sum + m.length, 0));
+  let at = 0;
+  for (const m of messages) {
+    out.set(m, at);
+    at += m.length;
+  }
+  return out;
+}
+
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs the scratch table through the route path once; see the header. */
+export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalReport> {
+  const t0 = performance.now();
+  const n = Math.max(0, o.routes ?? 20_000);
+  const stop = o.stop ?? (() => false);
+  const silent = pino({ level: 'silent' });
+  const engine = new RouteEngine(o.config, silent);
+  const source: RouteSource = {
+    index: 0,
+    name: 'rehearsal',
+    kind: 'bgp',
+    ibgp: true,
+    preference: BGP_PREFERENCE,
+    routerId: NEXT_HOP,
+    peerAddress: PEER,
+    peerAddressOrder: addressOrder(PEER),
+    peerAs: o.config.asn,
+  };
+  engine.rib.addSource(source);
+  void engine.exporter.attach({
+    target: {
+      name: source.name,
+      sourceIndex: source.index,
+      ibgp: true,
+      localAs: o.config.asn,
+      routerId: 1,
+      clusterId: 1,
+      routeReflectorClient: false,
+      as4: true,
+      selfNextHop: { ipv4: '192.0.2.2', ipv6: null, ipv6LinkLocal: null },
+      mode: 'local',
+      policy: null,
+    },
+    ctx: AS4_CONTEXT,
+    families: ['ipv4'],
+    send: () => undefined,
+  });
+  const fib = o.fibMode === null ? null : new Fib({ rehearsal: o.fibMode, keys: engine.rib.keys, logger: silent });
+  if (fib) {
+    await fib.start();
+    const feed = new FibFeed(engine.rib, fib, Number.MAX_SAFE_INTEGER);
+    engine.onChanges((keys) => feed.apply(keys));
+  }
+  const ctx: ImportContext = {
+    neighborName: source.name,
+    localAs: o.config.asn,
+    routerId: 1,
+    clusterId: 1,
+    ibgp: true,
+    as4: true,
+    peerAddress: PEER,
+    rewriteSubnet: { ipv4: null, ipv6: null },
+    interfaceName: null,
+    policy: null,
+  };
+  const framer = new MessageFramer();
+  framer.push(scratchStream(n));
+  let cut = false;
+  for (let frame = framer.next(AS4_CONTEXT); frame !== null; frame = framer.next(AS4_CONTEXT)) {
+    if (stop()) {
+      cut = true;
+      break;
+    }
+    if (!frame.ok) throw new Error(`rehearsal: the scratch table does not frame: ${frame.reason}`);
+    const r = decodeMessage(frame.bytes, AS4_CONTEXT, 0);
+    if (r.outcome !== 'ok' || r.message.type !== 'UPDATE') throw new Error(`rehearsal: the scratch table does not decode (${r.outcome})`);
+    engine.rib.applyImport(source.index, importUpdate(r.message, 'ok', ctx));
+    engine.changed();
+    await yieldTurn();
+  }
+  // The fan-out runs on the next turns, then the FIB writes in batches.
+  for (let i = 0; i < 10_000 && engine.fanningOut; i++) await yieldTurn();
+  if (fib && !cut) await fib.settled();
+  const routes = engine.rib.stats().prefixes;
+  const installed = fib ? fib.counters().routesInstalled : 0;
+  await fib?.stop();
+  engine.close();
+  return { routes, installed, ms: performance.now() - t0, cut };
+}

@@ -1,0 +1,31 @@
+// The start-up rehearsal runs a scratch table through decode, import, RIB, export, FIB feed
+// and a FIB that writes to no kernel; it reports what went through and stops when asked.
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type NecodConfig } from '../../../src/config/index.js';
+import { rehearseRoutePath } from '../../../src/routing/rehearsal.js';
+
+function config(): NecodConfig {
+  const r = parseConfig('router-id: 10.0.0.1\nasn: 64600\n', 'necod.yaml');
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.config;
+}
+
+describe('rehearseRoutePath', () => {
+  it('takes every scratch route through the RIB and into the scratch FIB', async () => {
+    const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes: 12_000 });
+    expect(r).toMatchObject({ routes: 12_000, installed: 12_000, cut: false });
+  });
+
+  it('leaves the FIB out when the kernel is not written', async () => {
+    const r = await rehearseRoutePath({ config: config(), fibMode: null, routes: 5_000 });
+    expect(r).toMatchObject({ routes: 5_000, installed: 0, cut: false });
+  });
+
+  it('stops between UPDATEs when asked', async () => {
+    let asked = 0;
+    const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes: 12_000, stop: () => ++asked > 3 });
+    expect(r.cut).toBe(true);
+    expect(r.routes).toBeGreaterThan(0);
+    expect(r.routes).toBeLessThan(12_000);
+  });
+});
