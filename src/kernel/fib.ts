@@ -489,6 +489,20 @@ export class Fib extends EventEmitter {
   }
 
   /**
+   * Next hops routes are likely to use (the neighbors' addresses, which next-hop rewriting puts
+   * on their routes): their devices are looked up now, so that neither a session coming up nor
+   * its first routes wait for the lookup. Link-local addresses need a device and are left out.
+   */
+  expectNextHops(vias: readonly string[]): void {
+    if (!this.started || this.stopping) return;
+    for (const via of vias) {
+      const v = this.canonVia(via);
+      const v6 = v === null ? null : parseIpv6(v);
+      if (v !== null && !(v6 !== null && isLinkLocalIpv6(v6))) this.resolver.get(v);
+    }
+  }
+
+  /**
    * The next hop is usable again (or its session just came up): routes asking for it get it back.
    * Its device is looked up now, so that the first routes through it need not wait for that.
    */

@@ -86,6 +86,7 @@ export function feedKernel(engine: RouteEngine, side: KernelSide, neighborNames:
     check();
   });
   feed.applyAll();
+  side.fib.expectNextHops(neighborNames.flatMap((n) => engine.sourceByName(n)?.peerAddress ?? []));
   // Neighbors without End-of-RIB converge by falling quiet, which no RIB change announces.
   const poll = setInterval(check, 500);
   poll.unref();

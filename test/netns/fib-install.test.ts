@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Fib } from '../../src/kernel/fib.js';
 import { uni } from '../support/fixtures/kernel.js';
@@ -151,3 +154,38 @@ describe.each(WRITERS)('kernel FIB in a table that does not exist yet (%s writer
   });
 });
 
+
+describe('kernel FIB next-hop lookups', () => {
+  let lab: KernelLab;
+  let fib: Fib;
+  let dir: string;
+
+  afterEach(async () => {
+    await fib?.stop().catch(() => {});
+    await lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('looks up the devices of expected next hops at once, before any route asks for them', async () => {
+    lab = await KernelLab.create();
+    // An ip that logs its arguments, so that the lookups it ran can be read back.
+    dir = mkdtempSync(join(tmpdir(), 'necod-ip-log-'));
+    const log = join(dir, 'calls');
+    const ip = join(dir, 'ip');
+    writeFileSync(ip, `#!/bin/sh\necho "$*" >> ${log}\nexec ip "$@"\n`, { mode: 0o755 });
+    fib = new Fib({ netns: lab.ns, ip, writer: 'netlink', verifyIntervalMs: 0 });
+    await fib.start();
+    const calls = (): string[] => readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('route get'));
+    expect(calls()).toEqual([]);
+    fib.expectNextHops([A.gw4, B.gw6, 'fe80::1']);
+    await fib.settled();
+    expect(calls().map((l) => l.split(' ').at(-1)).sort()).toEqual([A.gw4, B.gw6].sort());
+    // The routes that follow find their devices known: no lookup more.
+    fib.set('10.9.0.0/24', uni('10.9.0.0/24', A.gw4));
+    fib.set('2001:db8:9::/48', uni('2001:db8:9::/48', B.gw6));
+    await fib.settled();
+    expect(fib.route('10.9.0.0/24')?.state).toBe('installed');
+    expect(fib.route('2001:db8:9::/48')?.state).toBe('installed');
+    expect(calls()).toHaveLength(2);
+  });
+});
