@@ -10,7 +10,7 @@
 // up: a real table then warms the same code, and must not wait behind a scratch one).
 import pino from 'pino';
 import { MessageFramer } from '../bgp/framer.js';
-import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, type Ipv4PrefixList } from '../bgp/wire/index.js';
+import { AS4_CONTEXT, decodeMessage, makeAttribute, packAnnouncements, type Ipv4PrefixList, type Ipv6PrefixList } from '../bgp/wire/index.js';
 import type { NecodConfig } from '../config/types.js';
 import { Fib } from '../kernel/fib.js';
 import type { NexthopMode } from '../kernel/types.js';
@@ -24,8 +24,8 @@ export interface RehearsalOptions {
   config: NecodConfig;
   /** The real FIB's nexthop mode; null when the kernel is not written (the FIB part is left out). */
   fibMode: NexthopMode | null;
-  /** Scratch routes. Default 20 000. */
-  routes?: number;
+  /** Scratch routes: IPv4, default 20 000, and IPv6, default 10 000 (at most 65 536). */
+  routes?: { ipv4: number; ipv6: number };
   /** Asked between UPDATEs: true ends the rehearsal there. */
   stop?: () => boolean;
 }
@@ -47,12 +47,13 @@ export interface RehearsalReport {
  */
 const GROUPS = 200;
 const PER_UPDATE = 25;
-/** The scratch neighbor and its next hop (TEST-NET-1, never written anywhere). */
+/** The scratch neighbor and its next hops (documentation addresses, never written anywhere). */
 const PEER = '192.0.2.1';
 const NEXT_HOP = 0xc0000201;
+const NEXT_HOP_V6 = '2001:db8::1';
 
 /** /24 … /32 prefixes from 10.0.0.0 upwards, distinct, in a fixed order. */
-function scratchPrefixes(n: number): Ipv4PrefixList {
+function scratchIpv4(n: number): Ipv4PrefixList {
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const len = 24 + (i % 9);
@@ -61,23 +62,46 @@ function scratchPrefixes(n: number): Ipv4PrefixList {
   return { afi: 1, count: n, keys, pathIds: null };
 }
 
-/** The scratch table as one byte stream of UPDATEs, as a neighbor's socket would deliver it. */
-function scratchStream(n: number): Uint8Array {
-  const all = scratchPrefixes(n);
+/** /48 and /64 prefixes under 2001:db8::/32, distinct (n ≤ 65 536). */
+function scratchIpv6(n: number): Ipv6PrefixList {
+  const addrs = new Uint8Array(16 * n);
+  const lengths = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    addrs.set([0x20, 0x01, 0x0d, 0xb8, (i >> 8) & 0xff, i & 0xff], 16 * i);
+    lengths[i] = i % 2 === 0 ? 48 : 64;
+  }
+  return { afi: 2, count: n, addrs, lengths, pathIds: null };
+}
+
+/** The prefixes [from, to) of a list. */
+function slice(list: Ipv4PrefixList | Ipv6PrefixList, from: number, to: number): Ipv4PrefixList | Ipv6PrefixList {
+  if (list.afi === 1) return { afi: 1, count: to - from, keys: list.keys.subarray(from, to), pathIds: null };
+  return { afi: 2, count: to - from, addrs: list.addrs.subarray(16 * from, 16 * to), lengths: list.lengths.subarray(from, to), pathIds: null };
+}
+
+/** One family's part of the scratch table: GROUPS attribute sets, UPDATEs of PER_UPDATE prefixes. */
+function scratchUpdates(list: Ipv4PrefixList | Ipv6PrefixList): Uint8Array[] {
+  const n = list.count;
   const per = Math.ceil(n / GROUPS);
-  const messages: Uint8Array[] = [];
+  const out: Uint8Array[] = [];
   for (let g = 0; g * per < n; g++) {
     const attrs = [
       makeAttribute('ORIGIN', 0),
       makeAttribute('AS_PATH', [{ type: 2, asns: [65001, 65100 + g] }]),
-      makeAttribute('NEXT_HOP', NEXT_HOP),
       makeAttribute('LOCAL_PREF', 100),
+      list.afi === 1
+        ? makeAttribute('NEXT_HOP', NEXT_HOP)
+        : makeAttribute('MP_REACH_NLRI', { afi: 2, safi: 1, nextHops: [NEXT_HOP_V6], nlri: null, rawNlri: null }),
     ];
-    for (let from = g * per; from < Math.min(n, (g + 1) * per); from += PER_UPDATE) {
-      const keys = all.keys.subarray(from, Math.min(n, (g + 1) * per, from + PER_UPDATE));
-      messages.push(...packAnnouncements(attrs, { afi: 1, count: keys.length, keys, pathIds: null }, AS4_CONTEXT));
-    }
+    const last = Math.min(n, (g + 1) * per);
+    for (let from = g * per; from < last; from += PER_UPDATE) out.push(...packAnnouncements(attrs, slice(list, from, Math.min(last, from + PER_UPDATE)), AS4_CONTEXT));
   }
+  return out;
+}
+
+/** The scratch table as one byte stream of UPDATEs, as a neighbor's socket would deliver it. */
+function scratchStream(v4: number, v6: number): Uint8Array {
+  const messages = [...scratchUpdates(scratchIpv4(v4)), ...scratchUpdates(scratchIpv6(v6))];
   const out = new Uint8Array(messages.reduce((sum, m) => sum + m.length, 0));
   let at = 0;
   for (const m of messages) {
@@ -92,7 +116,8 @@ const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(res
 /** Runs the scratch table through the route path once; see the header. */
 export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalReport> {
   const t0 = performance.now();
-  const n = Math.max(0, o.routes ?? 20_000);
+  const v4 = Math.max(0, o.routes?.ipv4 ?? 20_000);
+  const v6 = Math.min(65_536, Math.max(0, o.routes?.ipv6 ?? 10_000));
   const stop = o.stop ?? (() => false);
   const silent = pino({ level: 'silent' });
   const engine = new RouteEngine(o.config, silent);
@@ -118,12 +143,12 @@ export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalR
       clusterId: 1,
       routeReflectorClient: false,
       as4: true,
-      selfNextHop: { ipv4: '192.0.2.2', ipv6: null, ipv6LinkLocal: null },
+      selfNextHop: { ipv4: '192.0.2.2', ipv6: '2001:db8::2', ipv6LinkLocal: null },
       mode: 'local',
       policy: null,
     },
     ctx: AS4_CONTEXT,
-    families: ['ipv4'],
+    families: ['ipv4', 'ipv6'],
     send: () => undefined,
   });
   const fib = o.fibMode === null ? null : new Fib({ rehearsal: o.fibMode, keys: engine.rib.keys, logger: silent });
@@ -145,7 +170,7 @@ export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalR
     policy: null,
   };
   const framer = new MessageFramer();
-  framer.push(scratchStream(n));
+  framer.push(scratchStream(v4, v6));
   let cut = false;
   for (let frame = framer.next(AS4_CONTEXT); frame !== null; frame = framer.next(AS4_CONTEXT)) {
     if (stop()) {

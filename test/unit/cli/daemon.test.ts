@@ -78,7 +78,7 @@ describe('startDaemon', () => {
     daemon = await startDaemon(config(socketPath), { logDestination, handleSignals: false, rehearse: true });
     for (let i = 0; i < 200 && !logLines.some((l) => l.msg === 'route path rehearsed on a scratch table'); i++) await new Promise((r) => setTimeout(r, 25));
     // The kernel side is on by default (table main): the scratch FIB takes part, the kernel does not.
-    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'route path rehearsed on a scratch table', routes: 20_000, installed: 20_000, cut: false }));
+    expect(logLines).toContainEqual(expect.objectContaining({ msg: 'route path rehearsed on a scratch table', routes: 30_000, installed: 30_000, cut: false }));
     expect(execFileSync('ip', ['-4', 'route', 'show', 'table', 'all', 'proto', '200'], { encoding: 'utf8' })).toBe(ownRoutesBefore);
     expect(execFileSync('ip', ['nexthop', 'show', 'proto', '200'], { encoding: 'utf8' })).toBe(ownObjectsBefore);
     expect(daemon.engine.rib.stats().prefixes).toBe(0);

@@ -12,20 +12,20 @@ function config(): NecodConfig {
 
 describe('rehearseRoutePath', () => {
   it('takes every scratch route through the RIB and into the scratch FIB', async () => {
-    const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes: 12_000 });
-    expect(r).toMatchObject({ routes: 12_000, installed: 12_000, cut: false });
+    const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes: { ipv4: 12_000, ipv6: 3_000 } });
+    expect(r).toMatchObject({ routes: 15_000, installed: 15_000, cut: false });
   });
 
   it('leaves the FIB out when the kernel is not written', async () => {
-    const r = await rehearseRoutePath({ config: config(), fibMode: null, routes: 5_000 });
+    const r = await rehearseRoutePath({ config: config(), fibMode: null, routes: { ipv4: 5_000, ipv6: 0 } });
     expect(r).toMatchObject({ routes: 5_000, installed: 0, cut: false });
   });
 
   it('stops between UPDATEs when asked', async () => {
     let asked = 0;
-    const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes: 12_000, stop: () => ++asked > 3 });
+    const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes: { ipv4: 12_000, ipv6: 3_000 }, stop: () => ++asked > 3 });
     expect(r.cut).toBe(true);
     expect(r.routes).toBeGreaterThan(0);
-    expect(r.routes).toBeLessThan(12_000);
+    expect(r.routes).toBeLessThan(15_000);
   });
 });
