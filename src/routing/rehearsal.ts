@@ -1,7 +1,7 @@
 // The start-up rehearsal. V8 runs a function as bytecode until it has run often enough to be
 // worth compiling, so without it the first table after a start is decoded, selected and written
-// by slow code: 100k routes took 420 ms from the first UPDATE into the kernel, the same table sent
-// a second time into the same daemon 320 ms. While the sessions come up, necod sends a scratch
+// by slow code: 100k routes took 385 ms from the first UPDATE into the kernel, 314 ms after a
+// rehearsal (docs/performance.md). While the sessions come up, necod sends a scratch
 // table down the same path on scratch instances: UPDATE bytes through the framer and the decoder,
 // import, a RIB with its exporter (one iBGP session that sends nowhere) and its fan-out, the FIB
 // feed and a FIB that writes to no kernel (FibOptions.rehearsal: netlink messages are encoded and
@@ -184,9 +184,17 @@ export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalR
     engine.changed();
     await yieldTurn();
   }
-  // The fan-out runs on the next turns, then the FIB writes in batches.
-  for (let i = 0; i < 10_000 && engine.fanningOut; i++) await yieldTurn();
-  if (fib && !cut) await fib.settled();
+  // The fan-out runs on the next turns, then the FIB writes in batches; stop() still ends both.
+  for (let i = 0; i < 10_000 && !cut && engine.fanningOut; i++) {
+    if (stop()) cut = true;
+    else await yieldTurn();
+  }
+  let written = fib === null;
+  if (fib && !cut) void fib.settled().then(() => (written = true));
+  for (let i = 0; i < 10_000 && !cut && !written; i++) {
+    if (stop()) cut = true;
+    else await new Promise((resolve) => setTimeout(resolve, 1));
+  }
   const routes = engine.rib.stats().prefixes;
   const installed = fib ? fib.counters().routesInstalled : 0;
   await fib?.stop();
