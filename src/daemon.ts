@@ -219,7 +219,7 @@ export async function startDaemon(initialConfig: NecodConfig, options: DaemonOpt
         fibMode: kernel ? kernel.fib.status().mode : null,
         stop: () => stopping !== undefined || config.neighbors.some((n) => neighbors.get(n.name)?.established === true),
       }).then(
-        (r) => logger.info({ routes: r.routes, installed: r.installed, ms: Math.round(r.ms), cut: r.cut }, 'route path rehearsed on a scratch table'),
+        (r) => logger.info({ updates: r.updates, routes: r.routes, installed: r.installed, ms: Math.round(r.ms), cut: r.cut }, 'route path rehearsed on a scratch table'),
         (err: unknown) => logger.warn({ err }, 'route path rehearsal failed; the first table meets uncompiled code'),
       )
     : Promise.resolve();

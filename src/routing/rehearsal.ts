@@ -31,6 +31,8 @@ export interface RehearsalOptions {
 }
 
 export interface RehearsalReport {
+  /** UPDATEs decoded and imported. */
+  updates: number;
   /** Routes that went through the RIB (and the FIB, when it took part). */
   routes: number;
   /** Routes the scratch FIB counts as installed at the end. */
@@ -172,6 +174,7 @@ export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalR
   const framer = new MessageFramer();
   framer.push(scratchStream(v4, v6));
   let cut = false;
+  let updates = 0;
   for (let frame = framer.next(AS4_CONTEXT); frame !== null; frame = framer.next(AS4_CONTEXT)) {
     if (stop()) {
       cut = true;
@@ -182,6 +185,7 @@ export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalR
     if (r.outcome !== 'ok' || r.message.type !== 'UPDATE') throw new Error(`rehearsal: the scratch table does not decode (${r.outcome})`);
     engine.rib.applyImport(source.index, importUpdate(r.message, 'ok', ctx));
     engine.changed();
+    updates++;
     await yieldTurn();
   }
   // The fan-out runs on the next turns, then the FIB writes in batches; stop() still ends both.
@@ -199,5 +203,5 @@ export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalR
   const installed = fib ? fib.counters().routesInstalled : 0;
   await fib?.stop();
   engine.close();
-  return { routes, installed, ms: performance.now() - t0, cut };
+  return { updates, routes, installed, ms: performance.now() - t0, cut };
 }

@@ -21,6 +21,16 @@ describe('rehearseRoutePath', () => {
     expect(r).toMatchObject({ routes: 5_000, installed: 0, cut: false });
   });
 
+  it('stops after the UPDATEs, while the FIB still writes, when asked then', async () => {
+    const routes = { ipv4: 12_000, ipv6: 3_000 };
+    const full = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes });
+    let asked = 0;
+    // stop() is asked once before each UPDATE: the next question comes after the last one.
+    const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes, stop: () => ++asked > full.updates });
+    expect(r).toMatchObject({ updates: full.updates, routes: 15_000, cut: true });
+    expect(r.installed).toBeLessThan(15_000);
+  });
+
   it('stops between UPDATEs when asked', async () => {
     let asked = 0;
     const r = await rehearseRoutePath({ config: config(), fibMode: 'groups', routes: { ipv4: 12_000, ipv6: 3_000 }, stop: () => ++asked > 3 });
