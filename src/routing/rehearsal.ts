@@ -103,14 +103,7 @@ function scratchUpdates(list: Ipv4PrefixList | Ipv6PrefixList): Uint8Array[] {
 
 /** The scratch table as one byte stream of UPDATEs, as a neighbor's socket would deliver it. */
 function scratchStream(v4: number, v6: number): Uint8Array {
-  const messages = [...scratchUpdates(scratchIpv4(v4)), ...scratchUpdates(scratchIpv6(v6))];
-  const out = new Uint8Array(messages.reduce((sum, m) => sum + m.length, 0));
-  let at = 0;
-  for (const m of messages) {
-    out.set(m, at);
-    at += m.length;
-  }
-  return out;
+  return Buffer.concat([...scratchUpdates(scratchIpv4(v4)), ...scratchUpdates(scratchIpv6(v6))]);
 }
 
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -171,37 +164,39 @@ export async function rehearseRoutePath(o: RehearsalOptions): Promise<RehearsalR
     interfaceName: null,
     policy: null,
   };
-  const framer = new MessageFramer();
-  framer.push(scratchStream(v4, v6));
-  let cut = false;
-  let updates = 0;
-  for (let frame = framer.next(AS4_CONTEXT); frame !== null; frame = framer.next(AS4_CONTEXT)) {
-    if (stop()) {
-      cut = true;
-      break;
+  // Whatever happens, the scratch instances are stopped: no timer of theirs outlives the rehearsal.
+  try {
+    let cut = false;
+    let updates = 0;
+    const framer = new MessageFramer();
+    framer.push(scratchStream(v4, v6));
+    for (let frame = framer.next(AS4_CONTEXT); frame !== null; frame = framer.next(AS4_CONTEXT)) {
+      if (stop()) {
+        cut = true;
+        break;
+      }
+      if (!frame.ok) throw new Error(`rehearsal: the scratch table does not frame: ${frame.reason}`);
+      const r = decodeMessage(frame.bytes, AS4_CONTEXT, 0);
+      if (r.outcome !== 'ok' || r.message.type !== 'UPDATE') throw new Error(`rehearsal: the scratch table does not decode (${r.outcome})`);
+      engine.rib.applyImport(source.index, importUpdate(r.message, 'ok', ctx));
+      engine.changed();
+      updates++;
+      await yieldTurn();
     }
-    if (!frame.ok) throw new Error(`rehearsal: the scratch table does not frame: ${frame.reason}`);
-    const r = decodeMessage(frame.bytes, AS4_CONTEXT, 0);
-    if (r.outcome !== 'ok' || r.message.type !== 'UPDATE') throw new Error(`rehearsal: the scratch table does not decode (${r.outcome})`);
-    engine.rib.applyImport(source.index, importUpdate(r.message, 'ok', ctx));
-    engine.changed();
-    updates++;
-    await yieldTurn();
+    // The fan-out runs on the next turns, then the FIB writes in batches; stop() still ends both.
+    for (let i = 0; i < 10_000 && !cut && engine.fanningOut; i++) {
+      if (stop()) cut = true;
+      else await yieldTurn();
+    }
+    let written = fib === null;
+    if (fib && !cut) void fib.settled().then(() => (written = true));
+    for (let i = 0; i < 10_000 && !cut && !written; i++) {
+      if (stop()) cut = true;
+      else await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return { updates, routes: engine.rib.stats().prefixes, installed: fib ? fib.counters().routesInstalled : 0, ms: performance.now() - t0, cut };
+  } finally {
+    await fib?.stop();
+    engine.close();
   }
-  // The fan-out runs on the next turns, then the FIB writes in batches; stop() still ends both.
-  for (let i = 0; i < 10_000 && !cut && engine.fanningOut; i++) {
-    if (stop()) cut = true;
-    else await yieldTurn();
-  }
-  let written = fib === null;
-  if (fib && !cut) void fib.settled().then(() => (written = true));
-  for (let i = 0; i < 10_000 && !cut && !written; i++) {
-    if (stop()) cut = true;
-    else await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  const routes = engine.rib.stats().prefixes;
-  const installed = fib ? fib.counters().routesInstalled : 0;
-  await fib?.stop();
-  engine.close();
-  return { updates, routes, installed, ms: performance.now() - t0, cut };
 }
