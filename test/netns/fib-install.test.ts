@@ -162,8 +162,8 @@ describe('kernel FIB next-hop lookups', () => {
 
   afterEach(async () => {
     await fib?.stop().catch(() => {});
-    await lab.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await lab?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('looks up the devices of expected next hops at once, before any route asks for them', async () => {
